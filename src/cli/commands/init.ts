@@ -1,0 +1,6 @@
+import type { GlobalArgs } from '../args.js';
+import { notImplemented } from '../not-implemented.js';
+
+export async function run(_args: GlobalArgs): Promise<number> {
+  return notImplemented('init');
+}

@@ -1,0 +1,42 @@
+/**
+ * ANSI colours, decided once per stream: on when the stream is a terminal (or FORCE_COLOR is set),
+ * off with --no-color, NO_COLOR (https://no-color.org) or a non-terminal stream.
+ */
+import type { Writable } from 'node:stream';
+
+export interface Painter {
+  enabled: boolean;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  /** Colour `s` with one of the palette's colours, picked by `index`. */
+  pick(index: number, s: string): string;
+}
+
+/** Bright, distinguishable foreground colours for service prefixes (no red: it means errors). */
+const PALETTE = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
+
+export function colorEnabled(stream: Writable, wanted: boolean, env = process.env): boolean {
+  if (!wanted) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false')
+    return true;
+  return (stream as Writable & { isTTY?: boolean }).isTTY === true && env.TERM !== 'dumb';
+}
+
+export function paint(stream: Writable, wanted: boolean, env = process.env): Painter {
+  const enabled = colorEnabled(stream, wanted, env);
+  const sgr = (open: number, close: number) => (s: string) =>
+    enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+  return {
+    enabled,
+    red: sgr(31, 39),
+    green: sgr(32, 39),
+    yellow: sgr(33, 39),
+    dim: sgr(2, 22),
+    bold: sgr(1, 22),
+    pick: (index, s) => sgr(PALETTE[index % PALETTE.length] ?? 36, 39)(s),
+  };
+}
