@@ -1,0 +1,8 @@
+/** `launcher.schema.json`, generated from the one schema so editors check what devlaunch checks. */
+import { z } from 'zod';
+import { ManifestSchema } from './schema.js';
+
+export function manifestJsonSchema(): Record<string, unknown> {
+  // `input`: what a user may write (durations as text, `auto`), not the normalised shape.
+  return z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any' });
+}

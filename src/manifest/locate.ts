@@ -1,0 +1,89 @@
+/**
+ * Maps a key path (`services.backend.port`) to a line and column in the YAML source, using the
+ * `yaml` package's node ranges. Wrong values point at the value; unknown or duplicate keys at
+ * the key; a missing key at the key of the map that lacks it.
+ */
+
+import type { Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type ParsedNode } from 'yaml';
+import type { KeyPath } from './diagnostics.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+type Ranged = Node & { range?: [number, number, number] | null };
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The node to point at for `path`, as an offset into the source. */
+export function offsetOf(doc: Document.Parsed, path: KeyPath, atKey = false): number {
+  let node: unknown = doc.contents;
+  let key: Ranged | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(segment));
+      if (pair === undefined) return start(key) ?? start(node as Ranged) ?? 0;
+      key = pair.key as Ranged;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item =
+        typeof segment === 'number'
+          ? node.items[segment]
+          : node.items.find((i) => isScalar(i) && String(i.value) === segment);
+      if (item === undefined) return start(node as Ranged) ?? start(key) ?? 0;
+      key = item as Ranged;
+      node = item;
+    } else {
+      // A scalar where a list was possible (`env_file: .env` for env_file[0]): the scalar.
+      break;
+    }
+  }
+  const value = node as Ranged | null;
+  if (atKey && key) return start(key) ?? 0;
+  // An empty value (`port:`) or a block map/list: the key reads better than the next line.
+  const empty = value === null || (isScalar(value) && value.value === null);
+  const block = (isMap(value) || isSeq(value)) && !value.flow;
+  if ((empty || block) && key) return start(key) ?? 0;
+  return start(value ?? undefined) ?? start(key) ?? 0;
+}
+
+function start(node: Ranged | undefined): number | undefined {
+  return node?.range?.[0] ?? undefined;
+}
+
+export function locate(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  path: KeyPath,
+  atKey = false,
+): Position {
+  const { line, col } = lineCounter.linePos(offsetOf(doc, path, atKey));
+  return { line, column: col };
+}
+
+/** The key path of the map key at `offset`, e.g. for a duplicate key the parser reports. */
+export function pathAt(doc: Document.Parsed, offset: number): (string | number)[] {
+  const walk = (node: unknown, path: (string | number)[]): (string | number)[] | undefined => {
+    if (isMap(node) || isSeq(node)) {
+      for (const [index, item] of node.items.entries()) {
+        if (isPair(item)) {
+          const k = item.key as ParsedNode | null;
+          const name = keyText(k) ?? String(index);
+          if (k?.range && offset >= k.range[0] && offset < k.range[1]) return [...path, name];
+          const inner = walk(item.value, [...path, name]);
+          if (inner) return inner;
+        } else {
+          const inner = walk(item, [...path, index]);
+          if (inner) return inner;
+        }
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents, []) ?? [];
+}

@@ -1,0 +1,133 @@
+/**
+ * The validation pipeline: YAML text → parse → schema → normalise → rules → Manifest, or every
+ * Diagnostic at once. Pure apart from checking that named files exist; never throws.
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { envProblems } from '../env/check.js';
+import type { Diagnostic, Problem } from './diagnostics.js';
+import { locate, pathAt } from './locate.js';
+import { normalizeManifest } from './normalize.js';
+import { repair } from './repair.js';
+import { ruleProblems } from './rules/index.js';
+import { ManifestSchema } from './schema.js';
+import type { Manifest } from './types.js';
+import { issuesToProblems } from './zod-issues.js';
+
+export type ValidationResult =
+  | { ok: true; manifest: Manifest }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export interface ValidateOptions {
+  /** Absolute path of the manifest: the project root is its directory. */
+  file: string;
+  /** The environment `${VAR}` falls back to. */
+  env: Record<string, string | undefined>;
+}
+
+const YAML_MESSAGES: Record<string, (message: string) => string | undefined> = {
+  DUPLICATE_KEY: () => 'this key is already defined above in the same map',
+  MISSING_CHAR: (message) => {
+    const quote = /Missing closing (["'])/.exec(message)?.[1];
+    return quote ? `this string (opened with ${quote}) is never closed` : undefined;
+  },
+};
+
+export function validateManifest(text: string, options: ValidateOptions): ValidationResult {
+  const { file } = options;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+
+  if (doc.errors.length > 0) {
+    const diagnostics = doc.errors.map((error): Diagnostic => {
+      const offset = yamlErrorOffset(text, error.code, error.message, error.pos[0]);
+      const { line, col } = lineCounter.linePos(offset);
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      return {
+        file,
+        line,
+        column: col,
+        path: duplicate ? pathAt(doc, offset) : [],
+        atKey: duplicate,
+        message: YAML_MESSAGES[error.code]?.(error.message) ?? yamlMessage(error.message),
+        hint: duplicate
+          ? 'keep one of them: YAML does not merge repeated keys'
+          : error.code === 'MISSING_CHAR'
+            ? 'add the closing quote (on the same line for a one-line value)'
+            : 'check indentation (spaces, not tabs), colons, and quotes',
+      };
+    });
+    return { ok: false, diagnostics };
+  }
+
+  const place = (problem: Problem): Diagnostic => ({
+    ...problem,
+    file,
+    ...locate(doc, lineCounter, problem.path, problem.atKey),
+  });
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // An alias bomb (`&a [*a, *a, ...]`): refuse it rather than expand it.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      diagnostics: [place({ path: [], message: `cannot read the YAML: ${reason}` })],
+    };
+  }
+  if (data === null || data === undefined) {
+    const empty: Problem = {
+      path: [],
+      message: 'the manifest is empty',
+      expected: 'a map with at least services:',
+      found: 'nothing',
+      hint: 'run devlaunch init to write a starter launcher.yaml',
+    };
+    return { ok: false, diagnostics: [place(empty)] };
+  }
+
+  const parsed = ManifestSchema.safeParse(data);
+  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, data);
+  const raw = parsed.success
+    ? parsed.data
+    : repair(
+        data,
+        problems.map((p) => p.path),
+      );
+  if (raw !== null) {
+    const manifest = normalizeManifest(raw, file);
+    problems.push(...ruleProblems(manifest), ...envProblems(manifest, options.env));
+    if (problems.length === 0) return { ok: true, manifest };
+  }
+  // Source order, as a compiler prints them; the sort is stable for problems on one spot.
+  const diagnostics = problems.map(place).sort((a, b) => a.line - b.line || a.column - b.column);
+  return { ok: false, diagnostics };
+}
+
+/** The parser's message without its own position suffix (the diagnostic has one). */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/**
+ * Where to point for a parser error. The parser reports a missing closing quote at the end of
+ * the input and a bad indentation at the start of the line; the opening quote and the first
+ * character of the line are what needs fixing.
+ */
+function yamlErrorOffset(text: string, code: string, message: string, offset: number): number {
+  const quote = code === 'MISSING_CHAR' ? /Missing closing (["'])/.exec(message)?.[1] : undefined;
+  // An unclosed [ or { is reported where the input ends; its opening is what needs fixing.
+  const bracket = { ']': '[', '}': '{' }[/end with an? ([\]}])/.exec(message)?.[1] ?? ''];
+  const opener = quote ?? bracket;
+  if (opener !== undefined) {
+    const open = text.lastIndexOf(opener, offset - 1);
+    if (open >= 0) return open;
+  }
+  if (offset === 0 || text[offset - 1] === '\n') {
+    const indent = /^[ \t]*/.exec(text.slice(offset))?.[0].length ?? 0;
+    if (text[offset + indent] !== '\n') return offset + indent;
+  }
+  return offset;
+}

@@ -1,0 +1,100 @@
+/** `devlaunch config` from the built CLI: the normalised manifest, or every problem and exit 2. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const bin = resolve(import.meta.dirname, '../../bin/devlaunch.js');
+const roots: string[] = [];
+
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function projectWith(text: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'devlaunch-config-'));
+  roots.push(root);
+  writeFileSync(join(root, 'launcher.yaml'), text);
+  return root;
+}
+
+function devlaunch(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const { NO_COLOR: _n, FORCE_COLOR: _f, DEVLAUNCH_FILE: _d, ...base } = process.env;
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: { ...base, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const VALID =
+  'stop_timeout: 2s\nservices:\n  api:\n    command: node api.js\n    port: 8000\n  web:\n    command: [node, web.js]\n    depends_on: [api]\n';
+
+describe('devlaunch config', () => {
+  it('prints the normalised manifest as JSON with --json', () => {
+    const root = projectWith(VALID);
+    const { code, stdout, stderr } = devlaunch(['config', '--json'], root);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const manifest = JSON.parse(stdout);
+    expect(manifest.file).toBe(join(root, 'launcher.yaml'));
+    expect(manifest.services.api).toMatchObject({ port: 8000, stop_timeout: 2000, cwd: root });
+    expect(manifest.services.web.depends_on).toEqual({ api: 'ready' });
+    expect(stdout).toBe(`${JSON.stringify(manifest, null, 2)}\n`);
+  });
+
+  it('prints YAML under a comment naming the file, found by walking up', () => {
+    const root = projectWith(VALID);
+    mkdirSync(join(root, 'sub'));
+    const { code, stdout } = devlaunch(['config'], join(root, 'sub'));
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^# .*launcher\.yaml/);
+    expect(parse(stdout).services.api.ready).toEqual({ tcp: true, timeout: 60000, interval: 500 });
+  });
+
+  it.each([
+    [
+      'a port out of range',
+      'services:\n  a:\n    command: x\n    port: 70000\n',
+      ':4:11 error services.a.port',
+    ],
+    ['an unknown key', 'services:\n  a:\n    comand: x\n', ':3:5 error services.a.comand'],
+    [
+      'a cycle',
+      'services:\n  a:\n    command: x\n    depends_on: [a]\n',
+      'dependency cycle: a → a',
+    ],
+    ['invalid YAML', 'services:\n  a: [x\n', ':2:'],
+  ])('exits 2 with nothing on stdout for %s (-f)', (_name, text, expected) => {
+    const root = projectWith(text);
+    const { code, stdout, stderr } = devlaunch(
+      ['config', '-f', join(root, 'launcher.yaml')],
+      tmpdir(),
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(expected);
+    expect(stderr).not.toContain('\u001b[');
+  });
+
+  it('reports every problem at once', () => {
+    const root = projectWith(
+      'services:\n  a:\n    command: ""\n    port: 0.5\n    restart: nope\n    stop_signal: SIGFOO\n    stop_timeout: later\n',
+    );
+    const { code, stderr } = devlaunch(['config'], root);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/5 errors in launcher\.yaml/);
+  });
+
+  it('exits 2 with a hint when there is no manifest', () => {
+    const root = mkdtempSync(join(tmpdir(), 'devlaunch-config-none-'));
+    roots.push(root);
+    const { code, stderr } = devlaunch(['config'], root);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/devlaunch init/);
+  });
+});
