@@ -1,0 +1,77 @@
+/**
+ * Writes that a crash can never leave half done: the content goes to a temp file in the same
+ * folder (so the rename stays on one filesystem), is flushed to disk, and then replaces the
+ * target in one rename. A reader sees the old file or the new one, never a mix.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Blocks the thread for `ms` (short waits in synchronous code only). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A temp name beside `file`, unique to this process and call. Ends in `.tmp`. */
+export function tempPathFor(file: string): string {
+  const unique = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  return join(dirname(file), `.${basename(file)}.${unique}.tmp`);
+}
+
+/** Writes `data` to a new file and flushes it; fails if `path` exists. */
+export function writeNewFileSync(path: string, data: string): void {
+  const fd = openSync(path, 'wx');
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces `file` with `data` atomically, creating its folder when needed. */
+export function writeFileAtomic(file: string, data: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = tempPathFor(file);
+  try {
+    writeNewFileSync(temp, data);
+    renameWithRetry(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  syncDir(dirname(file));
+}
+
+/**
+ * Windows refuses to replace a file another process has open at that instant (a reader, an
+ * indexer, an antivirus scan) with EPERM/EACCES/EBUSY; such holds are brief, so try again.
+ */
+export function renameWithRetry(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const transient = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+      if (!transient || attempt >= 10) throw error;
+      sleepSync(10 * (attempt + 1));
+    }
+  }
+}
+
+/** Flushes the rename itself to disk (POSIX); folders cannot be opened this way on Windows. */
+function syncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a folder; the rename is still atomic there.
+  }
+}

@@ -1,0 +1,14 @@
+/** Session state on disk under `<project root>/.devlaunch/`: state files, the lock, paths. */
+export { writeFileAtomic } from './atomic-write.js';
+export { acquireLock, type LockOwner, type LockResult } from './lock.js';
+export { lockFile, logsDir, sessionFile, sessionsDir, stateDir } from './paths.js';
+export {
+  listSessionFiles,
+  type ReadState,
+  readState,
+  removeState,
+  type ServiceRecord,
+  type ServiceState,
+  type SessionState,
+  writeState,
+} from './session-state.js';

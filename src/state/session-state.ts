@@ -1,0 +1,168 @@
+/**
+ * The session state file: what a session started, so that `status`, `env`, `down` and the next
+ * `up` can find it (and its orphans, verified by pid and start time) after any kind of exit.
+ * Written atomically; read defensively, because the file may come from a crashed or older
+ * devlaunch: a bad file is reported as corrupt, never thrown.
+ */
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic-write.js';
+import { sessionFile, sessionsDir } from './paths.js';
+
+export type ServiceState =
+  | 'pending'
+  | 'starting'
+  | 'ready'
+  | 'stopping'
+  | 'completed'
+  | 'failed'
+  | 'stopped';
+
+export interface ServiceRecord {
+  name: string;
+  state: ServiceState;
+  pid: number | null;
+  /** Process group of the service (POSIX), null where there is none. */
+  pgid: number | null;
+  /** The spawned process's start time token (see ProcessInfo.startTime): pid reuse guard. */
+  startTime: string | null;
+  ports: Record<string, number>;
+  url: string | null;
+  /** ISO 8601. */
+  startedAt: string | null;
+  restarts: number;
+  exitCode: number | null;
+  env: Record<string, string>;
+}
+
+export interface SessionState {
+  version: 1;
+  project: string;
+  session: string;
+  dynamic: boolean;
+  /** Absolute path of the manifest. */
+  manifest: string;
+  root: string;
+  /** ISO 8601. */
+  startedAt: string;
+  supervisor: { pid: number; startTime: string };
+  watchdog: { pid: number; startTime: string } | null;
+  services: ServiceRecord[];
+}
+
+const pid = z.number().int().positive();
+const identity = z.object({ pid, startTime: z.string() });
+
+const serviceRecord: z.ZodType<ServiceRecord> = z.object({
+  name: z.string(),
+  state: z.enum(['pending', 'starting', 'ready', 'stopping', 'completed', 'failed', 'stopped']),
+  pid: pid.nullable(),
+  pgid: pid.nullable(),
+  startTime: z.string().nullable(),
+  ports: z.record(z.string(), z.number().int().min(0).max(65535)),
+  url: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  restarts: z.number().int().min(0),
+  exitCode: z.number().int().nullable(),
+  env: z.record(z.string(), z.string()),
+});
+
+const sessionState: z.ZodType<SessionState> = z.object({
+  version: z.literal(1),
+  project: z.string(),
+  session: z.string(),
+  dynamic: z.boolean(),
+  manifest: z.string(),
+  root: z.string(),
+  startedAt: z.string(),
+  supervisor: identity,
+  watchdog: identity.nullable(),
+  services: z.array(serviceRecord),
+});
+
+/** Atomic: a crash leaves the previous content or the new one, never a mix. Creates folders. */
+export function writeState(file: string, state: SessionState): void {
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export type ReadState =
+  | { kind: 'none' }
+  | { kind: 'ok'; state: SessionState }
+  | { kind: 'corrupt'; file: string; reason: string };
+
+/** Never throws: no file is `none`, anything unusable is `corrupt` with the reason. */
+export function readState(file: string): ReadState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'corrupt', file, reason: `cannot be read (${code ?? String(error)})` };
+  }
+  if (text.trim() === '') return { kind: 'corrupt', file, reason: 'the file is empty' };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { kind: 'corrupt', file, reason: `not valid JSON (truncated?): ${detail}` };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { kind: 'corrupt', file, reason: 'not a JSON object' };
+  }
+  if ('version' in data && data.version !== 1) {
+    const found = JSON.stringify(data.version);
+    return {
+      kind: 'corrupt',
+      file,
+      reason: `state version ${found} is not the supported version 1`,
+    };
+  }
+  const parsed = sessionState.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
+    return {
+      kind: 'corrupt',
+      file,
+      reason: `unexpected content${at}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  return { kind: 'ok', state: parsed.data };
+}
+
+/** The main session file (if present), then every dynamic session's, by session id. */
+export function listSessionFiles(root: string): string[] {
+  const files: string[] = [];
+  const main = sessionFile(root);
+  if (exists(main)) files.push(main);
+  let ids: string[];
+  try {
+    ids = readdirSync(sessionsDir(root), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return files;
+  }
+  for (const id of ids) {
+    const file = join(sessionsDir(root), id, 'session.json');
+    if (exists(file)) files.push(file);
+  }
+  return files;
+}
+
+/** Removes a state file; no file is fine. */
+export function removeState(file: string): void {
+  rmSync(file, { force: true });
+}
+
+function exists(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
