@@ -1,0 +1,114 @@
+/**
+ * Splits a byte stream into lines, built for throughput: one `lastIndexOf` per chunk finds where
+ * the complete lines end, and those bytes are decoded once. '\n' never occurs inside a
+ * multi-byte UTF-8 sequence, so decoding up to a newline never cuts a character; the bytes after
+ * the last newline are kept as bytes until their line completes.
+ */
+
+const LF = 10;
+
+/**
+ * The complete lines of one chunk. `text`: the lines decoded and joined by '\n', each '\r' before
+ * a '\n' dropped, without the final newline. `bytes`: the same lines exactly as received, final
+ * '\n' included (missing only for a last line emitted by end()).
+ */
+export type BlockListener = (text: string, bytes: Buffer) => void;
+
+/** Splits into blocks of complete lines: one callback per chunk, no per-line work at all. */
+export class BlockSplitter {
+  readonly #onBlock: BlockListener;
+  /** Bytes of the incomplete last line, kept as a list so a long line is not re-copied per chunk. */
+  #pending: Buffer[] = [];
+  #pendingLength = 0;
+
+  constructor(onBlock: BlockListener) {
+    this.#onBlock = onBlock;
+  }
+
+  push(chunk: Buffer): void {
+    const last = chunk.lastIndexOf(LF);
+    if (last === -1) {
+      this.#keep(chunk);
+      return;
+    }
+    let bytes = chunk.subarray(0, last + 1);
+    if (this.#pendingLength > 0) {
+      bytes = Buffer.concat([...this.#pending, bytes], this.#pendingLength + bytes.length);
+      this.#pending = [];
+      this.#pendingLength = 0;
+    }
+    // Copy the remainder so a small partial line does not pin the whole chunk in memory.
+    if (last + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(last + 1)));
+    let text = bytes.toString('utf8', 0, bytes.length - 1);
+    if (text.includes('\r')) {
+      text = text.replaceAll('\r\n', '\n');
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+    }
+    this.#onBlock(text, bytes);
+  }
+
+  /** The current incomplete last line (for log readiness on partial lines). */
+  partial(): string {
+    if (this.#pendingLength === 0) return '';
+    const bytes = this.#joined();
+    // A character still arriving is left out rather than shown as U+FFFD.
+    return bytes.toString('utf8', 0, completeUtf8Length(bytes));
+  }
+
+  /** At end of stream: emits the partial line (if any) as a line. */
+  end(): void {
+    if (this.#pendingLength === 0) return;
+    const bytes = this.#joined();
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#onBlock(bytes.toString('utf8'), bytes);
+  }
+
+  #keep(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.#pending.push(bytes);
+    this.#pendingLength += bytes.length;
+  }
+
+  #joined(): Buffer {
+    if (this.#pending.length > 1)
+      this.#pending = [Buffer.concat(this.#pending, this.#pendingLength)];
+    return this.#pending[0] ?? Buffer.alloc(0);
+  }
+}
+
+/** Splits a byte stream into lines. '\n' ends a line; a '\r' before it is dropped. */
+export class LineSplitter {
+  readonly #blocks: BlockSplitter;
+
+  /** `onLines` is called once per push with every complete line of that chunk (never with none). */
+  constructor(onLines: (lines: string[]) => void) {
+    this.#blocks = new BlockSplitter((text) => onLines(text.split('\n')));
+  }
+
+  push(chunk: Buffer): void {
+    this.#blocks.push(chunk);
+  }
+
+  /** The current incomplete last line (for log readiness on partial lines). */
+  partial(): string {
+    return this.#blocks.partial();
+  }
+
+  /** At end of stream: emits the partial line (if any) as a line. */
+  end(): void {
+    this.#blocks.end();
+  }
+}
+
+/** The length of `bytes` without a trailing, still incomplete UTF-8 sequence. */
+export function completeUtf8Length(bytes: Buffer): number {
+  const end = bytes.length;
+  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
+    const byte = bytes[i] as number;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return end - i >= needed ? end : i;
+  }
+  return end;
+}

@@ -1,0 +1,182 @@
+/**
+ * The one printer of devlaunch's own messages: turns SupervisorEvents into text. Failures go to
+ * `err` with the service's last lines; everything else goes through ServiceOutput.system(), so
+ * it lands in order with the service lines and is set apart from them. No cursor movement:
+ * rewriting a line in place would corrupt service lines printed in between.
+ */
+import type { Writable } from 'node:stream';
+import { assertNever } from '../errors.js';
+import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from '../supervisor/events.js';
+import { paint } from './colors.js';
+import type { ServiceOutput } from './service-output.js';
+import { renderTable, stripAnsi } from './table.js';
+
+export interface ReporterOptions {
+  output: ServiceOutput;
+  err: NodeJS.WritableStream;
+  color: boolean;
+  /** A terminal: waiting for readiness shows progress. */
+  interactive: boolean;
+  /** Also print waiting progress when not interactive, and the commands services run. */
+  verbose: boolean;
+  /** Clock for throttling progress lines. Default Date.now. */
+  now?: () => number;
+}
+
+/** At most one progress line per this many milliseconds, covering every waiting service. */
+const PROGRESS_EVERY_MS = 1000;
+
+export function createReporter(opts: ReporterOptions): EventSink {
+  const { output, err, verbose } = opts;
+  const p = paint(err as Writable, opts.color, { FORCE_COLOR: '1' });
+  const now = opts.now ?? Date.now;
+  const showProgress = opts.interactive || verbose;
+  const waiting = new Map<string, { check: string; elapsedMs: number }>();
+  let lastProgress = Number.NEGATIVE_INFINITY;
+
+  const info = (text: string) => output.system(text);
+  const toErr = (text: string) => {
+    err.write(`${text}\n`);
+  };
+  const plain = (line: string) => (opts.color ? line : stripAnsi(line));
+
+  const progress = () => {
+    const parts = [...waiting].map(
+      ([service, w]) => `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)})`,
+    );
+    if (parts.length > 0) info(p.dim('waiting for ') + parts.join(', '));
+  };
+
+  return (event: SupervisorEvent) => {
+    switch (event.type) {
+      case 'port-reclaimed':
+        return info(
+          `${p.bold(event.service)}: port ${event.port} was held by a stale devlaunch process ` +
+            `(pid ${event.pid}, ${event.command}); stopped it`,
+        );
+      case 'port-remapped':
+        return info(
+          p.yellow(
+            `${event.service}: port ${portLabel(event.portName)}${event.from} -> ${event.to}`,
+          ) + ` (${event.reason})`,
+        );
+      case 'port-freed':
+        return info(
+          `${p.bold(event.service)}: stopped pid ${event.pid} (${event.command}) ` +
+            `that held port ${event.port}`,
+        );
+      case 'service-starting':
+        return info(
+          `starting ${p.bold(event.service)} (pid ${event.pid})` +
+            (verbose ? p.dim(`: ${event.command}`) : ''),
+        );
+      case 'service-waiting': {
+        waiting.set(event.service, { check: event.check, elapsedMs: event.elapsedMs });
+        if (!showProgress || now() - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now();
+        return progress();
+      }
+      case 'service-ready':
+        waiting.delete(event.service);
+        return info(`${p.green('ready')} ${p.bold(event.service)} in ${seconds(event.elapsedMs)}`);
+      case 'service-completed':
+        waiting.delete(event.service);
+        return info(`${p.green('completed')} ${p.bold(event.service)} (exited with code 0)`);
+      case 'service-restarting':
+        waiting.delete(event.service);
+        return info(
+          p.yellow(`${event.service} ${exitText(event.exitCode, event.signal)}; `) +
+            `restarting in ${seconds(event.delayMs)} (attempt ${event.attempt})`,
+        );
+      case 'service-failed': {
+        waiting.delete(event.service);
+        toErr(`${p.red(p.bold('error'))} ${p.bold(event.service)} failed: ${event.reason}`);
+        if (event.lastLines.length > 0) {
+          toErr(p.dim(`  last output of ${event.service}:`));
+          for (const line of event.lastLines) toErr(`    ${plain(line)}`);
+        }
+        return;
+      }
+      case 'all-ready':
+        waiting.clear();
+        info(`${p.green('all services ready')} in ${seconds(event.elapsedMs)}`);
+        return output.print(readyTable(event.rows, p.bold));
+      case 'stopping':
+        waiting.clear();
+        return info(p.yellow(stoppingText(event.reason, event.graceful)));
+      case 'service-stopped':
+        return info(
+          event.forced
+            ? p.yellow(
+                `${event.service} killed (SIGKILL after its stop_timeout, ${seconds(event.elapsedMs)})`,
+              )
+            : `stopped ${event.service} (${seconds(event.elapsedMs)})`,
+        );
+      case 'stopped':
+        return info(`everything stopped in ${seconds(event.elapsedMs)}`);
+      case 'message': {
+        const hint = event.hint === undefined ? '' : `\n  ${p.dim(`hint: ${event.hint}`)}`;
+        if (event.level === 'error') return toErr(`${p.red(p.bold('error'))} ${event.text}${hint}`);
+        if (event.level === 'warn') return info(`${p.yellow('warning')} ${event.text}${hint}`);
+        return info(`${event.text}${hint}`);
+      }
+      default:
+        return assertNever(event);
+    }
+  };
+}
+
+function readyTable(rows: ReadyRow[], bold: (s: string) => string): string {
+  const headers = ['SERVICE', 'URL', 'PID', 'PORTS', 'STATE'].map(bold);
+  return renderTable(
+    headers,
+    rows.map((row) => [
+      row.service,
+      row.url ?? '-',
+      row.pid === null ? '-' : String(row.pid),
+      portsText(row.ports),
+      row.state,
+    ]),
+  );
+}
+
+/** `8000, debug=9229`: the primary port bare, named ports by name. */
+export function portsText(ports: Record<string, number>): string {
+  const entries = Object.entries(ports);
+  if (entries.length === 0) return '-';
+  return entries
+    .sort(([a], [b]) => (a === 'primary' ? -1 : b === 'primary' ? 1 : a.localeCompare(b)))
+    .map(([name, port]) => (name === 'primary' ? String(port) : `${name}=${port}`))
+    .join(', ');
+}
+
+function portLabel(name: string): string {
+  return name === 'primary' ? '' : `${name} `;
+}
+
+function exitText(code: number | null, signal: string | null): string {
+  if (signal !== null) return `was killed by ${signal}`;
+  return code === null ? 'exited' : `exited with code ${code}`;
+}
+
+function stoppingText(reason: StopReason, graceful: boolean): string {
+  if (!graceful) return 'stopping now: killing every service (SIGKILL)';
+  switch (reason.kind) {
+    case 'signal':
+      return `${reason.signal} received: stopping every service (press Ctrl+C again to force)`;
+    case 'failure':
+      return `${reason.service} failed: stopping every service`;
+    case 'down':
+      return 'devlaunch down: stopping every service';
+    case 'finished':
+      return 'every service has ended: stopping';
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** 850ms, 1.2s, 75s. */
+export function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+
+/** A destination that keeps everything; `delayMs` makes it slow (each write acknowledged late). */
+export class Collector extends Writable {
+  readonly chunks: string[] = [];
+  isTTY = false;
+
+  constructor(private readonly delayMs = 0) {
+    super({ highWaterMark: 1024 });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(chunk.toString('utf8'));
+    if (this.delayMs > 0) setTimeout(done, this.delayMs);
+    else done();
+  }
+
+  // Like real sockets and files, a slow destination takes what queued up in one go.
+  override _writev(chunks: { chunk: Buffer }[], done: (error?: Error | null) => void): void {
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'utf8', done);
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
+
+  lines(): string[] {
+    const text = this.text();
+    return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  }
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'devlaunch-output-'));
+}
