@@ -1,0 +1,129 @@
+/**
+ * "Who holds this port": the listening TCP sockets on given ports and their pids, on every
+ * platform. Linux reads /proc (no tool needed) and falls back to `ss`, then `lsof`, only for
+ * sockets whose owner /proc would not show; macOS uses lsof; Windows netstat and tasklist.
+ * All parsing is pure (the parse-*.ts files); this file only runs the tools.
+ */
+import { execFile } from 'node:child_process';
+import type { Listener } from '../types.js';
+import { listenersFromProc } from './linux-proc.js';
+import { parseLsofF } from './parse-lsof.js';
+import { parseExcludedPortRanges } from './parse-netsh.js';
+import { parseNetstatAno } from './parse-netstat.js';
+import { parseSs } from './parse-ss.js';
+import { parseTasklistCsv } from './parse-tasklist.js';
+
+export { parseExcludedPortRanges };
+
+/** The listening TCP sockets on `ports`, one entry per (socket, process). */
+export async function listenersOn(ports: number[]): Promise<Listener[]> {
+  if (ports.length === 0) return [];
+  const wanted = new Set(ports);
+  if (process.platform === 'win32') return windowsListeners(wanted);
+  if (process.platform === 'linux') {
+    const fromProc = await listenersFromProc([...wanted]);
+    if (!fromProc.tablesRead) return toolListeners(wanted);
+    const unresolved = fromProc.listeners.filter((l) => l.pid === null);
+    if (unresolved.length === 0) return fromProc.listeners;
+    const fromTool = await toolListeners(new Set(unresolved.map((l) => l.port)));
+    return mergeUnresolved(fromProc.listeners, fromTool);
+  }
+  return lsofListeners(wanted);
+}
+
+/** Windows reserved (excluded) TCP port ranges, IPv4 and IPv6 merged; [] elsewhere or on error. */
+export async function windowsReservedRanges(): Promise<{ from: number; to: number }[]> {
+  if (process.platform !== 'win32') return [];
+  const outputs = await Promise.all(
+    ['ipv4', 'ipv6'].map((family) =>
+      run('netsh', ['interface', family, 'show', 'excludedportrange', 'protocol=tcp']),
+    ),
+  );
+  const seen = new Set<string>();
+  const ranges: { from: number; to: number }[] = [];
+  for (const range of outputs.flatMap((text) => (text ? parseExcludedPortRanges(text) : []))) {
+    const key = `${range.from}-${range.to}`;
+    if (!seen.has(key)) ranges.push(range);
+    seen.add(key);
+  }
+  return ranges.sort((a, b) => a.from - b.from);
+}
+
+/**
+ * Replaces each pid-less /proc entry with what a tool saw on the same port and address
+ * (`*` in ss/lsof means either wildcard; `::ffff:a.b.c.d` is the IPv4 address), keeping it
+ * as `pid: null` when no tool knows more.
+ */
+function mergeUnresolved(fromProc: Listener[], fromTool: Listener[]): Listener[] {
+  const known = fromTool.filter((l) => l.pid !== null);
+  const merged: Listener[] = [];
+  for (const listener of fromProc) {
+    if (listener.pid !== null) {
+      merged.push(listener);
+      continue;
+    }
+    const samePort = known.filter((k) => k.port === listener.port);
+    const sameAddress = samePort.filter((k) => sameHost(k.address, listener.address));
+    const replacement = sameAddress.length > 0 ? sameAddress : samePort;
+    const fresh = replacement.filter(
+      (r) =>
+        !merged.some((m) => m.port === r.port && m.pid === r.pid && sameHost(m.address, r.address)),
+    );
+    merged.push(...(replacement.length > 0 ? fresh : [listener]));
+  }
+  return merged;
+}
+
+function sameHost(a: string, b: string): boolean {
+  const norm = (h: string) => (h.startsWith('::ffff:') && h.includes('.') ? h.slice(7) : h);
+  const [x, y] = [norm(a), norm(b)];
+  const wildcard = (h: string) => h === '*' || h === '0.0.0.0' || h === '::';
+  return x === y || (wildcard(x) && wildcard(y));
+}
+
+/** Linux without usable /proc owners: `ss` first (iproute2 is everywhere), then lsof. */
+async function toolListeners(ports: Set<number>): Promise<Listener[]> {
+  const ss = await run('ss', ['-ltnpH']);
+  const fromSs = ss === null ? [] : parseSs(ss).filter((l) => ports.has(l.port));
+  if (fromSs.length > 0 && fromSs.every((l) => l.pid !== null)) return fromSs;
+  const fromLsof = await lsofListeners(ports);
+  return fromLsof.length > 0 ? fromLsof : fromSs;
+}
+
+async function lsofListeners(ports: Set<number>): Promise<Listener[]> {
+  const list = [...ports].join(',');
+  const text = await run('lsof', ['-nP', `-iTCP:${list}`, '-sTCP:LISTEN', '-FpcnL']);
+  return text === null ? [] : parseLsofF(text).filter((l) => ports.has(l.port));
+}
+
+async function windowsListeners(ports: Set<number>): Promise<Listener[]> {
+  const netstat = await run('netstat', ['-ano']);
+  if (netstat === null) return [];
+  const listeners = parseNetstatAno(netstat).filter((l) => ports.has(l.port));
+  if (listeners.length === 0) return [];
+  const tasklist = await run('tasklist', ['/FO', 'CSV', '/NH']);
+  const names = new Map((tasklist ? parseTasklistCsv(tasklist) : []).map((t) => [t.pid, t.name]));
+  return listeners.map((l) => {
+    const name = l.pid === null ? undefined : names.get(l.pid);
+    return name === undefined ? l : { ...l, processName: name };
+  });
+}
+
+/**
+ * Runs a tool and returns its stdout, or null when it cannot run (not installed). A non-zero
+ * exit with output still counts: lsof exits 1 when nothing matched, and warns on stderr.
+ */
+function run(command: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { encoding: 'utf8', windowsHide: true, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve(null);
+        else if (error && !stdout) resolve(error.killed ? null : '');
+        else resolve(stdout);
+      },
+    );
+  });
+}

@@ -1,0 +1,9 @@
+/** Ports: probing, handing out free ports, and who holds a port. */
+
+export {
+  listenersOn,
+  parseExcludedPortRanges,
+  windowsReservedRanges,
+} from './holders/index.js';
+export { type BindResult, firstFreePort, isPortFree, osPort, probePort } from './probe.js';
+export type { Listener, Ownership, PortHolder } from './types.js';

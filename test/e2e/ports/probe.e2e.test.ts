@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { firstFreePort, isPortFree, osPort, probePort } from '../../../src/ports/probe.js';
+import { bundlePorts, closedPort, killStarted, startListener, startWithMarker } from './helpers.js';
+
+afterEach(killStarted);
+
+describe('probePort (real sockets)', () => {
+  it.each(['127.0.0.1', '::', '0.0.0.0', '::1'])(
+    'says in-use for a port held on %s only',
+    async (host) => {
+      const { port } = await startListener(host);
+      const result = await probePort(port);
+      expect(result).toMatchObject({ free: false, reason: 'in-use', code: 'EADDRINUSE' });
+      expect(await isPortFree(port)).toBe(false);
+    },
+  );
+
+  it('says free for a closed port', async () => {
+    const port = await closedPort();
+    expect(await probePort(port)).toEqual({ free: true });
+    expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('rejects numbers that are not ports', async () => {
+    await expect(probePort(0)).rejects.toThrow(RangeError);
+    await expect(probePort(65536)).rejects.toThrow(RangeError);
+    await expect(probePort(80.5)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('firstFreePort (real sockets)', () => {
+  it('skips busy candidates and returns the first free one, in order', async () => {
+    const busy1 = await startListener('127.0.0.1');
+    const busy2 = await startListener('::1');
+    const free = await closedPort();
+    expect(await firstFreePort([busy1.port, busy2.port, free])).toBe(free);
+  });
+
+  it('returns null when every candidate is busy: never a random port', async () => {
+    const busy1 = await startListener('0.0.0.0');
+    const busy2 = await startListener('::');
+    expect(await firstFreePort([busy1.port, busy2.port])).toBeNull();
+    expect(await firstFreePort([])).toBeNull();
+  });
+
+  it('skips excluded ports and ports inside reserved ranges', async () => {
+    const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
+    expect(await firstFreePort([a, b, c], { exclude: [a], reserved: [{ from: b, to: b }] })).toBe(
+      c,
+    );
+    expect(
+      await firstFreePort([a, b], { exclude: [a], reserved: [{ from: b - 1, to: b + 1 }] }),
+    ).toBeNull();
+  });
+});
+
+describe('osPort (real sockets)', () => {
+  it('never returns an excluded port and always a bindable one', async () => {
+    const seen: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const port = await osPort(seen);
+      expect(seen).not.toContain(port);
+      expect(await isPortFree(port)).toBe(true);
+      seen.push(port);
+    }
+  });
+
+  describe('across processes', () => {
+    let bundle: Awaited<ReturnType<typeof bundlePorts>>;
+    beforeAll(async () => {
+      bundle = await bundlePorts();
+    });
+    afterAll(() => bundle.cleanup());
+
+    it('two concurrent devlaunch processes get different ports (20 rounds)', async () => {
+      // Each child stays alive after printing, like a devlaunch session whose services run.
+      const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('PORT ' + (await m.osPort())));process.stdin.resume()`;
+      for (let round = 0; round < 20; round++) {
+        const [a, b] = await Promise.all([
+          startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/),
+          startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/),
+        ]);
+        expect(a.match[1]).not.toBe(b.match[1]);
+        killStarted();
+      }
+    });
+
+    it('a port handed out by another devlaunch process stays reserved for a while', async () => {
+      const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('PORT ' + (await m.osPort())));process.stdin.resume()`;
+      const { match } = await startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/);
+      const port = Number(match[1]);
+      // Nothing listens on it yet (TCP bindable), but this process must not hand it out too.
+      expect(await isPortFree(port)).toBe(true);
+      expect(await firstFreePort([port])).toBeNull();
+    });
+
+    const unprivilegedStart = existsSync('/proc/sys/net/ipv4/ip_unprivileged_port_start')
+      ? Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'))
+      : 1024;
+    const canDropToNobody = process.platform === 'linux' && process.getuid?.() === 0;
+
+    it.skipIf(!canDropToNobody || unprivilegedStart < 2)(
+      'says forbidden (EACCES) for a privileged port when run as `nobody`',
+      async () => {
+        let port = unprivilegedStart - 1;
+        while (port > 0 && !(await isPortFree(port))) port--;
+        expect(port).toBeGreaterThan(0);
+        const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('RESULT ' + JSON.stringify(await m.probePort(${port}))))`;
+        const { match } = await startWithMarker(
+          'setpriv',
+          ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', code],
+          /RESULT (.*)\n/,
+        );
+        expect(JSON.parse(match[1] ?? '')).toEqual({
+          free: false,
+          reason: 'forbidden',
+          address: '0.0.0.0',
+          code: 'EACCES',
+        });
+      },
+    );
+  });
+});
