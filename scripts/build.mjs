@@ -9,7 +9,13 @@ const commands = readdirSync('src/cli/commands')
   .map((f) => `src/cli/commands/${f}`);
 
 await build({
-  entryPoints: ['src/cli/main.ts', ...commands],
+  // json-schema.ts is built only so the step below can write launcher.schema.json from it.
+  entryPoints: [
+    'src/cli/main.ts',
+    'src/process/watchdog-main.ts',
+    ...commands,
+    'src/manifest/json-schema.ts',
+  ],
   outdir: 'dist',
   outbase: 'src',
   bundle: true,
@@ -27,9 +33,5 @@ await build({
 });
 
 // The JSON Schema editors use to complete and check launcher.yaml, generated from the one schema.
-const { manifestJsonSchema } = await import('../dist/cli/commands/schema-export.js').catch(
-  () => ({}),
-);
-if (manifestJsonSchema) {
-  writeFileSync('launcher.schema.json', `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
-}
+const { manifestJsonSchema } = await import('../dist/manifest/json-schema.js');
+writeFileSync('launcher.schema.json', `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);

@@ -1,0 +1,28 @@
+/** The process layer: spawning services, process identity, stopping whole trees, the watchdog. */
+export { killTreeNow, type StopOptions, type StopTarget, stopTree } from './kill-tree.js';
+export {
+  descendantsOf,
+  isSameProcess,
+  listProcesses,
+  processInfo,
+  readEnviron,
+  sessionMark,
+  startTimeOf,
+} from './proc-info.js';
+export {
+  type ProcStat,
+  type PsRow,
+  parsePasswd,
+  parseProcStat,
+  parsePsOutput,
+} from './proc-parse.js';
+export {
+  describeExit,
+  type SpawnedCommand,
+  type SpawnedService,
+  type SpawnOptions,
+  spawnCommand,
+  spawnService,
+} from './spawn.js';
+export type { ProcessIdentity, ProcessInfo } from './types.js';
+export { startWatchdog, type Watchdog, type WatchedService } from './watchdog.js';

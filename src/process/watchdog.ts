@@ -1,0 +1,123 @@
+/**
+ * The watchdog: a small detached process that stops every recorded service tree if devlaunch
+ * dies without stopping them (kill -9, a crash, a closed CI job). It notices at once because
+ * devlaunch holds the only write end of its stdin pipe: the kernel closes it however
+ * devlaunch dies, and the watchdog reads end-of-file. Protocol: newline-delimited JSON,
+ * `{type:'watch',...}`, `{type:'unwatch',pid}`, `{type:'exit'}` (see watchdog-main.ts).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface WatchedService {
+  pid: number;
+  pgid: number | null;
+  startTime: string;
+  /** First signal of teardown (the service's stop_signal). */
+  signal: string;
+  /** Grace before SIGKILL, in ms (the service's stop_timeout). */
+  timeoutMs: number;
+  /** DEVLAUNCH_SESSION of the service's processes. */
+  session: string;
+  /** DEVLAUNCH_SERVICE of its processes: limits the daemon sweep to this service. Default: none. */
+  service?: string;
+}
+
+export interface Watchdog {
+  pid: number;
+  watch(s: WatchedService): void;
+  unwatch(pid: number): void;
+  /** Normal shutdown: tell it to exit without touching anything, wait for it to exit. */
+  dispose(): Promise<void>;
+}
+
+export type WatchdogMessage =
+  | ({ type: 'watch' } & WatchedService)
+  | { type: 'unwatch'; pid: number }
+  | { type: 'exit' };
+
+/** How long dispose() waits for the watchdog to exit. */
+const disposeWaitMs = 2000;
+
+/**
+ * <package root>/dist/process/watchdog-main.js. The caller may run from src/ (tests), from
+ * dist/cli/ or from a dist/chunks/ file after bundling, so walk up to the package.json.
+ */
+export function watchdogScript(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'devlaunch') {
+          return join(dir, 'dist', 'process', 'watchdog-main.js');
+        }
+      } catch {} // an unreadable package.json is not ours: keep walking
+    }
+    if (dirname(dir) === dir) throw new Error(`devlaunch package root not found above ${from}`);
+  }
+}
+
+function exitedAlready(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/**
+ * Starts the watchdog. It runs detached (its own session: the terminal's SIGINT/SIGHUP do
+ * not reach it), with DEVLAUNCH_SESSION and DEVLAUNCH_ROLE=watchdog in its environment, and
+ * is unref'd so it never keeps devlaunch alive.
+ */
+export async function startWatchdog(opts: {
+  session: string;
+  /** Environment of the watchdog. Default: devlaunch's own. */
+  env?: Record<string, string>;
+}): Promise<Watchdog> {
+  const script = watchdogScript();
+  if (!existsSync(script)) {
+    throw new Error(`watchdog not built: ${script} is missing (run npm run build)`);
+  }
+  const child = spawn(process.execPath, [script], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: {
+      ...(opts.env ?? process.env),
+      DEVLAUNCH_SESSION: opts.session,
+      DEVLAUNCH_ROLE: 'watchdog',
+    },
+    windowsHide: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  child.on('error', () => {});
+  const stdin = child.stdin!;
+  // EPIPE when the watchdog is gone (killed by `down`, say): nothing left to tell it.
+  stdin.on('error', () => {});
+  child.unref();
+  (stdin as unknown as { unref?: () => void }).unref?.();
+
+  const send = (message: WatchdogMessage) => {
+    if (!stdin.destroyed && stdin.writable) stdin.write(`${JSON.stringify(message)}\n`);
+  };
+  return {
+    pid: child.pid!,
+    watch: (s) => send({ type: 'watch', ...s }),
+    unwatch: (pid) => send({ type: 'unwatch', pid }),
+    dispose: async () => {
+      if (exitedAlready(child)) return;
+      child.ref(); // keep devlaunch alive until the watchdog has really gone
+      const exited = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, disposeWaitMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      send({ type: 'exit' });
+      stdin.end();
+      await exited;
+      child.unref();
+    },
+  };
+}

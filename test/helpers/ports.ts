@@ -1,0 +1,57 @@
+/**
+ * Port helpers for end-to-end tests. Ports always come from the OS (listen on 0), never fixed
+ * numbers, so tests run in parallel. Loopback only.
+ */
+import net from 'node:net';
+
+/** A port that was free a moment ago on 127.0.0.1 (the OS picked it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export interface Listening {
+  port: number;
+  server: net.Server;
+  close(): Promise<void>;
+}
+
+/** Listens on `port` (default 0: any free one) on `host` (default 127.0.0.1), in this process. */
+export function listenOn(port = 0, host = '127.0.0.1'): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.end();
+    });
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      const actual = (server.address() as net.AddressInfo).port;
+      resolve({
+        port: actual,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
