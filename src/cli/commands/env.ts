@@ -1,6 +1,70 @@
-import type { GlobalArgs } from '../args.js';
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `devlaunch env [SERVICE]`: the variables devlaunch gives the running session's services.
+ * With a service: that service's own variables. Without: those every service shares (each
+ * service's URL and ports, the global env), e.g. for `eval "$(devlaunch env --shell)"`.
+ */
+import { DevlaunchError, ExitCode } from '../../errors.js';
+import { loadManifest } from '../../manifest/index.js';
+import { checkServiceNames } from '../../plan/graph.js';
+import { findSession } from '../../session/find.js';
+import type { SessionState } from '../../state/index.js';
+import type { EnvArgs } from '../args.js';
 
-export async function run(_args: GlobalArgs): Promise<number> {
-  return notImplemented('env');
+export async function run(args: EnvArgs): Promise<number> {
+  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  if (args.service) checkServiceNames(manifest, [args.service]);
+  const found = findSession(manifest.root);
+  if (!found) {
+    throw new DevlaunchError(
+      'SERVICE_FAILED',
+      `nothing of ${manifest.name} is running, so there are no resolved variables`,
+      {
+        hint: 'Start the services with devlaunch up -d (or use devlaunch run -- CMD, which passes them to CMD).',
+      },
+    );
+  }
+  const vars = args.service ? serviceVars(found.state, args.service) : sharedVars(found.state);
+  if (args.json) {
+    const data = args.service
+      ? vars
+      : Object.fromEntries(found.state.services.map((s) => [s.name, s.env]));
+    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  } else {
+    const lines = Object.entries(vars).map(([k, v]) =>
+      args.shell ? `export ${k}=${shellQuote(v)}` : `${k}=${dotenvQuote(v)}`,
+    );
+    process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  }
+  return ExitCode.ok;
+}
+
+function serviceVars(state: SessionState, service: string): Record<string, string> {
+  const record = state.services.find((s) => s.name === service);
+  if (!record) {
+    throw new DevlaunchError('USAGE', `${service} is not part of the running session`, {
+      hint: `It runs: ${state.services.map((s) => s.name).join(', ')}.`,
+    });
+  }
+  return record.env;
+}
+
+/** Variables with the same value in every service's environment. */
+function sharedVars(state: SessionState): Record<string, string> {
+  const [first, ...rest] = state.services;
+  if (!first) return {};
+  return Object.fromEntries(
+    Object.entries(first.env).filter(([k, v]) => rest.every((s) => s.env[k] === v)),
+  );
+}
+
+/** POSIX shell single quotes: safe for any value. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** dotenv: double quotes when needed, with \n and " escaped. */
+function dotenvQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(value)
+    ? value
+    : `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
 }

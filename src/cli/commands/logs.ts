@@ -1,6 +1,105 @@
-import type { GlobalArgs } from '../args.js';
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `devlaunch logs [SERVICE...] [-f] [-n N]`: what the services of the current or last session
+ * printed, prefixed as `up` prints it. Reads `.devlaunch/logs/`; with -f keeps printing what
+ * is appended until Ctrl+C.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { ExitCode } from '../../errors.js';
+import { loadManifest } from '../../manifest/index.js';
+import { colorEnabled } from '../../output/colors.js';
+import { ServiceOutput } from '../../output/index.js';
+import { checkServiceNames } from '../../plan/graph.js';
+import { findSession } from '../../session/find.js';
+import { logsDir } from '../../state/index.js';
+import { onStopSignals } from '../../supervisor/signals.js';
+import type { LogsArgs } from '../args.js';
+import { say } from '../say.js';
 
-export async function run(_args: GlobalArgs): Promise<number> {
-  return notImplemented('logs');
+const FOLLOW_POLL_MS = 200;
+
+export async function run(args: LogsArgs): Promise<number> {
+  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  checkServiceNames(manifest, args.services);
+  const session = findSession(manifest.root);
+  const dir = logsDir(manifest.root, session?.state.dynamic ? session.state.session : undefined);
+  const wanted = args.services.length > 0 ? args.services : Object.keys(manifest.services);
+  const files = wanted
+    .map((name) => ({ name, path: join(dir, `${name}.log`) }))
+    .filter((f) => existsSync(f.path));
+  if (files.length === 0) {
+    say(
+      args,
+      `no logs yet for ${manifest.name} (they are written by devlaunch up and run to ${dir})`,
+    );
+    return ExitCode.ok;
+  }
+  const output = new ServiceOutput({
+    out: process.stdout,
+    color: colorEnabled(process.stdout, args.color),
+    names: files.map((f) => f.name),
+    logDir: null,
+  });
+  const tails = files.map((f) => {
+    const stream = new PassThrough();
+    output.attach(f.name, stream, 'stdout');
+    const text = readFrom(f.path, 0);
+    stream.write(args.lines === undefined ? text.data : lastLines(text.data, args.lines));
+    return { ...f, stream, offset: text.end };
+  });
+  if (!args.follow) {
+    for (const t of tails) t.stream.end();
+    await output.close();
+    return ExitCode.ok;
+  }
+  // Follow: poll each file for what was appended (works the same on every platform and on
+  // files rewritten by a new session, which start over at offset 0).
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      for (const t of tails) {
+        const size = existsSync(t.path) ? statSync(t.path).size : 0;
+        if (size < t.offset) t.offset = 0;
+        if (size === t.offset) continue;
+        const more = readFrom(t.path, t.offset);
+        t.offset = more.end;
+        t.stream.write(more.data);
+      }
+    }, FOLLOW_POLL_MS);
+    const remove = onStopSignals(() => {
+      clearInterval(timer);
+      remove();
+      resolve();
+    });
+  });
+  for (const t of tails) t.stream.end();
+  await output.close();
+  return ExitCode.ok;
+}
+
+function readFrom(path: string, offset: number): { data: Buffer; end: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    const data = Buffer.alloc(Math.max(0, size - offset));
+    const read = data.length > 0 ? readSync(fd, data, 0, data.length, offset) : 0;
+    return { data: data.subarray(0, read), end: offset + read };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last `n` lines of `data` (a final line without a newline counts). */
+export function lastLines(data: Buffer, n: number): Buffer {
+  if (n <= 0) return Buffer.alloc(0);
+  let end = data.length;
+  if (end > 0 && data[end - 1] === 0x0a) end -= 1;
+  let at = end;
+  for (let i = 0; i < n; i++) {
+    const nl = data.lastIndexOf(0x0a, at - 1);
+    if (nl === -1) return data;
+    at = nl;
+    if (i === n - 1) return data.subarray(nl + 1);
+  }
+  return data;
 }

@@ -1,6 +1,77 @@
-import type { GlobalArgs } from '../args.js';
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `devlaunch run [SERVICE...] -- CMD...`: the CI entry point. Start the services, wait until
+ * they are ready, run CMD with every injected variable (`BACKEND_URL`, …) in its environment
+ * and the terminal attached, tear everything down, and exit with CMD's code — or with
+ * devlaunch's own code when the services fail first.
+ */
+import { constants } from 'node:os';
+import { DevlaunchError, ExitCode } from '../../errors.js';
+import { type SpawnedCommand, spawnCommand, stopTree } from '../../process/index.js';
+import { openSession } from '../../session/open-session.js';
+import { ignoreBrokenOutput, onStopSignals, type StopSignal } from '../../supervisor/signals.js';
+import type { RunArgs } from '../args.js';
 
-export async function run(_args: GlobalArgs): Promise<number> {
-  return notImplemented('run');
+/** How long CMD gets to exit after a stop signal before its tree is killed. */
+const COMMAND_GRACE_MS = 5000;
+
+export async function run(args: RunArgs): Promise<number> {
+  if (args.command.length === 0) {
+    throw new DevlaunchError('USAGE', 'devlaunch run needs a command after --', {
+      hint: 'For example: devlaunch run --dynamic -- npm test',
+    });
+  }
+  const session = await openSession({ args, services: args.services, quiet: args.quiet });
+  ignoreBrokenOutput();
+  const { supervisor } = session;
+  let command: SpawnedCommand | null = null;
+  let stoppedBy: StopSignal | null = null;
+  const removeSignals = onStopSignals((signal, count) => {
+    stoppedBy ??= signal;
+    supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    // CMD shares devlaunch's terminal: a Ctrl+C from the terminal has reached it already.
+    // Any other signal was meant for devlaunch alone, so pass it on.
+    if (command && signal !== 'SIGINT')
+      command.child.kill(signal === 'SIGBREAK' ? 'SIGINT' : signal);
+  });
+  try {
+    const sessionEnded = supervisor.run();
+    const ready = await supervisor.allReady.reached;
+    if (!ready) return (await sessionEnded).exitCode;
+
+    command = spawnCommand(args.command, { env: session.commandEnv, cwd: process.cwd() });
+    const cmd = command;
+    const outcome = await Promise.race([
+      cmd.exited.then((exit) => ({ kind: 'command' as const, exit })),
+      sessionEnded.then((result) => ({ kind: 'session' as const, result })),
+    ]);
+    if (outcome.kind === 'session') {
+      // The services stopped first (a failure, or a signal): CMD must not outlive them.
+      await stopCommand(cmd);
+      return stoppedBy ? outcome.result.exitCode : ExitCode.serviceFailed;
+    }
+    supervisor.requestStop({ kind: 'finished' });
+    const result = await sessionEnded;
+    if (stoppedBy) return result.exitCode;
+    return commandExitCode(outcome.exit.code, outcome.exit.signal);
+  } finally {
+    removeSignals();
+    if (command) await stopCommand(command);
+    await session.close();
+  }
+}
+
+async function stopCommand(cmd: SpawnedCommand): Promise<void> {
+  if (cmd.pid <= 0) return;
+  await stopTree(
+    { pid: cmd.pid, pgid: null, startTime: cmd.startTime },
+    { signal: 'SIGTERM', timeoutMs: COMMAND_GRACE_MS },
+  );
+  await cmd.exited;
+}
+
+/** A command killed by a signal exits like it would in a shell: 128 + the signal's number. */
+function commandExitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const number = signal ? constants.signals[signal] : undefined;
+  return number === undefined ? 1 : 128 + number;
 }

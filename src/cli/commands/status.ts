@@ -1,6 +1,93 @@
+/** `devlaunch status` (`ps`): each service's state, pid, port, URL, uptime and restarts. */
+import { ExitCode } from '../../errors.js';
+import { loadManifest } from '../../manifest/index.js';
+import { renderTable } from '../../output/index.js';
+import { isSameProcess } from '../../process/index.js';
+import { findSession } from '../../session/find.js';
+import type { ServiceRecord } from '../../state/index.js';
 import type { GlobalArgs } from '../args.js';
-import { notImplemented } from '../not-implemented.js';
+import { say, warn } from '../say.js';
 
-export async function run(_args: GlobalArgs): Promise<number> {
-  return notImplemented('status');
+export interface StatusJson {
+  project: string;
+  session: string | null;
+  supervisor?: { pid: number } | null;
+  services: {
+    name: string;
+    state: ServiceRecord['state'];
+    pid: number | null;
+    ports: Record<string, number>;
+    url: string | null;
+    startedAt: string | null;
+    restarts: number;
+    exitCode: number | null;
+  }[];
+}
+
+export async function run(args: GlobalArgs): Promise<number> {
+  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  const found = findSession(manifest.root);
+  const json: StatusJson = found
+    ? {
+        project: found.state.project,
+        session: found.state.session,
+        supervisor: found.live ? { pid: found.state.supervisor.pid } : null,
+        services: found.state.services.map((s) => ({
+          name: s.name,
+          // A process that is gone is stopped, whatever was recorded last (e.g. after kill -9).
+          state: isRunningState(s.state) && !processAlive(s) ? 'stopped' : s.state,
+          pid: s.pid,
+          ports: s.ports,
+          url: s.url,
+          startedAt: s.startedAt,
+          restarts: s.restarts,
+          exitCode: s.exitCode,
+        })),
+      }
+    : { project: manifest.name, session: null, services: [] };
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  if (!found) {
+    say(args, `nothing of ${manifest.name} is running`);
+    return ExitCode.ok;
+  }
+  if (!found.live) {
+    warn(
+      args,
+      `the supervisor of session ${found.state.session} is gone (killed or crashed); run devlaunch down to stop what it left`,
+    );
+  }
+  const now = Date.now();
+  const rows = json.services.map((s) => [
+    s.name,
+    s.state,
+    s.pid === null ? '-' : String(s.pid),
+    Object.values(s.ports).join(',') || '-',
+    s.url ?? '-',
+    s.startedAt && isRunningState(s.state) ? uptime(now - Date.parse(s.startedAt)) : '-',
+    String(s.restarts),
+  ]);
+  process.stdout.write(
+    `${renderTable(['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'], rows)}\n`,
+  );
+  return ExitCode.ok;
+}
+
+function isRunningState(state: ServiceRecord['state']): boolean {
+  return state === 'starting' || state === 'ready' || state === 'stopping';
+}
+
+function processAlive(s: ServiceRecord): boolean {
+  return (
+    s.pid !== null && s.startTime !== null && isSameProcess({ pid: s.pid, startTime: s.startTime })
+  );
+}
+
+function uptime(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

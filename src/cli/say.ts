@@ -1,0 +1,15 @@
+/** Small printing helpers for the commands that are not `up` (which has its reporter). */
+import { paint } from '../output/colors.js';
+import type { GlobalArgs } from './args.js';
+
+/** devlaunch's own message; on stderr when stdout carries --json data. */
+export function say(args: GlobalArgs, text: string): void {
+  const stream = args.json ? process.stderr : process.stdout;
+  const color = paint(stream, args.color);
+  stream.write(`${color.dim('devlaunch')} ${text}\n`);
+}
+
+export function warn(args: GlobalArgs, text: string): void {
+  const color = paint(process.stderr, args.color);
+  process.stderr.write(`${color.yellow('devlaunch warning:')} ${text}\n`);
+}

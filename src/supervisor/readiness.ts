@@ -1,0 +1,139 @@
+/**
+ * Waiting until a service is ready. Polling starts at a few milliseconds and doubles up to the
+ * check's `interval`, so a fast service is noticed within tens of milliseconds while a slow one
+ * is not hammered. A service that exits while being waited on fails at once, not at its timeout.
+ */
+import type { ReadyCheck } from '../manifest/types.js';
+import { httpProbe, httpTargets, tcpProbe } from './probes.js';
+
+export interface ReadyContext {
+  host: string;
+  /** The service's resolved primary port (or its first named port), null without ports. */
+  port: number | null;
+  /** Subscribes to the service's output lines, partial lines included. */
+  onLine: (listener: (text: string, partial: boolean) => void) => () => void;
+  /** Runs a `ready.command` once and resolves with its exit code. */
+  runCheck: (command: string | string[], signal: AbortSignal) => Promise<number | null>;
+  /** Resolves when the service's process has exited. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Aborted when the session stops while this service is still being waited on. */
+  signal: AbortSignal;
+  /** Called about once a second while waiting, for progress output. */
+  onWaiting?: (elapsedMs: number) => void;
+  /** Clock, injectable for tests. Default `performance.now`. */
+  now?: () => number;
+}
+
+export type ReadyOutcome =
+  | { ok: true; elapsedMs: number }
+  | { ok: false; reason: 'exited'; code: number | null; signal: string | null }
+  | { ok: false; reason: 'timeout'; elapsedMs: number }
+  | { ok: false; reason: 'aborted' };
+
+const FIRST_DELAY_MS = 5;
+
+/** Human description of a check, for progress and failure messages. */
+export function describeCheck(check: ReadyCheck, port: number | null): string {
+  if ('tcp' in check) return `tcp :${port}`;
+  if ('http' in check)
+    return `http ${check.http}${check.http.startsWith('/') ? ` on :${port}` : ''}`;
+  if ('log' in check) return `log /${check.log}/`;
+  return `command ${Array.isArray(check.command) ? check.command.join(' ') : check.command}`;
+}
+
+export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<ReadyOutcome> {
+  const now = ctx.now ?? (() => performance.now());
+  const started = now();
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const exited = ctx.exited.then(
+      (e): ReadyOutcome => ({ ok: false, reason: 'exited', code: e.code, signal: e.signal }),
+    );
+    const aborted = new Promise<ReadyOutcome>((resolve) => {
+      if (local.signal.aborted) resolve({ ok: false, reason: 'aborted' });
+      local.signal.addEventListener('abort', () => resolve({ ok: false, reason: 'aborted' }));
+    });
+    const timedOut = new Promise<ReadyOutcome>((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ ok: false, reason: 'timeout', elapsedMs: now() - started }),
+        check.timeout,
+      );
+      local.signal.addEventListener('abort', () => clearTimeout(timer));
+    });
+    const progress = setInterval(() => ctx.onWaiting?.(now() - started), 1000);
+    local.signal.addEventListener('abort', () => clearInterval(progress));
+    const became = becomeReady(check, ctx, local.signal).then(
+      (ok): ReadyOutcome =>
+        ok ? { ok: true, elapsedMs: now() - started } : { ok: false, reason: 'aborted' },
+    );
+    return await Promise.race([became, exited, timedOut, aborted]);
+  } finally {
+    local.abort();
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Resolves true once the check passes, false if aborted first. */
+function becomeReady(check: ReadyCheck, ctx: ReadyContext, signal: AbortSignal): Promise<boolean> {
+  if ('log' in check) return logMatch(new RegExp(check.log), ctx, signal);
+  let attempt: () => Promise<boolean>;
+  if ('tcp' in check) {
+    attempt = () => (ctx.port === null ? Promise.resolve(false) : tcpProbe(ctx.host, ctx.port));
+  } else if ('http' in check) {
+    const targets = httpTargets(check.http, ctx.host, ctx.port);
+    attempt = () => httpProbe(targets);
+  } else {
+    const command = check.command;
+    attempt = async () => (await ctx.runCheck(command, signal)) === 0;
+  }
+  return poll(attempt, check.interval, signal);
+}
+
+async function poll(
+  attempt: () => Promise<boolean>,
+  maxDelay: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let delay = Math.min(FIRST_DELAY_MS, maxDelay);
+  while (!signal.aborted) {
+    if (await attempt()) return !signal.aborted;
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, maxDelay);
+  }
+  return false;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function logMatch(pattern: RegExp, ctx: ReadyContext, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const unsubscribe = ctx.onLine((text) => {
+      if (pattern.test(text)) {
+        unsubscribe();
+        resolve(true);
+      }
+    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        unsubscribe();
+        resolve(false);
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
+import { dependentsOf, startOrder, withDependencies } from '../../../src/plan/graph.js';
+
+function service(name: string, depends: string[] = []): ServiceConfig {
+  return {
+    name,
+    command: 'true',
+    cwd: '/p',
+    port: null,
+    ports: {},
+    host: 'localhost',
+    env: {},
+    env_file: [],
+    depends_on: Object.fromEntries(depends.map((d) => [d, 'ready' as const])),
+    ready: null,
+    on_conflict: null,
+    stop_signal: 'SIGTERM',
+    stop_timeout: 5000,
+    restart: 'no',
+    max_restarts: 3,
+    open: null,
+  };
+}
+
+function manifest(...services: ServiceConfig[]): Manifest {
+  return {
+    file: '/p/launcher.yaml',
+    root: '/p',
+    name: 'p',
+    env_file: [],
+    env: {},
+    port_range: null,
+    stop_timeout: 5000,
+    services: Object.fromEntries(services.map((s) => [s.name, s])),
+  };
+}
+
+// frontend → backend → auth, migrate → (nothing), worker → backend
+const shop = manifest(
+  service('frontend', ['backend']),
+  service('backend', ['auth', 'migrate']),
+  service('auth'),
+  service('migrate'),
+  service('worker', ['backend']),
+);
+
+describe('withDependencies', () => {
+  it('selects everything when nothing is named', () => {
+    expect(withDependencies(shop, [])).toEqual([
+      'frontend',
+      'backend',
+      'auth',
+      'migrate',
+      'worker',
+    ]);
+  });
+  it('adds what the named services depend on, transitively, in manifest order', () => {
+    expect(withDependencies(shop, ['frontend'])).toEqual([
+      'frontend',
+      'backend',
+      'auth',
+      'migrate',
+    ]);
+    expect(withDependencies(shop, ['auth'])).toEqual(['auth']);
+  });
+});
+
+describe('startOrder', () => {
+  it('puts every service after its dependencies', () => {
+    const order = startOrder(shop, withDependencies(shop, []));
+    for (const [name, config] of Object.entries(shop.services)) {
+      for (const dep of Object.keys(config.depends_on)) {
+        expect(order.indexOf(dep), `${dep} before ${name}`).toBeLessThan(order.indexOf(name));
+      }
+    }
+    expect(order).toHaveLength(5);
+  });
+  it('ignores dependencies outside the selection', () => {
+    expect(startOrder(shop, ['frontend', 'backend'])).toEqual(['backend', 'frontend']);
+  });
+});
+
+describe('dependentsOf', () => {
+  it('finds direct and indirect dependents', () => {
+    expect(dependentsOf(shop, 'auth')).toEqual(['frontend', 'backend', 'worker']);
+    expect(dependentsOf(shop, 'backend')).toEqual(['frontend', 'worker']);
+    expect(dependentsOf(shop, 'frontend')).toEqual([]);
+  });
+});
