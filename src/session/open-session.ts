@@ -45,6 +45,26 @@ export interface SessionOptions {
   quiet: boolean;
 }
 
+/**
+ * A background supervisor started by `up -d` learns its session from its parent, which has
+ * already resolved the ports (asking on the terminal where needed) and passed them as --port.
+ */
+interface DetachedChild {
+  session: string;
+  dynamic: boolean;
+}
+
+function detachedChild(env: NodeJS.ProcessEnv): DetachedChild | null {
+  const session = env.DEVLAUNCH_DETACHED_SESSION;
+  if (!session) return null;
+  const child = { session, dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1' };
+  // Not for the services: they must not look like a supervisor to a sweep.
+  delete env.DEVLAUNCH_DETACHED_SESSION;
+  delete env.DEVLAUNCH_DETACHED_DYNAMIC;
+  delete env.DEVLAUNCH_ROLE;
+  return child;
+}
+
 export interface Session {
   manifest: Manifest;
   id: string;
@@ -70,13 +90,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   checkServiceNames(manifest, options.services);
   const names = startOrder(manifest, withDependencies(manifest, options.services));
   const overrides = parsePortOverrides(args.port, manifest);
-  const id = newSessionId();
+  const detached = detachedChild(processEnv);
+  const id = detached?.session ?? newSessionId();
+  const dynamic = args.dynamic || detached?.dynamic === true;
   const color = colorEnabled(process.stdout, args.color);
   const output = new ServiceOutput({
     out: process.stdout,
     color,
     names,
-    logDir: logsDir(manifest.root, args.dynamic ? id : undefined),
+    logDir: logsDir(manifest.root, dynamic ? id : undefined),
     quiet: options.quiet,
   });
   const emit = createReporter({
@@ -91,7 +113,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
   const cleanups: (() => void)[] = [];
   try {
-    if (!args.dynamic) {
+    if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
@@ -106,10 +128,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
     const watchdog = await startWatchdog({ session: id });
     const recorder = new SessionRecorder({
-      file: sessionFile(manifest.root, args.dynamic ? id : undefined),
+      file: sessionFile(manifest.root, dynamic ? id : undefined),
       project: manifest.name,
       session: id,
-      dynamic: args.dynamic,
+      dynamic,
       manifest: manifest.file,
       root: manifest.root,
       watchdog,
@@ -194,7 +216,7 @@ function serviceSpec(
  * Leftovers of an earlier session whose supervisor is gone are ours: stop them without asking.
  * A live session of the project means this one must not start (exit 3).
  */
-async function clearEarlierSessions(manifest: Manifest, emit: EventSink): Promise<void> {
+export async function clearEarlierSessions(manifest: Manifest, emit: EventSink): Promise<void> {
   for (const found of inspectSessions(manifest.root)) {
     if (found.kind === 'corrupt') {
       emit({

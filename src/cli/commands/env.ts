@@ -23,7 +23,9 @@ export async function run(args: EnvArgs): Promise<number> {
       },
     );
   }
-  const vars = args.service ? serviceVars(found.state, args.service) : sharedVars(found.state);
+  const vars = withoutMarks(
+    args.service ? serviceVars(found.state, args.service) : sharedVars(found.state),
+  );
   if (args.json) {
     const data = args.service
       ? vars
@@ -55,6 +57,15 @@ function sharedVars(state: SessionState): Record<string, string> {
   return Object.fromEntries(
     Object.entries(first.env).filter(([k, v]) => rest.every((s) => s.env[k] === v)),
   );
+}
+
+/**
+ * The session mark identifies devlaunch's own processes: a shell that evaluated it would be
+ * taken for one of the session's services and stopped with it.
+ */
+function withoutMarks(vars: Record<string, string>): Record<string, string> {
+  const { DEVLAUNCH_SESSION: _session, ...rest } = vars;
+  return rest;
 }
 
 /** POSIX shell single quotes: safe for any value. */
