@@ -34,6 +34,7 @@ import type { EventSink } from '../supervisor/events.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
+import { withBrowserOpening } from './open-browser.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -125,6 +126,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
     if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
     const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !processEnv.CI;
+    const emitAll =
+      args.open && interactive && !detached
+        ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
+        : emit;
 
     const watchdog = await startWatchdog({ session: id });
     const recorder = new SessionRecorder({
@@ -145,7 +151,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           killTreeNow,
           describeExit,
           output,
-          emit,
+          emit: emitAll,
           watchdog,
           changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
