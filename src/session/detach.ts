@@ -11,12 +11,11 @@ import type { UpArgs } from '../cli/args.js';
 import { ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
-import { paint } from '../output/colors.js';
-import { renderTable } from '../output/index.js';
+import { colorEnabled, paint } from '../output/colors.js';
+import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
+import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
 import { readState, sessionFile } from '../state/index.js';
-import type { SupervisorEvent } from '../supervisor/events.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
 
 const POLL_MS = 25;
@@ -26,12 +25,28 @@ export async function upDetached(args: UpArgs): Promise<number> {
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
   const overrides = parsePortOverrides(args.port, manifest);
-  const color = paint(process.stderr, args.color);
-  const note = (event: SupervisorEvent) => {
-    if (event.type === 'message') process.stderr.write(`${color.dim('devlaunch')} ${event.text}\n`);
-  };
+  // What happens before detaching (leftovers reclaimed, ports remapped) is said here, on stderr.
+  const output = new ServiceOutput({
+    out: process.stderr,
+    color: colorEnabled(process.stderr, args.color),
+    names,
+    logDir: null,
+  });
+  const note = createReporter({
+    output,
+    err: process.stderr,
+    color: colorEnabled(process.stderr, args.color),
+    interactive: false,
+    verbose: args.verbose,
+  });
   if (!args.dynamic) await clearEarlierSessions(manifest, note);
-  const ports = await resolvePorts(manifest, names, { dynamic: args.dynamic, overrides });
+  const ports = await resolvePorts(manifest, names, {
+    dynamic: args.dynamic,
+    overrides,
+    conflict: conflictFlag(args),
+    force: args.force,
+    emit: note,
+  });
 
   const id = newSessionId();
   const file = sessionFile(manifest.root, args.dynamic ? id : undefined);

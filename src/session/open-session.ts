@@ -17,7 +17,7 @@ import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
+import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
 import { isPortFree } from '../ports/index.js';
 import {
   describeExit,
@@ -118,7 +118,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
-    const ports = await resolvePorts(manifest, names, { dynamic: args.dynamic, overrides });
+    const ports = await resolvePorts(manifest, names, {
+      dynamic: args.dynamic,
+      overrides,
+      conflict: conflictFlag(args),
+      force: args.force,
+      emit: emit,
+    });
     const dotenvPaths = [
       manifest.env_file,
       ...names.map((n) => manifest.services[n]?.env_file ?? []),

@@ -1,0 +1,156 @@
+/**
+ * Helpers for the port policy tests: a squatter (a foreign HTTP server with a child) on an
+ * OS-given port, optionally as another user; a normalised manifest; a state file of an
+ * earlier session whose supervisor is dead. Every started process is tracked for cleanup.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
+import { startTimeOf } from '../../../src/process/index.js';
+import { type SessionState, sessionFile, writeState } from '../../../src/state/index.js';
+import { LineReader, track } from '../../helpers/processes.js';
+
+export const squatterPath = fileURLToPath(new URL('./squatter.mjs', import.meta.url));
+
+export interface Squatter {
+  port: number;
+  pid: number;
+  childPid: number;
+  startTime: string;
+  /** With `wrapped`: the parent process that started the squatter; else the squatter's pid. */
+  wrapperPid: number;
+}
+
+/** A node process that starts the squatter, as a shell or `npm run` would. */
+const WRAPPER = `require('child_process').spawn(process.execPath, [${JSON.stringify(squatterPath)}], { stdio: 'inherit' }); setInterval(() => {}, 1e9);`;
+
+/**
+ * Starts a squatter (tracked) and waits for it to listen. `port`: 0 for the OS's choice;
+ * `asNobody`: run it as user nobody; `wrapped`: start it from a parent process.
+ */
+export async function startSquatter(
+  opts: { port?: number; asNobody?: boolean; wrapped?: boolean } = {},
+): Promise<Squatter> {
+  const node = opts.wrapped ? [process.execPath, '-e', WRAPPER] : [process.execPath, squatterPath];
+  const [cmd, ...args] = opts.asNobody
+    ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...node]
+    : node;
+  const child = spawn(cmd!, args, {
+    env: { ...process.env, PORT: String(opts.port ?? 0) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  track(child.pid);
+  const m = await new LineReader(child.stdout!).waitFor(/^SQUATTER (\d+) (\d+) (\d+)$/, 10_000);
+  const childPid = Number(m[3]);
+  track(childPid);
+  const pid = Number(m[2]);
+  track(pid);
+  return {
+    port: Number(m[1]),
+    pid,
+    childPid,
+    startTime: startTimeOf(pid) ?? '',
+    wrapperPid: child.pid!,
+  };
+}
+
+export function service(name: string, over: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    name,
+    command: 'node server.js',
+    cwd: '/',
+    port: null,
+    ports: {},
+    host: 'localhost',
+    env: {},
+    env_file: [],
+    depends_on: {},
+    ready: null,
+    on_conflict: null,
+    stop_signal: 'SIGTERM',
+    stop_timeout: 1000,
+    restart: 'no',
+    max_restarts: 3,
+    open: null,
+    ...over,
+  };
+}
+
+const dirs: string[] = [];
+
+/** A fresh temporary folder, removed by `removeTempDirs`. */
+export function tempDir(prefix = 'devlaunch-policy-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tempDir` made; call from afterEach. */
+export function removeTempDirs(): void {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A manifest rooted in a fresh temporary folder (its `.devlaunch/` state starts empty). */
+export function manifest(
+  services: Record<string, Partial<ServiceConfig>>,
+  over: Partial<Manifest> = {},
+): Manifest {
+  const root = tempDir();
+  return {
+    file: join(root, 'launcher.yaml'),
+    root,
+    name: 'shop',
+    env_file: [],
+    env: {},
+    port_range: null,
+    stop_timeout: 1000,
+    services: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, service(n, s)])),
+    ...over,
+  };
+}
+
+/** The pid and start time of a process that has exited: a dead supervisor. */
+export async function deadProcess(): Promise<{ pid: number; startTime: string }> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const pid = child.pid!;
+  const startTime = startTimeOf(pid) ?? '1';
+  await new Promise((r) => child.once('exit', r));
+  return { pid, startTime };
+}
+
+/** Writes the main session file of an earlier session recording `services`. */
+export async function writeEarlierSession(
+  root: string,
+  services: { name: string; pid: number; startTime: string; port: number }[],
+  opts: { supervisor?: { pid: number; startTime: string }; session?: string } = {},
+): Promise<SessionState> {
+  const state: SessionState = {
+    version: 1,
+    project: 'shop',
+    session: opts.session ?? 'earlier1',
+    dynamic: false,
+    manifest: join(root, 'launcher.yaml'),
+    root,
+    startedAt: new Date().toISOString(),
+    supervisor: opts.supervisor ?? (await deadProcess()),
+    watchdog: null,
+    services: services.map((s) => ({
+      name: s.name,
+      state: 'ready',
+      pid: s.pid,
+      pgid: null,
+      startTime: s.startTime,
+      ports: { primary: s.port },
+      url: `http://localhost:${s.port}`,
+      startedAt: new Date().toISOString(),
+      restarts: 0,
+      exitCode: null,
+      env: {},
+    })),
+  };
+  writeState(sessionFile(root), state);
+  return state;
+}
