@@ -185,7 +185,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       commandEnv,
       close: async () => {
         stopListening();
-        await waitPortsBindable(ports, names);
+        const stillHeld = await waitPortsBindable(ports, names);
+        if (stillHeld.length > 0) {
+          emit({
+            type: 'message',
+            level: 'warn',
+            text: `port ${stillHeld.join(', ')} still cannot be bound after every service stopped`,
+            hint: `devlaunch ports ${stillHeld.join(' ')} shows what holds it.`,
+          });
+        }
         recorder.close();
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
@@ -240,7 +248,11 @@ export async function clearEarlierSessions(manifest: Manifest, emit: EventSink):
     } else if (found.kind === 'live' && !found.state.dynamic) {
       throw sessionRunning(found.state);
     } else if (found.kind === 'stale') {
-      const stopped = await reapSession(found.state, found.file, manifest.stop_timeout);
+      const stopped = await reapSession(
+        found.state,
+        found.file,
+        (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
+      );
       if (stopped.length > 0) {
         emit({
           type: 'message',
@@ -284,16 +296,27 @@ export function sessionRunning(state: SessionState): DevlaunchError {
   );
 }
 
-/** devlaunch returns only once every port it resolved can be bound again (bounded wait). */
-async function waitPortsBindable(ports: ResolvedPorts, names: readonly string[]): Promise<void> {
+/**
+ * devlaunch returns only once every port it resolved can be bound again (bounded wait).
+ * Returns the ports that still cannot be bound.
+ */
+async function waitPortsBindable(
+  ports: ResolvedPorts,
+  names: readonly string[],
+): Promise<number[]> {
   const wanted = names.flatMap((n) => {
     const p = ports[n];
     return p ? [...(p.primary === null ? [] : [p.primary]), ...Object.values(p.named)] : [];
   });
   const deadline = performance.now() + 3000;
+  const held: number[] = [];
   for (const port of wanted) {
-    while (!(await isPortFree(port)) && performance.now() < deadline) {
+    let free = await isPortFree(port);
+    while (!free && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
+      free = await isPortFree(port);
     }
+    if (!free) held.push(port);
   }
+  return held;
 }

@@ -81,6 +81,8 @@ export class ServiceRunner {
   readonly ended = new Milestone();
 
   private process: SpawnedService | null = null;
+  /** A spawn in flight: stop() waits for it, or the process it yields would be missed. */
+  private spawning: Promise<unknown> | null = null;
   private stopRequested = false;
   private readonly abort = new AbortController();
   private stopping: Promise<void> | null = null;
@@ -99,16 +101,20 @@ export class ServiceRunner {
     if (this.stopRequested) return;
     this.setState('starting');
     let proc: SpawnedService;
+    const spawning = this.deps.spawn({
+      name: this.name,
+      command: this.spec.command,
+      cwd: this.spec.config.cwd,
+      env: this.spec.env,
+    });
+    this.spawning = spawning;
     try {
-      proc = await this.deps.spawn({
-        name: this.name,
-        command: this.spec.command,
-        cwd: this.spec.config.cwd,
-        env: this.spec.env,
-      });
+      proc = await spawning;
     } catch (error) {
       this.fail(error instanceof Error ? error.message : String(error));
       return;
+    } finally {
+      this.spawning = null;
     }
     this.process = proc;
     this.pid = proc.pid;
@@ -242,6 +248,7 @@ export class ServiceRunner {
       await delay(decision.delayMs, this.abort.signal);
       if (this.stopRequested) return;
       this.restarts += 1;
+      this.deps.output.markRestart(this.name);
       await this.start();
       return;
     }
@@ -278,18 +285,25 @@ export class ServiceRunner {
     return this.stopping;
   }
 
-  /** Second Ctrl+C: no more grace for whatever is still running. */
+  /**
+   * Second Ctrl+C: no more grace for whatever is still running. The runner counts as stopping
+   * from here on, so the exit this causes is neither a failure nor a reason to restart, even
+   * before the supervisor's ordered stop reaches it.
+   */
   async forceKill(): Promise<void> {
+    this.stopRequested = true;
+    this.abort.abort();
+    if (this.spawning) await this.spawning.catch(() => {});
     if (this.process) await this.deps.killTreeNow(this.target(this.process));
   }
 
   private async doStop(force: boolean): Promise<void> {
+    // start() resumes first and records the process; only then is there something to stop.
+    if (this.spawning) await this.spawning.catch(() => {});
     const proc = this.process;
-    const live =
-      proc !== null &&
-      this.exitCode === null &&
-      this.state !== 'completed' &&
-      this.state !== 'failed';
+    // Whether the process itself is still running, not what the state says: a service that
+    // failed its readiness check is still running and deserves its stop_signal and grace.
+    const live = proc !== null && proc.child.exitCode === null && proc.child.signalCode === null;
     if (proc === null || !live) {
       if (proc)
         await this.deps.stopTree(this.target(proc), {
@@ -301,6 +315,7 @@ export class ServiceRunner {
       this.settleAll(false);
       return;
     }
+    const failed = this.state === 'failed';
     this.setState('stopping');
     const begun = performance.now();
     const { forced } = await this.deps.stopTree(this.target(proc), {
@@ -310,7 +325,7 @@ export class ServiceRunner {
     });
     await proc.exited;
     this.deps.watchdog?.unwatch(proc.pid);
-    this.setState('stopped');
+    this.setState(failed ? 'failed' : 'stopped');
     this.deps.emit({
       type: 'service-stopped',
       service: this.name,

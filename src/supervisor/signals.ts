@@ -47,3 +47,10 @@ export function ignoreBrokenOutput(): void {
     stream.on('error', () => {});
   }
 }
+
+/** The contract's exit code after a clean stop caused by `signal`. */
+export function exitCodeOf(signal: StopSignal): number {
+  if (signal === 'SIGTERM') return 143;
+  if (signal === 'SIGHUP') return 129;
+  return 130; // SIGINT, and SIGBREAK (Ctrl+Break) on Windows
+}

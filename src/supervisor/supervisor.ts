@@ -8,6 +8,7 @@ import type { DependencyCondition } from '../manifest/types.js';
 import type { EventSink, ReadyRow, StopReason } from './events.js';
 import { Milestone } from './milestone.js';
 import type { ServiceRunner } from './service-runner.js';
+import { exitCodeOf } from './signals.js';
 
 export interface SessionResult {
   exitCode: number;
@@ -18,6 +19,8 @@ export class Supervisor {
   /** Settles true when every service is ready (or completed), false if the session stops first. */
   readonly allReady = new Milestone();
   private reason: StopReason | null = null;
+  /** The grace has been skipped (second Ctrl+C): further requests change nothing. */
+  private forced = false;
   private readonly done: Promise<SessionResult>;
   private finish!: (result: SessionResult) => void;
   private readonly begun = performance.now();
@@ -50,9 +53,14 @@ export class Supervisor {
   /** The first reason wins; a later request (e.g. a second Ctrl+C) only forces. */
   requestStop(reason: StopReason, force = false): void {
     if (this.reason !== null) {
-      if (force) for (const runner of this.runners) void runner.forceKill();
+      if (force && !this.forced) {
+        this.forced = true;
+        this.emit({ type: 'stopping', reason: this.reason, graceful: false });
+        for (const runner of this.runners) void runner.forceKill();
+      }
       return;
     }
+    this.forced = force;
     this.reason = reason;
     this.allReady.resolve(false);
     this.emit({ type: 'stopping', reason, graceful: !force });
@@ -153,11 +161,7 @@ function milestoneOf(runner: ServiceRunner, condition: DependencyCondition) {
 function exitCodeFor(reason: StopReason, runners: ServiceRunner[]): number {
   switch (reason.kind) {
     case 'signal':
-      return reason.signal === 'SIGINT' || reason.signal === 'SIGBREAK'
-        ? ExitCode.sigint
-        : reason.signal === 'SIGTERM'
-          ? ExitCode.sigterm
-          : ExitCode.sighup;
+      return exitCodeOf(reason.signal);
     case 'failure':
       return ExitCode.serviceFailed;
     case 'down':

@@ -3,8 +3,8 @@
  * stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing service.
  * With -d, a background supervisor runs them instead (src/session/detach.ts).
  */
-import { openSession } from '../../session/open-session.js';
-import { ignoreBrokenOutput, onStopSignals } from '../../supervisor/signals.js';
+import { openSession, type Session } from '../../session/open-session.js';
+import { exitCodeOf, ignoreBrokenOutput, onStopSignals } from '../../supervisor/signals.js';
 import type { UpArgs } from '../args.js';
 
 export async function run(args: UpArgs): Promise<number> {
@@ -14,11 +14,20 @@ export async function run(args: UpArgs): Promise<number> {
   }
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
-  const session = await openSession({ args, services: args.services, quiet: background });
-  ignoreBrokenOutput();
+  // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
+  // the contract's exit code; nothing has been started yet, so there is nothing to stop.
+  let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
-    session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    else process.exit(exitCodeOf(signal));
   });
+  try {
+    session = await openSession({ args, services: args.services, quiet: background });
+  } catch (error) {
+    removeSignals();
+    throw error;
+  }
+  ignoreBrokenOutput();
   try {
     const result = await session.supervisor.run();
     return result.exitCode;
