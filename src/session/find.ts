@@ -1,5 +1,14 @@
 /** The session `status`, `env` and `logs` talk about: the project's main session, else its newest `--dynamic` one. */
-import { listSessionFiles, readState, type SessionState, sessionFile } from '../state/index.js';
+import { readFileSync } from 'node:fs';
+import { isSameProcess } from '../process/index.js';
+import {
+  type LockOwner,
+  listSessionFiles,
+  lockFile,
+  readState,
+  type SessionState,
+  sessionFile,
+} from '../state/index.js';
 import { supervisorAlive } from './reap.js';
 
 export interface FoundSession {
@@ -23,4 +32,34 @@ export function findSession(root: string): FoundSession | null {
       .filter((c) => c.live)
       .sort((a, b) => b.state.startedAt.localeCompare(a.state.startedAt))[0];
   return preferred ?? null;
+}
+
+/** Session files that cannot be used (truncated, edited by hand, another version), with why. */
+export function unreadableSessions(root: string): { file: string; reason: string }[] {
+  return listSessionFiles(root).flatMap((file) => {
+    const read = readState(file);
+    return read.kind === 'corrupt' ? [{ file, reason: read.reason }] : [];
+  });
+}
+
+/**
+ * The owner of the project lock while it still runs (pid and start time both match), else
+ * null. It is the main session's supervisor: found this way even when its state is unreadable.
+ */
+export function liveLockOwner(root: string): LockOwner | null {
+  let data: Partial<LockOwner> | null;
+  try {
+    data = JSON.parse(readFileSync(lockFile(root), 'utf8')) as Partial<LockOwner> | null;
+  } catch {
+    return null;
+  }
+  if (
+    typeof data?.pid !== 'number' ||
+    typeof data.startTime !== 'string' ||
+    typeof data.startedAt !== 'string'
+  ) {
+    return null;
+  }
+  const owner = { pid: data.pid, startTime: data.startTime, startedAt: data.startedAt };
+  return isSameProcess(owner) ? owner : null;
 }

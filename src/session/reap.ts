@@ -11,7 +11,7 @@ import {
   isSameProcess,
   listProcesses,
   type ProcessInfo,
-  sessionMark,
+  readEnviron,
   stopTree,
 } from '../process/index.js';
 import { listSessionFiles, readState, removeState, type SessionState } from '../state/index.js';
@@ -52,10 +52,17 @@ export function inspectSessions(root: string): SessionLiveness[] {
   return result;
 }
 
-/** The live processes that belong to a recorded session. */
+/**
+ * The live processes that belong to a recorded session: each recorded service still running
+ * (pid and start time) and its descendants, and on Linux every process carrying the session's
+ * mark. The supervisor and the watchdog carry the mark too (DEVLAUNCH_ROLE): never included.
+ * A marked process counts only for a service in `state.services` (a caller asking about some
+ * services passes only those), or, with no DEVLAUNCH_SERVICE, when every service is asked about.
+ */
 export function processesOf(
   state: SessionState,
   table: ProcessInfo[] = listProcesses(),
+  options: { partial?: boolean } = {},
 ): StaleProcess[] {
   const found = new Map<number, StaleProcess>();
   const add = (p: ProcessInfo, service: string) => {
@@ -71,34 +78,53 @@ export function processesOf(
     for (const child of descendantsOf(service.pid, table)) add(child, service.name);
   }
   // Daemons that left their tree still carry the session's mark (Linux).
+  const names = new Set(state.services.map((s) => s.name));
   for (const p of table) {
-    if (!found.has(p.pid) && sessionMark(p.pid) === state.session) add(p, '?');
+    if (found.has(p.pid)) continue;
+    const env = readEnviron(p.pid);
+    if (env === null || env.DEVLAUNCH_SESSION !== state.session) continue;
+    if (env.DEVLAUNCH_ROLE !== undefined) continue; // the supervisor or the watchdog
+    const service = env.DEVLAUNCH_SERVICE;
+    if (service === undefined ? options.partial === true : !names.has(service)) continue;
+    add(p, service ?? '?');
   }
   return [...found.values()];
 }
 
+/** Grace before SIGKILL: one value for all, or per service (its stop_timeout). */
+export type StopGrace = number | ((service: string) => number);
+
 /**
  * Stops every process of a stale session and removes its state. Returns what was stopped.
- * `timeoutMs` is the grace before SIGKILL (the services' stop_timeout when recorded).
+ * `grace` is the time before SIGKILL: the services' stop_timeout when a function is given.
  */
 export async function reapSession(
   state: SessionState,
   file: string,
-  timeoutMs: number,
+  grace: StopGrace,
 ): Promise<StaleProcess[]> {
-  const stale = processesOf(state);
-  const targets = new Map<number, StaleProcess>();
-  for (const p of stale) targets.set(p.pid, p);
   const table = listProcesses();
+  const stale = processesOf(state, table);
+  const pids = new Set(stale.map((p) => p.pid));
+  // One stop per tree, from its top: each stopper signals the tree's descendants itself, and a
+  // process must not get a second SIGTERM in the middle of its shutdown.
+  const tops = stale.flatMap((p) => {
+    const info = table.find((t) => t.pid === p.pid);
+    return info && !pids.has(info.ppid) ? [{ p, info }] : [];
+  });
   await Promise.all(
-    [...targets.values()].map((p) => {
-      const info = table.find((t) => t.pid === p.pid);
-      if (!info) return Promise.resolve({ forced: false });
-      return stopTree(
-        { pid: p.pid, pgid: null, startTime: info.startTime, session: state.session },
-        { signal: 'SIGTERM', timeoutMs },
-      );
-    }),
+    tops.map(({ p, info }) =>
+      stopTree(
+        {
+          pid: p.pid,
+          pgid: null,
+          startTime: info.startTime,
+          session: state.session,
+          ...(p.service === '?' ? {} : { service: p.service }),
+        },
+        { signal: 'SIGTERM', timeoutMs: typeof grace === 'number' ? grace : grace(p.service) },
+      ),
+    ),
   );
   removeState(file);
   return stale;

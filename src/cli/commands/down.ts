@@ -7,18 +7,21 @@
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import type { Manifest } from '../../manifest/types.js';
-import { checkServiceNames } from '../../plan/graph.js';
-import { isSameProcess } from '../../process/index.js';
+import { checkServiceNames, dependentsOf } from '../../plan/graph.js';
+import { isSameProcess, stopTree } from '../../process/index.js';
 import { sendDownRequest } from '../../session/control.js';
-import { inspectSessions, processesOf, reapSession } from '../../session/reap.js';
+import { liveLockOwner } from '../../session/find.js';
+import { inspectSessions, processesOf, reapSession, type StopGrace } from '../../session/reap.js';
 import { waitUntil } from '../../session/wait.js';
-import { readState, type SessionState } from '../../state/index.js';
+import { readState, type SessionState, sessionFile } from '../../state/index.js';
 import type { DownArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 export async function run(args: DownArgs): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
   checkServiceNames(manifest, args.services);
+  const grace: StopGrace = (service) =>
+    manifest.services[service]?.stop_timeout ?? manifest.stop_timeout;
   let acted = false;
   for (const found of inspectSessions(manifest.root)) {
     if (found.kind === 'corrupt') {
@@ -26,12 +29,15 @@ export async function run(args: DownArgs): Promise<number> {
         args,
         `the session state ${found.file} was unreadable (${found.reason}); moved to ${found.movedTo}. Nothing it names was stopped.`,
       );
+      if (found.file === sessionFile(manifest.root) && (await stopLockOwner(manifest, args))) {
+        acted = true;
+      }
       continue;
     }
     if (found.kind === 'live') {
       if (found.state.dynamic && !args.dynamic) continue; // parallel CI runs are not ours to stop
       acted = true;
-      await stopLive(found.state, found.file, args.services, graceOf(manifest));
+      await stopLive(found.state, found.file, withDependents(manifest, args.services), manifest);
       say(
         args,
         args.services.length > 0
@@ -41,7 +47,7 @@ export async function run(args: DownArgs): Promise<number> {
       continue;
     }
     acted = true;
-    const stopped = await reapSession(found.state, found.file, manifest.stop_timeout);
+    const stopped = await reapSession(found.state, found.file, grace);
     say(
       args,
       stopped.length > 0
@@ -53,37 +59,61 @@ export async function run(args: DownArgs): Promise<number> {
   return ExitCode.ok;
 }
 
+function withDependents(manifest: Manifest, services: string[]): string[] {
+  return [...new Set(services.flatMap((s) => [s, ...dependentsOf(manifest, s)]))];
+}
+
 /** The longest a clean stop can take: every stop_timeout in turn, plus margin. */
 function graceOf(manifest: Manifest): number {
   return Object.values(manifest.services).reduce((sum, s) => sum + s.stop_timeout, 0) + 5000;
+}
+
+/**
+ * The main session's state was unreadable, but the lock names its supervisor (pid and start
+ * time, so never a stranger): ask it to stop as usual. Returns whether there was one.
+ */
+async function stopLockOwner(manifest: Manifest, args: DownArgs): Promise<boolean> {
+  const owner = liveLockOwner(manifest.root);
+  if (owner === null) return false;
+  const file = sessionFile(manifest.root);
+  sendDownRequest(file, owner.pid, { services: [], requestedBy: process.pid });
+  const gone = await waitUntil(() => !isSameProcess(owner), graceOf(manifest));
+  if (gone) say(args, `stopped the session of ${manifest.name} (supervisor pid ${owner.pid})`);
+  else
+    warn(
+      args,
+      `the supervisor of ${manifest.name} (pid ${owner.pid}) did not stop within ${graceOf(manifest)} ms`,
+    );
+  return true;
 }
 
 async function stopLive(
   state: SessionState,
   file: string,
   services: string[],
-  longest: number,
+  manifest: Manifest,
 ): Promise<void> {
+  const longest = graceOf(manifest);
   sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
   if (services.length === 0) {
     const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
       await reapSession(state, file, 2000);
+      await stopTree(
+        { pid: state.supervisor.pid, pgid: null, startTime: state.supervisor.startTime },
+        { signal: 'SIGTERM', timeoutMs: 2000 },
+      );
     }
     return;
   }
   await waitUntil(() => {
     const now = readState(file);
     if (now.kind !== 'ok') return true;
+    const asked = now.state.services.filter((s) => services.includes(s.name));
     return (
-      processesOf({
-        ...now.state,
-        services: now.state.services.filter((s) => services.includes(s.name)),
-      }).length === 0 &&
-      now.state.services
-        .filter((s) => services.includes(s.name))
-        .every((s) => s.state !== 'stopping' && s.state !== 'ready' && s.state !== 'starting')
+      asked.every((s) => s.state !== 'stopping' && s.state !== 'ready' && s.state !== 'starting') &&
+      processesOf({ ...now.state, services: asked }, undefined, { partial: true }).length === 0
     );
   }, longest);
 }

@@ -29,7 +29,7 @@ export async function run(args: EnvArgs): Promise<number> {
   if (args.json) {
     const data = args.service
       ? vars
-      : Object.fromEntries(found.state.services.map((s) => [s.name, s.env]));
+      : Object.fromEntries(found.state.services.map((s) => [s.name, withoutMarks(s.env)]));
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
     const lines = Object.entries(vars).map(([k, v]) =>
@@ -50,12 +50,15 @@ function serviceVars(state: SessionState, service: string): Record<string, strin
   return record.env;
 }
 
+/** A service's own identity: equal across services by chance (HOST), never the session's. */
+const OWN = new Set(['HOST', 'PORT', 'DEVLAUNCH_SERVICE']);
+
 /** Variables with the same value in every service's environment. */
 function sharedVars(state: SessionState): Record<string, string> {
   const [first, ...rest] = state.services;
   if (!first) return {};
   return Object.fromEntries(
-    Object.entries(first.env).filter(([k, v]) => rest.every((s) => s.env[k] === v)),
+    Object.entries(first.env).filter(([k, v]) => !OWN.has(k) && rest.every((s) => s.env[k] === v)),
   );
 }
 

@@ -3,7 +3,7 @@ import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { renderTable } from '../../output/index.js';
 import { isSameProcess } from '../../process/index.js';
-import { findSession } from '../../session/find.js';
+import { findSession, liveLockOwner, unreadableSessions } from '../../session/find.js';
 import type { ServiceRecord } from '../../state/index.js';
 import type { GlobalArgs } from '../args.js';
 import { say, warn } from '../say.js';
@@ -27,6 +27,20 @@ export interface StatusJson {
 export async function run(args: GlobalArgs): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
   const found = findSession(manifest.root);
+  // Never silent about a state it cannot read: a session may run that it cannot describe.
+  for (const bad of unreadableSessions(manifest.root)) {
+    warn(
+      args,
+      `the session state ${bad.file} is unreadable (${bad.reason}); devlaunch down moves it aside and stops what it can prove is ours`,
+    );
+  }
+  const owner = found ? null : liveLockOwner(manifest.root);
+  if (owner) {
+    warn(
+      args,
+      `a session of ${manifest.name} runs (supervisor pid ${owner.pid}, since ${owner.startedAt}) but its state cannot be read; stop it with devlaunch down`,
+    );
+  }
   const json: StatusJson = found
     ? {
         project: found.state.project,

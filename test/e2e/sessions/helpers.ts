@@ -1,0 +1,279 @@
+/**
+ * Helpers for the end-to-end tests of sessions (`up -d`, `down`, `status`, `env`, `logs`, `run`,
+ * crash recovery): a temporary project per test, the built CLI run on it (tracked for cleanup),
+ * the session's state and its processes (supervisor, watchdog) found through /proc, and the
+ * checks every test ends with: nothing carrying the test's marker is alive and every port binds.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CliOptions,
+  type CliResult,
+  fixturesDir,
+  repoRoot,
+  runCli,
+  type StartedCli,
+  startCli,
+} from '../../helpers/cli.js';
+import { LineReader } from '../../helpers/lines.js';
+import { canBind } from '../../helpers/ports.js';
+import { track, trackMarker, waitFor } from '../../helpers/processes.js';
+
+const dirs: string[] = [];
+
+export interface Project {
+  root: string;
+  file: string;
+  /** In the environment of every CLI of this project, so of its services, supervisor and watchdog. */
+  marker: string;
+  state: string;
+}
+
+/** A temporary project with `manifest` as its launcher.yaml (JSON is YAML). */
+export function project(manifest: object): Project {
+  const root = mkdtempSync(join(tmpdir(), 'devlaunch-sessions-'));
+  dirs.push(root);
+  const file = join(root, 'launcher.yaml');
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Not TEST_MARKER: the CLI helpers set that one per CLI; this one spans every CLI of the project.
+  const marker = `SESSION_TEST_PROJECT=${randomUUID()}`;
+  trackMarker(marker);
+  return { root, file, marker, state: join(root, '.devlaunch', 'session.json') };
+}
+
+export function removeProjects(): void {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A list command running a fixture with this very Node. */
+export function nodeFixture(name: string): string[] {
+  return [process.execPath, join(fixturesDir, name)];
+}
+
+/** An HTTP service (server.mjs) on `port`, ready on /health, with a short stop_timeout. */
+export function server(port: number, extra: Record<string, unknown> = {}) {
+  return {
+    command: nodeFixture('server.mjs'),
+    port,
+    ready: { http: '/health', timeout: '10s' },
+    stop_timeout: '800ms',
+    ...extra,
+  };
+}
+
+function markerEnv(p: Project, opts: CliOptions): CliOptions {
+  const [name, value] = p.marker.split('=') as [string, string];
+  return { cwd: p.root, ...opts, env: { ...opts.env, [name]: value } };
+}
+
+/**
+ * `--file <manifest>` right after the command name: `-f` means --follow for `logs`, and
+ * anything after `--` belongs to run's CMD.
+ */
+function withFile(p: Project, args: string[]): string[] {
+  const [command, ...rest] = args;
+  return command === undefined ? ['--file', p.file] : [command, '--file', p.file, ...rest];
+}
+
+/** `devlaunch <command> --file <manifest> <args>` run to completion from the project root. */
+export function cli(p: Project, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runCli(withFile(p, args), markerEnv(p, opts));
+}
+
+/** The same, started in the background (its own process group, tracked). */
+export function startDevlaunch(p: Project, args: string[], opts: CliOptions = {}): StartedCli {
+  return startCli(withFile(p, args), markerEnv(p, opts));
+}
+
+export interface ShellRun {
+  child: ChildProcess;
+  stdout: LineReader;
+  stderr: LineReader;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
+}
+
+/** `sh -c script` with the project's marker; `exit` is null when it outlived `timeoutMs`. */
+export function shell(p: Project, script: string, timeoutMs = 20_000): ShellRun {
+  const [name, value] = p.marker.split('=') as [string, string];
+  const child = spawn('sh', ['-c', script], {
+    cwd: p.root,
+    env: { ...process.env, NO_COLOR: '1', [name]: value },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  track(child.pid);
+  const stdout = new LineReader(child.stdout!);
+  const stderr = new LineReader(child.stderr!);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>(
+    (resolve) => {
+      const timer = setTimeout(() => resolve(null), timeoutMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+    },
+  );
+  return { child, stdout, stderr, exit };
+}
+
+/** How the test runs the CLI from a shell: `command` is the subcommand, `args` the rest. */
+export function shellCli(p: Project, command: string, args = ''): string {
+  return `'${process.execPath}' '${join(repoRoot, 'bin', 'devlaunch.js')}' ${command} --file '${p.file}' ${args}`;
+}
+
+export interface StatusService {
+  name: string;
+  state: string;
+  pid: number | null;
+  ports: Record<string, number>;
+  url: string | null;
+  startedAt: string | null;
+  restarts: number;
+  exitCode: number | null;
+}
+
+export interface Status {
+  project: string;
+  session: string | null;
+  supervisor?: { pid: number } | null;
+  services: StatusService[];
+}
+
+/** `status --json`, parsed; fails the test on a non-zero exit or anything besides JSON. */
+export async function status(p: Project): Promise<Status> {
+  const r = await cli(p, ['status', '--json']);
+  if (r.code !== 0) throw new Error(`status --json exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Status;
+}
+
+/** Tracks the detached supervisor (and its group) of the running session for cleanup. */
+export function trackSupervisor(s: Status): number {
+  const pid = s.supervisor?.pid;
+  if (pid === undefined || pid === null) throw new Error(`no supervisor in ${JSON.stringify(s)}`);
+  track(pid);
+  return pid;
+}
+
+/** Linux /proc: environment of a process (null if gone or unreadable). */
+export function environOf(pid: number): Record<string, string> | null {
+  try {
+    const env: Record<string, string> = {};
+    for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux /proc: the command line of a process ('' if gone). */
+export function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The session's watchdog: DEVLAUNCH_ROLE=watchdog and DEVLAUNCH_SESSION=<session>. */
+export function findWatchdog(session: string): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const env = environOf(Number(entry));
+    if (env?.DEVLAUNCH_ROLE === 'watchdog' && env.DEVLAUNCH_SESSION === session) {
+      return Number(entry);
+    }
+  }
+  return null;
+}
+
+/** Ports bindable on 127.0.0.1 and (where the machine has IPv6) ::1. */
+export async function bindable(port: number): Promise<boolean> {
+  if (!(await canBind(port, '127.0.0.1'))) return false;
+  return !existsSync('/proc/net/if_inet6') || (await canBind(port, '::1'));
+}
+
+/** Ports of `ports` that cannot be bound right now. */
+export async function busyPorts(ports: number[]): Promise<number[]> {
+  const busy: number[] = [];
+  for (const port of ports) if (!(await bindable(port))) busy.push(port);
+  return busy;
+}
+
+/** Starts a plain node listener on `port` (not devlaunch's), tracked; resolves once listening. */
+export async function squatter(port: number): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('net').createServer((s)=>s.end()).listen(${port},'127.0.0.1',()=>console.log('SQUAT'))`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+  );
+  track(child.pid);
+  await new LineReader(child.stdout!).waitFor(/^SQUAT$/, 10_000);
+  return child.pid!;
+}
+
+/**
+ * The built CLI, rebuilt when dist/ is missing or older than src/ (under the same lock as the
+ * other e2e folders, so parallel workers build once). A build failing on someone else's
+ * unfinished file falls back to the existing dist/.
+ */
+export async function ensureCliBuilt(): Promise<void> {
+  const main = join(repoRoot, 'dist', 'cli', 'main.js');
+  const stale = () => !existsSync(main) || statSync(main).mtimeMs < newest(join(repoRoot, 'src'));
+  if (!stale()) return;
+  const lock = join(repoRoot, 'node_modules', '.cache', 'devlaunch-up-build.lock');
+  mkdirSync(join(lock, '..'), { recursive: true });
+  await waitFor(
+    () => {
+      try {
+        mkdirSync(lock);
+        return true;
+      } catch {
+        const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - since > 60_000) rmSync(lock, { recursive: true, force: true });
+        return false;
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 100, what: 'the build lock' },
+  );
+  try {
+    if (!stale()) return;
+    try {
+      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
+    } catch (error) {
+      if (!existsSync(main)) throw error;
+      console.warn(`the build failed; testing the existing dist/:\n${String(error)}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const t = entry.isDirectory()
+      ? newest(path)
+      : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (t > max) max = t;
+  }
+  return max;
+}
