@@ -170,6 +170,8 @@ function stoppingText(reason: StopReason, graceful: boolean): string {
       return 'devlaunch down: stopping every service';
     case 'finished':
       return 'every service has ended: stopping';
+    case 'command-exited':
+      return `the command exited${reason.code === null ? '' : ` with code ${reason.code}`}: stopping every service`;
     default:
       return assertNever(reason);
   }

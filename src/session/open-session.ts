@@ -96,7 +96,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const dynamic = args.dynamic || detached?.dynamic === true;
   const color = colorEnabled(process.stdout, args.color);
   const output = new ServiceOutput({
-    out: process.stdout,
+    // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
+    out: options.quiet ? process.stderr : process.stdout,
     color,
     names,
     logDir: logsDir(manifest.root, dynamic ? id : undefined),

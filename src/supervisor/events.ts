@@ -17,7 +17,9 @@ export type StopReason =
   | { kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGBREAK' }
   | { kind: 'failure'; service: string }
   | { kind: 'down' }
-  | { kind: 'finished' };
+  | { kind: 'finished' }
+  /** `devlaunch run`: the command ended, so the services it needed stop. */
+  | { kind: 'command-exited'; code: number | null };
 
 export type SupervisorEvent =
   /** A stale process of an earlier session held a preferred port and was stopped. */

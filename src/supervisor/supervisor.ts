@@ -166,6 +166,7 @@ function exitCodeFor(reason: StopReason, runners: ServiceRunner[]): number {
       return ExitCode.serviceFailed;
     case 'down':
       return ExitCode.ok;
+    case 'command-exited':
     case 'finished':
       return runners.some((r) => r.state === 'failed') ? ExitCode.serviceFailed : ExitCode.ok;
   }

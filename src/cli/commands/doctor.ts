@@ -1,6 +1,23 @@
+/**
+ * `devlaunch doctor [--json]`: checks the manifest, every preferred port, privileged and
+ * reserved port ranges, the project's recorded state and the tools devlaunch uses, and says
+ * what to do about each problem. Changes nothing. Exit 0 without errors (warnings allowed), 1
+ * with any error.
+ */
+import { doctorExitCode, runDoctor } from '../../doctor/index.js';
+import { renderJson, renderText } from '../../doctor/render.js';
+import { paint } from '../../output/colors.js';
 import type { GlobalArgs } from '../args.js';
-import { notImplemented } from '../not-implemented.js';
 
-export async function run(_args: GlobalArgs): Promise<number> {
-  return notImplemented('doctor');
+export async function run(args: GlobalArgs): Promise<number> {
+  const results = await runDoctor({
+    file: args.file,
+    cwd: process.cwd(),
+    env: process.env,
+    port: args.port,
+  });
+  process.stdout.write(
+    args.json ? renderJson(results) : renderText(results, paint(process.stdout, args.color)),
+  );
+  return doctorExitCode(results);
 }

@@ -49,7 +49,7 @@ export async function run(args: RunArgs): Promise<number> {
       await stopCommand(cmd);
       return stoppedBy ? outcome.result.exitCode : ExitCode.serviceFailed;
     }
-    supervisor.requestStop({ kind: 'finished' });
+    supervisor.requestStop({ kind: 'command-exited', code: outcome.exit.code });
     const result = await sessionEnded;
     if (stoppedBy) return result.exitCode;
     return commandExitCode(outcome.exit.code, outcome.exit.signal);
