@@ -4,9 +4,9 @@
  * earlier session whose supervisor is dead. Every started process is tracked for cleanup.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
 import { startTimeOf } from '../../../src/process/index.js';
@@ -34,13 +34,18 @@ const WRAPPER = `require('child_process').spawn(process.execPath, [${JSON.string
 export async function startSquatter(
   opts: { port?: number; asNobody?: boolean; wrapped?: boolean } = {},
 ): Promise<Squatter> {
-  const node = opts.wrapped ? [process.execPath, '-e', WRAPPER] : [process.execPath, squatterPath];
+  // Another user cannot read files inside a checkout in a private folder (a fresh clone under
+  // a mode-700 temp dir, as CI makes): run its copy from a folder every user can read.
+  const script = opts.asNobody ? readableCopy(squatterPath) : squatterPath;
+  const wrapper = WRAPPER.replace(JSON.stringify(squatterPath), JSON.stringify(script));
+  const node = opts.wrapped ? [process.execPath, '-e', wrapper] : [process.execPath, script];
   const [cmd, ...args] = opts.asNobody
     ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...node]
     : node;
   const child = spawn(cmd!, args, {
     env: { ...process.env, PORT: String(opts.port ?? 0) },
     stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: opts.asNobody ? dirname(script) : undefined,
   });
   track(child.pid);
   const m = await new LineReader(child.stdout!).waitFor(/^SQUATTER (\d+) (\d+) (\d+)$/, 10_000);
@@ -55,6 +60,22 @@ export async function startSquatter(
     startTime: startTimeOf(pid) ?? '',
     wrapperPid: child.pid!,
   };
+}
+
+let readableDir: string | undefined;
+
+/** A copy of `file` in a temporary folder every user can read (removed when the tests exit). */
+function readableCopy(file: string): string {
+  if (readableDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'devlaunch-squatter-'));
+    chmodSync(dir, 0o755);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    readableDir = dir;
+  }
+  const copy = join(readableDir, basename(file));
+  copyFileSync(file, copy);
+  chmodSync(copy, 0o644);
+  return copy;
 }
 
 export function service(name: string, over: Partial<ServiceConfig> = {}): ServiceConfig {
