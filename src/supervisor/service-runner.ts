@@ -13,20 +13,14 @@
 import type { ServiceConfig } from '../manifest/types.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
+import type { ServiceState } from '../state/index.js';
 import type { EventSink } from './events.js';
 import { Milestone } from './milestone.js';
-import { describeCheck, waitReady } from './readiness.js';
+import { describeCheck, sleep, waitReady } from './readiness.js';
 import { restartDecision } from './restart-policy.js';
 
 /** The states of the contract's `status`: see the diagram above. */
-export type ServiceState =
-  | 'pending'
-  | 'starting'
-  | 'ready'
-  | 'stopping'
-  | 'completed'
-  | 'failed'
-  | 'stopped';
+export type { ServiceState };
 
 /** Everything needed to run one service, resolved before anything starts. */
 export interface ServiceSpec {
@@ -245,7 +239,7 @@ export class ServiceRunner {
       });
       this.process = null;
       this.setState('starting');
-      await delay(decision.delayMs, this.abort.signal);
+      await sleep(decision.delayMs, this.abort.signal);
       if (this.stopRequested) return;
       this.restarts += 1;
       this.deps.output.markRestart(this.name);
@@ -361,20 +355,6 @@ export class ServiceRunner {
   private changed(): void {
     this.deps.changed();
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 export function formatMs(ms: number): string {

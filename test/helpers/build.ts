@@ -4,10 +4,12 @@
  * test programs (bundled into node_modules/.cache, inside the package, so code that walks up
  * to the package root from its own file finds this one).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { waitFor } from './processes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const common = {
@@ -50,4 +52,48 @@ export async function bundleTestProgram(entry: string): Promise<string> {
   );
   await build({ ...common, entryPoints: [entry], outfile: out });
   return out;
+}
+
+/**
+ * The built CLI, rebuilt when dist/ is missing or older than src/, for test runs that do not
+ * go through `npm test` (which builds first). Parallel test workers build once, under a lock.
+ */
+export async function ensureCliBuilt(): Promise<void> {
+  const main = join(root, 'dist', 'cli', 'main.js');
+  const stale = () => !existsSync(main) || statSync(main).mtimeMs < newest(join(root, 'src'));
+  if (!stale()) return;
+  const lock = join(root, 'node_modules', '.cache', 'devlaunch-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  await waitFor(
+    () => {
+      try {
+        mkdirSync(lock);
+        return true;
+      } catch {
+        // A lock older than a minute belongs to a worker that died mid-build.
+        const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - since > 60_000) rmSync(lock, { recursive: true, force: true });
+        return false;
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 100, what: 'the build lock' },
+  );
+  try {
+    if (stale())
+      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const t = entry.isDirectory()
+      ? newest(path)
+      : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (t > max) max = t;
+  }
+  return max;
 }

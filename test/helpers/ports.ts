@@ -2,6 +2,7 @@
  * Port helpers for end-to-end tests. Ports always come from the OS (listen on 0), never fixed
  * numbers, so tests run in parallel. Loopback only.
  */
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picked it). */
@@ -54,4 +55,17 @@ export function listenOn(port = 0, host = '127.0.0.1'): Promise<Listening> {
       });
     });
   });
+}
+
+/** Bindable on 127.0.0.1 and, where the machine has IPv6, on ::1. */
+export async function bindable(port: number): Promise<boolean> {
+  if (!(await canBind(port, '127.0.0.1'))) return false;
+  return !existsSync('/proc/net/if_inet6') || (await canBind(port, '::1'));
+}
+
+/** The ports of `ports` that cannot be bound right now. */
+export async function busyPorts(ports: number[]): Promise<number[]> {
+  const busy: number[] = [];
+  for (const port of ports) if (!(await bindable(port))) busy.push(port);
+  return busy;
 }

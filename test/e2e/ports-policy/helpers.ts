@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
 import { startTimeOf } from '../../../src/process/index.js';
 import { type SessionState, sessionFile, writeState } from '../../../src/state/index.js';
+import { manifest as baseManifest } from '../../helpers/manifest.js';
 import { LineReader, track } from '../../helpers/processes.js';
 
 export const squatterPath = fileURLToPath(new URL('./squatter.mjs', import.meta.url));
@@ -78,28 +79,6 @@ function readableCopy(file: string): string {
   return copy;
 }
 
-export function service(name: string, over: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    name,
-    command: 'node server.js',
-    cwd: '/',
-    port: null,
-    ports: {},
-    host: 'localhost',
-    env: {},
-    env_file: [],
-    depends_on: {},
-    ready: null,
-    on_conflict: null,
-    stop_signal: 'SIGTERM',
-    stop_timeout: 1000,
-    restart: 'no',
-    max_restarts: 3,
-    open: null,
-    ...over,
-  };
-}
-
 const dirs: string[] = [];
 
 /** A fresh temporary folder, removed by `removeTempDirs`. */
@@ -120,17 +99,15 @@ export function manifest(
   over: Partial<Manifest> = {},
 ): Manifest {
   const root = tempDir();
-  return {
+  const withShortStops = Object.fromEntries(
+    Object.entries(services).map(([n, s]) => [n, { cwd: '/', stop_timeout: 1000, ...s }]),
+  );
+  return baseManifest(withShortStops, {
     file: join(root, 'launcher.yaml'),
     root,
-    name: 'shop',
-    env_file: [],
-    env: {},
-    port_range: null,
     stop_timeout: 1000,
-    services: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, service(n, s)])),
     ...over,
-  };
+  });
 }
 
 /** The pid and start time of a process that has exited: a dead supervisor. */

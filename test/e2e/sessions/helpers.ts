@@ -4,18 +4,9 @@
  * the session's state and its processes (supervisor, watchdog) found through /proc, and the
  * checks every test ends with: nothing carrying the test's marker is alive and every port binds.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,8 +19,7 @@ import {
   startCli,
 } from '../../helpers/cli.js';
 import { LineReader } from '../../helpers/lines.js';
-import { canBind } from '../../helpers/ports.js';
-import { track, trackMarker, waitFor } from '../../helpers/processes.js';
+import { track, trackMarker } from '../../helpers/processes.js';
 
 const dirs: string[] = [];
 
@@ -201,19 +191,6 @@ export function findWatchdog(session: string): number | null {
   return null;
 }
 
-/** Ports bindable on 127.0.0.1 and (where the machine has IPv6) ::1. */
-export async function bindable(port: number): Promise<boolean> {
-  if (!(await canBind(port, '127.0.0.1'))) return false;
-  return !existsSync('/proc/net/if_inet6') || (await canBind(port, '::1'));
-}
-
-/** Ports of `ports` that cannot be bound right now. */
-export async function busyPorts(ports: number[]): Promise<number[]> {
-  const busy: number[] = [];
-  for (const port of ports) if (!(await bindable(port))) busy.push(port);
-  return busy;
-}
-
 /** Starts a plain node listener on `port` (not devlaunch's), tracked; resolves once listening. */
 export async function squatter(port: number): Promise<number> {
   const child = spawn(
@@ -229,51 +206,5 @@ export async function squatter(port: number): Promise<number> {
   return child.pid!;
 }
 
-/**
- * The built CLI, rebuilt when dist/ is missing or older than src/ (under the same lock as the
- * other e2e folders, so parallel workers build once). A build failing on someone else's
- * unfinished file falls back to the existing dist/.
- */
-export async function ensureCliBuilt(): Promise<void> {
-  const main = join(repoRoot, 'dist', 'cli', 'main.js');
-  const stale = () => !existsSync(main) || statSync(main).mtimeMs < newest(join(repoRoot, 'src'));
-  if (!stale()) return;
-  const lock = join(repoRoot, 'node_modules', '.cache', 'devlaunch-up-build.lock');
-  mkdirSync(join(lock, '..'), { recursive: true });
-  await waitFor(
-    () => {
-      try {
-        mkdirSync(lock);
-        return true;
-      } catch {
-        const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-        if (Date.now() - since > 60_000) rmSync(lock, { recursive: true, force: true });
-        return false;
-      }
-    },
-    { timeoutMs: 60_000, intervalMs: 100, what: 'the build lock' },
-  );
-  try {
-    if (!stale()) return;
-    try {
-      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'pipe' });
-    } catch (error) {
-      if (!existsSync(main)) throw error;
-      console.warn(`the build failed; testing the existing dist/:\n${String(error)}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    const t = entry.isDirectory()
-      ? newest(path)
-      : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    if (t > max) max = t;
-  }
-  return max;
-}
+export { ensureCliBuilt } from '../../helpers/build.js';
+export { bindable, busyPorts } from '../../helpers/ports.js';

@@ -7,7 +7,7 @@ import {
   serviceEnvironment,
 } from '../../../src/env/index.js';
 import { DevlaunchError } from '../../../src/errors.js';
-import { manifest } from './manifest-fixture.js';
+import { manifest } from '../../helpers/manifest.js';
 
 const ports: ResolvedPorts = {
   backend: { primary: 8001, named: { debug: 9229 } },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envProblems } from '../../../src/env/check.js';
-import { manifest } from './manifest-fixture.js';
+import { manifest } from '../../helpers/manifest.js';
 
 let dir: string;
 beforeEach(() => {

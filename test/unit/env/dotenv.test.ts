@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dotenvPaths, loadDotenvFiles } from '../../../src/env/index.js';
 import { DevlaunchError } from '../../../src/errors.js';
-import { manifest } from './manifest-fixture.js';
+import { manifest } from '../../helpers/manifest.js';
 
 let dir: string;
 beforeEach(() => {

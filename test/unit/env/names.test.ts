@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envName, injectedNames, injectedVariables } from '../../../src/env/index.js';
-import { manifest } from './manifest-fixture.js';
+import { manifest } from '../../helpers/manifest.js';
 
 describe('envName', () => {
   it.each([

@@ -1,39 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
 import { dependentsOf, startOrder, withDependencies } from '../../../src/plan/graph.js';
+import { manifest as baseManifest, service as baseService } from '../../helpers/manifest.js';
 
-function service(name: string, depends: string[] = []): ServiceConfig {
-  return {
-    name,
-    command: 'true',
-    cwd: '/p',
-    port: null,
-    ports: {},
-    host: 'localhost',
-    env: {},
-    env_file: [],
-    depends_on: Object.fromEntries(depends.map((d) => [d, 'ready' as const])),
-    ready: null,
-    on_conflict: null,
-    stop_signal: 'SIGTERM',
-    stop_timeout: 5000,
-    restart: 'no',
-    max_restarts: 3,
-    open: null,
-  };
-}
+const service = (name: string, depends: string[] = []) =>
+  baseService(name, { depends_on: Object.fromEntries(depends.map((d) => [d, 'ready' as const])) });
 
 function manifest(...services: ServiceConfig[]): Manifest {
-  return {
-    file: '/p/launcher.yaml',
-    root: '/p',
-    name: 'p',
-    env_file: [],
-    env: {},
-    port_range: null,
-    stop_timeout: 5000,
-    services: Object.fromEntries(services.map((s) => [s.name, s])),
-  };
+  return baseManifest(Object.fromEntries(services.map((s) => [s.name, s])));
 }
 
 // frontend → backend → auth, migrate → (nothing), worker → backend

@@ -1,4 +1,4 @@
-import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
+import type { Manifest, ServiceConfig } from '../../src/manifest/types.js';
 
 /** A normalised service with every default filled; `over` replaces what a test cares about. */
 export function service(name: string, over: Partial<ServiceConfig> = {}): ServiceConfig {
