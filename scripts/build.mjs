@@ -1,14 +1,15 @@
 // Bundles the CLI with esbuild. A bundled CLI starts several times faster than one that
 // resolves hundreds of files in node_modules at every start (yargs alone is ~80 ms unbundled).
 // Commands are separate entry points, so `devlaunch --version` loads none of them.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => `src/cli/commands/${f}`);
 
-await build({
+const result = await build({
   // json-schema.ts is built only so the step below can write launcher.schema.json from it.
   entryPoints: [
     'src/cli/main.ts',
@@ -25,12 +26,25 @@ await build({
   target: 'node20.19',
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies (cross-spawn, tree-kill) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __devlaunchCreateRequire } from 'node:module'; const require = __devlaunchCreateRequire(import.meta.url);",
   },
 });
+
+// Chunk names carry a content hash, so every build adds files and leaves the old ones: without
+// this sweep dist/ (and the npm package) keeps every chunk ever built. Files younger than ten
+// minutes are kept: in a working tree shared by several people, a run started against the
+// previous build may still import its chunks lazily.
+const built = new Set(Object.keys(result.metafile.outputs).map((f) => relative('dist', f)));
+const keepAfter = Date.now() - 10 * 60 * 1000;
+for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile()) continue;
+  const file = join(entry.parentPath ?? entry.path, entry.name);
+  if (!built.has(relative('dist', file)) && statSync(file).mtimeMs < keepAfter) rmSync(file);
+}
 
 // The JSON Schema editors use to complete and check launcher.yaml, generated from the one schema.
 const { manifestJsonSchema } = await import('../dist/manifest/json-schema.js');

@@ -5,16 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { GlobalArgs } from './args.js';
-
-const argv = process.argv.slice(2);
-
-// `--version` is answered before yargs (≈10 ms even bundled) is loaded.
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  process.stdout.write(`${pkg.version}\n`);
-} else {
-  void main(argv);
-}
+import { fastParse } from './fast-parse.js';
 
 type Loader = () => Promise<{ run: (args: never) => Promise<number> }>;
 
@@ -34,10 +25,9 @@ const commands: Record<string, Loader> = {
 };
 
 async function main(args: string[]): Promise<void> {
-  const { buildParser } = await import('./parser.js');
   let exitCode = 0;
   try {
-    const parsed = await buildParser(args);
+    const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
     if (parsed === undefined) return; // --help, or yargs already reported a usage error
     const load = commands[parsed.command];
     if (load === undefined) throw new Error(`no module for command ${parsed.command}`);
@@ -51,3 +41,14 @@ async function main(args: string[]): Promise<void> {
 }
 
 export type { GlobalArgs };
+
+// Last, so every table above is initialised before main() reads it.
+const argv = process.argv.slice(2);
+
+// `--version` is answered before yargs (≈10 ms even bundled) is loaded.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  void main(argv);
+}

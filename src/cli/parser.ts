@@ -1,4 +1,9 @@
-/** The command line, declared once with yargs. Returns which command to run and its arguments. */
+/**
+ * The command line, declared once with yargs. Returns which command to run and its arguments.
+ * The everyday command lines are parsed without yargs by `fastParse` in main.ts, which must give
+ * the same result: an option or default changed here changes there too.
+ */
+import { createRequire } from 'node:module';
 import yargs, { type Argv } from 'yargs';
 import { DevlaunchError } from '../errors.js';
 
@@ -186,7 +191,8 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
     .demandCommand(1, 'Name a command: devlaunch up, down, run, status, ...')
     .strictCommands()
     .strictOptions()
-    .version()
+    // Bundled, yargs cannot find package.json by itself (it would print "unknown").
+    .version(packageVersion())
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
@@ -199,6 +205,7 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       });
     });
 
+  skipEagerHelp(parser);
   const args = (await parser.parseAsync()) as Record<string, unknown>;
   if (chosen === undefined) return undefined; // --help or --version was printed
   for (const flag of ['kill', 'remap', 'fail']) args[flag] = args[flag] === true;
@@ -211,4 +218,27 @@ function followFlag(argv: string[]): string[] {
   const at = argv.indexOf('logs');
   if (at === -1) return argv;
   return argv.map((a, i) => (i > at && a === '-f' ? '--follow' : a));
+}
+
+/** The package's version; `dist/cli/` and `dist/chunks/` both sit two levels below the root. */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+interface UsageInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * Before it calls a command's handler, yargs renders the command's whole help text and keeps it
+ * in case the handler fails (≈20 ms, a tenth of `devlaunch config`). devlaunch never prints
+ * yargs' help on a handler's failure (the error boundary reports it), and `--help` renders the
+ * text on demand anyway, so that eager rendering is skipped. This reaches into yargs' internals:
+ * if they change, the guard leaves yargs as it is, only slower.
+ */
+function skipEagerHelp(parser: Argv): void {
+  const usage = (parser as unknown as UsageInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') {
+    usage.cacheHelpMessage = () => {};
+  }
 }

@@ -1,0 +1,80 @@
+/**
+ * The everyday command lines are parsed without yargs (main.ts `fastParse`) to keep start-up
+ * fast. Both parsers must agree exactly: every line here is parsed by both and compared, and
+ * lines the fast path must leave to yargs are listed too.
+ */
+import { describe, expect, it } from 'vitest';
+import { fastParse } from '../../../src/cli/fast-parse.js';
+import { buildParser } from '../../../src/cli/parser.js';
+
+const agreeing = [
+  ['up'],
+  ['up', 'backend', 'frontend'],
+  ['up', '-d'],
+  ['up', '--detach', '--no-color', '-v'],
+  ['up', '--wait', '--dynamic'],
+  ['up', '--kill', '--force'],
+  ['up', '--remap', '-f', 'x/launcher.yaml'],
+  ['up', '--fail', '--file', 'launcher.yml', 'auth'],
+  ['up', '--no-open', '--json'],
+  ['down'],
+  ['down', 'backend'],
+  ['run', '--', 'npm', 'test'],
+  ['run', '--dynamic', '--', 'sh', '-c', 'exit 7'],
+  ['run', 'backend', '--no-quiet', '--', 'node', 'x.js', '--flag'],
+  ['run', '-q', '--', 'true'],
+  ['status'],
+  ['status', '--json'],
+  ['ps'],
+  ['env'],
+  ['env', 'backend', '--shell'],
+  ['env', '--json'],
+  ['logs'],
+  ['logs', 'auth', '-f'],
+  ['logs', '--follow', '--no-color'],
+  ['config'],
+  ['config', '--json', '-f', 'a.yaml'],
+  ['doctor'],
+];
+
+const leftToYargs = [
+  [],
+  ['--help'],
+  ['up', '--help'],
+  ['up', '--port', 'backend=8001'],
+  ['up', '--kill', '--remap'],
+  ['up', '--bogus'],
+  ['-f', 'x.yaml', 'up'],
+  ['logs', '-n', '5'],
+  ['ports', '8000'],
+  ['free', '8000', '--yes'],
+  ['init'],
+  ['status', 'extra'],
+  ['up', '--verbose', '--verbose'],
+];
+
+/** What yargs gives, without its bookkeeping keys. */
+async function viaYargs(argv: string[]) {
+  const parsed = await buildParser([...argv]);
+  if (parsed === undefined) return undefined;
+  const { _: _positional, $0: _script, '--': _rest, ...args } = parsed.args;
+  return { command: parsed.command, args };
+}
+
+describe('fastParse', () => {
+  it.each(agreeing.map((argv) => [argv.join(' '), argv]))(
+    'agrees with yargs: %s',
+    async (_, argv) => {
+      const fast = fastParse(argv as string[]);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(await viaYargs(argv as string[]));
+    },
+  );
+
+  it.each(leftToYargs.map((argv) => [argv.join(' ') || '(nothing)', argv]))(
+    'leaves to yargs: %s',
+    (_, argv) => {
+      expect(fastParse(argv as string[])).toBeUndefined();
+    },
+  );
+});
