@@ -44,6 +44,30 @@ function protectedPids(table: ProcessInfo[]): Set<number> {
   return out;
 }
 
+/**
+ * One reading of the process table (and of environments) per turn of the event loop, shared by
+ * every tree being stopped: stopping 100 services at once would otherwise read all of /proc
+ * 100 times per poll.
+ */
+let shared: { table: ProcessInfo[]; environ: Map<number, Record<string, string> | null> } | null =
+  null;
+
+function snapshot(): NonNullable<typeof shared> {
+  if (shared === null) {
+    shared = { table: listProcesses(), environ: new Map() };
+    setImmediate(() => {
+      shared = null;
+    });
+  }
+  return shared;
+}
+
+function environOf(pid: number): Record<string, string> | null {
+  const { environ } = snapshot();
+  if (!environ.has(pid)) environ.set(pid, readEnviron(pid));
+  return environ.get(pid) ?? null;
+}
+
 export class TreeStopper {
   /** Every process ever collected, by pid:startTime: alive ones are waited for. */
   readonly seen = new Map<string, ProcessInfo>();
@@ -59,7 +83,7 @@ export class TreeStopper {
   /** One snapshot: the live processes of the tree not collected before. */
   collect(): ProcessInfo[] {
     const t = this.target;
-    const table = listProcesses();
+    const table = snapshot().table;
     const byPid = new Map(table.map((p) => [p.pid, p]));
     const roots: ProcessInfo[] = [];
     const self = byPid.get(t.pid);
@@ -80,7 +104,7 @@ export class TreeStopper {
     }
     if (t.session !== undefined) {
       for (const p of table) {
-        const env = readEnviron(p.pid);
+        const env = environOf(p.pid);
         if (env === null || env.DEVLAUNCH_SESSION !== t.session) continue;
         if (env.DEVLAUNCH_ROLE !== undefined) continue; // the watchdog or a supervisor
         if (t.service !== undefined && env.DEVLAUNCH_SERVICE !== t.service) continue;

@@ -7,6 +7,8 @@ import { processInfo } from '../process/index.js';
 import { removeState, type ServiceRecord, type SessionState, writeState } from '../state/index.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 
+const WRITE_DELAY_MS = 20;
+
 export interface RecorderInit {
   file: string;
   project: string;
@@ -43,14 +45,20 @@ export class SessionRecorder {
     this.writeNow();
   }
 
-  /** Something changed: write once at the end of this tick. */
+  /**
+   * Something changed: write soon, once for every change of the next few milliseconds. A
+   * session of 100 services changes state hundreds of times while starting; writing each time
+   * would cost time quadratic in its size. The delay cannot lose a process: the watchdog learns
+   * every pid at spawn, and the DEVLAUNCH_SESSION mark identifies the rest.
+   */
   changed(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    const timer = setTimeout(() => {
       this.scheduled = false;
       if (!this.closed) this.writeNow();
-    });
+    }, WRITE_DELAY_MS);
+    timer.unref();
   }
 
   writeNow(): void {

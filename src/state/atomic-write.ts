@@ -18,29 +18,38 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), `.${basename(file)}.${unique}.tmp`);
 }
 
-/** Writes `data` to a new file and flushes it; fails if `path` exists. */
-export function writeNewFileSync(path: string, data: string): void {
+/** Writes `data` to a new file and (when `durable`) flushes it; fails if `path` exists. */
+export function writeNewFileSync(path: string, data: string, durable = true): void {
   const fd = openSync(path, 'wx');
   try {
     writeSync(fd, data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Replaces `file` with `data` atomically, creating its folder when needed. */
-export function writeFileAtomic(file: string, data: string): void {
+/**
+ * Replaces `file` with `data` atomically, creating its folder when needed. The rename alone
+ * makes the write atomic for any crash of devlaunch; `durable` (default true) also flushes it
+ * to disk, which only matters if the machine itself loses power.
+ */
+export function writeFileAtomic(
+  file: string,
+  data: string,
+  options: { durable?: boolean } = {},
+): void {
+  const durable = options.durable ?? true;
   mkdirSync(dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
-    writeNewFileSync(temp, data);
+    writeNewFileSync(temp, data, durable);
     renameWithRetry(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
   }
-  syncDir(dirname(file));
+  if (durable) syncDir(dirname(file));
 }
 
 /**

@@ -83,7 +83,9 @@ const sessionState: z.ZodType<SessionState> = z.object({
 
 /** Atomic: a crash leaves the previous content or the new one, never a mix. Creates folders. */
 export function writeState(file: string, state: SessionState): void {
-  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+  // Not flushed to disk: a power loss also ends every process the state names, and the state is
+  // rewritten on every change of a service, where fsync would stall the supervisor.
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { durable: false });
 }
 
 export type ReadState =

@@ -31,6 +31,8 @@ export type ReadyOutcome =
   | { ok: false; reason: 'aborted' };
 
 const FIRST_DELAY_MS = 5;
+const FAST_INTERVAL_MS = 20;
+const FAST_PHASE_MS = 2000;
 
 /** Human description of a check, for progress and failure messages. */
 export function describeCheck(check: ReadyCheck, port: number | null): string {
@@ -96,11 +98,16 @@ async function poll(
   maxDelay: number,
   signal: AbortSignal,
 ): Promise<boolean> {
+  const begun = performance.now();
   let delay = Math.min(FIRST_DELAY_MS, maxDelay);
   while (!signal.aborted) {
     if (await attempt()) return !signal.aborted;
     await sleep(delay, signal);
-    delay = Math.min(delay * 2, maxDelay);
+    // Most dev servers are up within a couple of seconds: poll every 20 ms at most until then,
+    // so readiness is noticed within tens of milliseconds; back off only for slow services.
+    const cap =
+      performance.now() - begun < FAST_PHASE_MS ? Math.min(maxDelay, FAST_INTERVAL_MS) : maxDelay;
+    delay = Math.min(delay * 2, cap);
   }
   return false;
 }
@@ -108,15 +115,16 @@ async function poll(
 /** Waits `ms`, or less when `signal` is aborted first. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // The listener goes with the timer: a long wait polls hundreds of times on one signal.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
