@@ -1,0 +1,170 @@
+/**
+ * Log throughput: two services each printing N lines as fast as they can. devlaunch with
+ * prefixes, colours (FORCE_COLOR=1) and log files on; the same two programs writing to
+ * /dev/null directly; concurrently with coloured prefixes. Tool output goes to a pipe that
+ * `cat` drains into a file, which is then checked line by line: every line present once, in
+ * order per service, whole and behind the right prefix. Lines per second count only the lines
+ * that arrived whole: a tool that drops or splits lines is not faster for it.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, createReadStream, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { reap } from '../lib/measure.mjs';
+import { newMark, node, start, within } from '../lib/proc.mjs';
+import { interleave, median } from '../lib/stats.mjs';
+import { concurrently, devlaunch, fixture, project, scratch } from '../lib/tools.mjs';
+
+const NAMES = ['a', 'b'];
+const ANSI = /\u001b\[[0-9;]*m/g;
+const CONTENT = /^([ab]) (\d+) GET \/api\/items\?page=1 200 OK 0\.42ms\.{9}$/;
+
+/** Counts the fixture lines in `file`; lines of the tool's own are skipped, anything else is bad. */
+async function check(file, prefix, own, count) {
+  const next = { a: 0, b: 0 };
+  let bad = 0;
+  let valid = 0;
+  const lines = createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const raw of lines) {
+    const line = raw.replace(ANSI, '');
+    const head = prefix.exec(line);
+    const body = head ? line.slice(head[0].length) : null;
+    const match = body === null ? null : CONTENT.exec(body);
+    if (match === null || match[1] !== head[1]) {
+      if (!own.test(line)) bad += 1;
+      continue;
+    }
+    // A gap is counted once as lost lines, not as every line after it being out of order.
+    const seq = Number(match[2]);
+    if (seq >= next[match[1]]) {
+      valid += 1;
+      next[match[1]] = seq + 1;
+    } else bad += 1;
+  }
+  return { lost: 2 * count - valid, bad, valid };
+}
+
+/**
+ * Runs `launch(stdout)` with its stdout a pipe that `cat` drains into `file`, as a terminal or a
+ * CI log collector would; the run ends when `cat` has written the last byte.
+ */
+function throughPipe(file, launch) {
+  const fd = openSync(file, 'w');
+  const sink = spawn('cat', [], { stdio: ['pipe', fd, 'ignore'] });
+  const catExited = new Promise((resolve) => sink.once('exit', () => resolve(performance.now())));
+  const run = launch(sink.stdin);
+  // Only the tool may hold the pipe's write end now, so cat sees end-of-file when it exits.
+  sink.stdin.destroy();
+  closeSync(fd);
+  return { exited: run.exited.then(async () => ({ at: await catExited })) };
+}
+
+async function timedRun(launch, mark) {
+  try {
+    const begun = performance.now();
+    const run = launch();
+    const exit = await within(run.exited, 300_000, null);
+    if (exit === null) throw new Error('throughput run did not finish');
+    return exit.at - begun;
+  } finally {
+    await reap(mark);
+  }
+}
+
+export async function throughput({ quick }) {
+  const count = quick ? 100_000 : 1_000_000;
+  const cwd = project({
+    name: 'bench',
+    services: Object.fromEntries(
+      NAMES.map((n) => [n, { command: [node, fixture('lines.mjs'), n, String(count)] }]),
+    ),
+  });
+  const dir = scratch();
+  const checks = { devlaunch: [], peer: [] };
+  const color = { FORCE_COLOR: '1' };
+
+  const direct = async () => {
+    const mark = newMark();
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      return await timedRun(() => {
+        const runs = NAMES.map((n) =>
+          start(node, [fixture('lines.mjs'), n, String(count)], { mark, stdout: devNull }),
+        );
+        return { exited: Promise.all(runs.map((r) => r.exited)).then((all) => all.at(-1)) };
+      }, mark);
+    } finally {
+      closeSync(devNull);
+    }
+  };
+  const viaDevlaunch = async (round) => {
+    const mark = newMark();
+    const file = join(dir, `devlaunch-${round}.out`);
+    const ms = await timedRun(
+      () => throughPipe(file, (stdout) => devlaunch(['up'], { mark, cwd, env: color, stdout })),
+      mark,
+    );
+    const result = await check(file, /^([ab]) \| /, /^devlaunch » |^SERVICE |^[ab] +-? /, count);
+    for (const n of NAMES) {
+      const log = readFileSync(join(cwd, '.devlaunch', 'logs', `${n}.log`));
+      let lines = 0;
+      for (let at = log.indexOf(10); at !== -1; at = log.indexOf(10, at + 1)) lines += 1;
+      result.lost += Math.max(0, count - lines);
+    }
+    checks.devlaunch.push(result);
+    return (result.valid / ms) * 1000;
+  };
+  const viaPeer = async (round) => {
+    const mark = newMark();
+    const file = join(dir, `concurrently-${round}.out`);
+    const commands = NAMES.map((n) => `${node} ${fixture('lines.mjs')} ${n} ${count}`);
+    const flags = ['-c', 'cyan,magenta'];
+    const ms = await timedRun(
+      () =>
+        throughPipe(file, (stdout) =>
+          concurrently(commands, { mark, env: color, stdout }, flags, NAMES),
+        ),
+      mark,
+    );
+    const result = await check(file, /^\[([ab])\] /, /exited with code/, count);
+    checks.peer.push(result);
+    // Only the lines that arrived count: a tool that drops lines is not faster for it.
+    return (result.valid / ms) * 1000;
+  };
+
+  const [base, dl, peer] = await interleave(quick ? 1 : 3, [direct, viaDevlaunch, viaPeer]);
+  const d = median(dl);
+  const p = median(peer);
+  const sum = (list, key) => list.reduce((s, r) => s + r[key], 0);
+  // Lines that did not arrive whole, over every run (pieces of split lines are not counted twice).
+  const dlLost = sum(checks.devlaunch, 'lost');
+  const peerLost = sum(checks.peer, 'lost');
+  return [
+    {
+      id: 'throughput',
+      metric: `log throughput: 2 × ${count.toLocaleString('en')} lines`,
+      unit: 'lines/s',
+      devlaunch: d,
+      baseline: (2 * count) / (median(base) / 1000),
+      peer: p,
+      ratio: d / p,
+      ratioOf: 'peer',
+      goal: '≥ 1 M lines/s and ≥ 2× peer',
+      met: d >= 1e6 && d >= 2 * p,
+    },
+    {
+      id: 'throughput-lost',
+      metric: 'log throughput: lines lost or split',
+      unit: '',
+      devlaunch: dlLost,
+      baseline: 0,
+      peer: peerLost,
+      ratio: null,
+      goal: '0',
+      met: dlLost === 0,
+    },
+  ];
+}
