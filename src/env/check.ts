@@ -32,6 +32,8 @@ function reservedNameProblems(manifest: Manifest): Problem[] {
       const upper = key.toUpperCase();
       const injected = reserved.get(upper);
       if (injected === undefined && !upper.startsWith(RESERVED_PREFIX)) continue;
+      // `AUTH_URL: ${AUTH_URL}` only says the service uses the injected value: nothing to refuse.
+      if (env[key] === `\${${key}}`) continue;
       const as = injected !== undefined && injected !== key ? ` (as ${injected})` : '';
       problems.push({
         path: [...prefix, key],

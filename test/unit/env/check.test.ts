@@ -142,6 +142,18 @@ describe('envProblems: injected names', () => {
     expect(problems[0]?.message).toContain(name);
   });
 
+  it('accepts an injected name set to itself (AUTH_URL: ${AUTH_URL}), a no-op', () => {
+    const m = manifest({ auth: { port: 8081 }, backend: { env: { AUTH_URL: '${AUTH_URL}' } } });
+    expect(envProblems(m, {})).toEqual([]);
+    const other = manifest({
+      auth: { port: 8081 },
+      backend: { env: { AUTH_URL: '${AUTH_URL}/x' } },
+    });
+    expect(envProblems(other, {}).map((p) => p.path)).toEqual([
+      ['services', 'backend', 'env', 'AUTH_URL'],
+    ]);
+  });
+
   it('accepts S_* names of services that do not inject them', () => {
     const m = manifest({ migrate: { env: { MIGRATE_URL: 'x', MIGRATE_PORT: '1' } } });
     expect(envProblems(m, {})).toEqual([]);
