@@ -10,7 +10,7 @@ import type { Manifest, PortPreference, ServiceConfig } from '../manifest/types.
 import { type Asker, isInteractive, terminalAsker } from '../ports/ask.js';
 import { conflictError, portLabel, stillBusyError } from '../ports/explain.js';
 import { firstFreePort, osPort, probePort, windowsReservedRanges } from '../ports/index.js';
-import { killContext, killRefusal, stopHolders, waitBindable } from '../ports/kill-safety.js';
+import { killContext, killRefusal, stopHolders } from '../ports/kill-safety.js';
 import { type ClassifiedHolder, holdersOf } from '../ports/ownership.js';
 import {
   decidePort,
@@ -19,6 +19,7 @@ import {
   type PortFact,
   remapCandidates,
 } from '../ports/policy.js';
+import { waitBindable } from '../ports/probe.js';
 import { listProcesses } from '../process/index.js';
 import type { EventSink } from '../supervisor/events.js';
 

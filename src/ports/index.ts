@@ -5,5 +5,13 @@ export {
   parseExcludedPortRanges,
   windowsReservedRanges,
 } from './holders/index.js';
-export { type BindResult, firstFreePort, isPortFree, osPort, probePort } from './probe.js';
+export {
+  type BindResult,
+  firstFreePort,
+  isPortFree,
+  osPort,
+  probePort,
+  waitAllBindable,
+  waitBindable,
+} from './probe.js';
 export type { Listener, Ownership, PortHolder } from './types.js';

@@ -2,7 +2,7 @@
  * Which port holders devlaunch may stop on request (`--kill`, `on_conflict: kill`, "stop it"
  * when asked, `devlaunch free`), and stopping them. The pure rule is `killRefusal`;
  * `killContext` reads the facts about the running devlaunch it needs (uid, ancestors);
- * `stopHolders` and `waitBindable` do the stopping and the check that the port is free again.
+ * `stopHolders` does the stopping; `waitBindable` (probe.ts) checks that the port is free again.
  */
 import { stopTree } from '../process/index.js';
 import type { ProcessInfo } from '../process/types.js';
@@ -134,14 +134,4 @@ export async function stopHolders(
       return { pid: holder.pid, forced: a.forced || b.forced };
     }),
   );
-}
-
-/** Polls until `port` can be bound on every address, or `timeoutMs` passes. */
-export async function waitBindable(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await probePort(port)).free) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

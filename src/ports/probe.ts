@@ -132,3 +132,30 @@ function assertPort(port: number): void {
     throw new RangeError(`Port must be an integer from 1 to 65535, got ${port}`);
   }
 }
+
+/**
+ * Waits (bounded) until `port` binds. After its holder has died Linux releases the socket a
+ * moment later (the dead process's files are closed by deferred work), so "the process is
+ * gone" does not yet mean "the port is free".
+ */
+export async function waitBindable(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await probePort(port)).free) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits until every port binds, sharing one deadline. Returns the ports that still do not. */
+export async function waitAllBindable(
+  ports: Iterable<number>,
+  timeoutMs: number,
+): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  const held: number[] = [];
+  for (const port of new Set(ports)) {
+    if (!(await waitBindable(port, Math.max(0, deadline - Date.now())))) held.push(port);
+  }
+  return held;
+}

@@ -18,7 +18,7 @@ import { colorEnabled } from '../output/colors.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
-import { isPortFree } from '../ports/index.js';
+import { waitAllBindable } from '../ports/index.js';
 import {
   describeExit,
   isSameProcess,
@@ -37,6 +37,8 @@ import { listenForDown } from './control.js';
 import { withBrowserOpening } from './open-browser.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
+
+const PORT_RELEASE_WAIT_MS = 3000;
 
 export interface SessionOptions {
   args: GlobalArgs;
@@ -186,7 +188,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       commandEnv,
       close: async () => {
         stopListening();
-        const stillHeld = await waitPortsBindable(ports, names);
+        // devlaunch returns only once every port it resolved can be bound again (bounded wait).
+        const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {
           emit({
             type: 'message',
@@ -297,27 +300,10 @@ export function sessionRunning(state: SessionState): DevlaunchError {
   );
 }
 
-/**
- * devlaunch returns only once every port it resolved can be bound again (bounded wait).
- * Returns the ports that still cannot be bound.
- */
-async function waitPortsBindable(
-  ports: ResolvedPorts,
-  names: readonly string[],
-): Promise<number[]> {
-  const wanted = names.flatMap((n) => {
+/** Every port the given services resolved. */
+function portsOf(ports: ResolvedPorts, names: readonly string[]): number[] {
+  return names.flatMap((n) => {
     const p = ports[n];
     return p ? [...(p.primary === null ? [] : [p.primary]), ...Object.values(p.named)] : [];
   });
-  const deadline = performance.now() + 3000;
-  const held: number[] = [];
-  for (const port of wanted) {
-    let free = await isPortFree(port);
-    while (!free && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-      free = await isPortFree(port);
-    }
-    if (!free) held.push(port);
-  }
-  return held;
 }

@@ -6,6 +6,7 @@
  * Linux) it carries the session's `DEVLAUNCH_SESSION` mark.
  */
 import { renameSync } from 'node:fs';
+import { waitAllBindable } from '../ports/index.js';
 import {
   descendantsOf,
   isSameProcess,
@@ -15,6 +16,8 @@ import {
   stopTree,
 } from '../process/index.js';
 import { listSessionFiles, readState, removeState, type SessionState } from '../state/index.js';
+
+const PORT_RELEASE_WAIT_MS = 2000;
 
 export interface StaleProcess {
   pid: number;
@@ -126,6 +129,13 @@ export async function reapSession(
       ),
     ),
   );
+  // Whoever reclaims the ports must not find them still busy (see waitBindable).
+  if (stale.length > 0) {
+    await waitAllBindable(
+      state.services.flatMap((s) => Object.values(s.ports)),
+      PORT_RELEASE_WAIT_MS,
+    );
+  }
   removeState(file);
   return stale;
 }
