@@ -6,7 +6,6 @@
  */
 import { stopTree } from '../process/index.js';
 import type { ProcessInfo } from '../process/types.js';
-import { probePort } from './probe.js';
 
 export interface KillContext {
   /** devlaunch's own pid. */
