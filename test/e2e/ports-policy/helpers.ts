@@ -63,17 +63,11 @@ export async function startSquatter(
   };
 }
 
-let readableDir: string | undefined;
-
-/** A copy of `file` in a temporary folder every user can read (removed when the tests exit). */
+/** A copy of `file` in a temporary folder every user can read (removed by `removeTempDirs`). */
 function readableCopy(file: string): string {
-  if (readableDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'devlaunch-squatter-'));
-    chmodSync(dir, 0o755);
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    readableDir = dir;
-  }
-  const copy = join(readableDir, basename(file));
+  const dir = tempDir('devlaunch-squatter-');
+  chmodSync(dir, 0o755);
+  const copy = join(dir, basename(file));
   copyFileSync(file, copy);
   chmodSync(copy, 0o644);
   return copy;
