@@ -75,9 +75,7 @@ function graceOf(manifest: Manifest): number {
 async function stopLockOwner(manifest: Manifest, args: DownArgs): Promise<boolean> {
   const owner = liveLockOwner(manifest.root);
   if (owner === null) return false;
-  const file = sessionFile(manifest.root);
-  sendDownRequest(file, owner.pid, { services: [], requestedBy: process.pid });
-  const gone = await waitUntil(() => !isSameProcess(owner), graceOf(manifest));
+  const gone = await askToStop(sessionFile(manifest.root), owner, graceOf(manifest));
   if (gone) say(args, `stopped the session of ${manifest.name} (supervisor pid ${owner.pid})`);
   else
     warn(
@@ -87,6 +85,16 @@ async function stopLockOwner(manifest: Manifest, args: DownArgs): Promise<boolea
   return true;
 }
 
+/** Asks a live supervisor to stop its whole session; resolves whether it exited in time. */
+async function askToStop(
+  file: string,
+  supervisor: { pid: number; startTime: string },
+  timeoutMs: number,
+): Promise<boolean> {
+  sendDownRequest(file, supervisor.pid, { services: [], requestedBy: process.pid });
+  return waitUntil(() => !isSameProcess(supervisor), timeoutMs);
+}
+
 async function stopLive(
   state: SessionState,
   file: string,
@@ -94,9 +102,8 @@ async function stopLive(
   manifest: Manifest,
 ): Promise<void> {
   const longest = graceOf(manifest);
-  sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
   if (services.length === 0) {
-    const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);
+    const gone = await askToStop(file, state.supervisor, longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
       await reapSession(state, file, 2000);
@@ -107,6 +114,7 @@ async function stopLive(
     }
     return;
   }
+  sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
   await waitUntil(() => {
     const now = readState(file);
     if (now.kind !== 'ok') return true;

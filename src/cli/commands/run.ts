@@ -45,8 +45,8 @@ export async function run(args: RunArgs): Promise<number> {
       sessionEnded.then((result) => ({ kind: 'session' as const, result })),
     ]);
     if (outcome.kind === 'session') {
-      // The services stopped first (a failure, or a signal): CMD must not outlive them.
-      await stopCommand(cmd);
+      // The services stopped first (a failure, or a signal): CMD must not outlive them, and
+      // does not: `finally` stops it before the session closes.
       return stoppedBy ? outcome.result.exitCode : ExitCode.serviceFailed;
     }
     supervisor.requestStop({ kind: 'command-exited', code: outcome.exit.code });
