@@ -12,10 +12,11 @@ import { coldStart } from './scenarios/cold-start.mjs';
 import { footprint } from './scenarios/footprint.mjs';
 import { timeToReady } from './scenarios/ready.mjs';
 import { scale } from './scenarios/scale.mjs';
+import { stalled } from './scenarios/stalled.mjs';
 import { teardown } from './scenarios/teardown.mjs';
 import { throughput } from './scenarios/throughput.mjs';
 
-const scenarios = { coldStart, timeToReady, teardown, throughput, footprint, scale };
+const scenarios = { coldStart, timeToReady, teardown, throughput, stalled, footprint, scale };
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
