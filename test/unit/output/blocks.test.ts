@@ -54,3 +54,14 @@ describe('plainBlock', () => {
     expect(plain(`a\n${ESC}[?25l`)).toBe('a\n');
   });
 });
+
+describe('big blocks (handled as slices)', () => {
+  it('prefix and strip lines of a block over 1 MiB the same way as small ones', () => {
+    const lines = [`${ESC}[?25h`, 'a\r', '', `${ESC}[31mred${ESC}[39m`, 'x'.repeat(3 << 20), 'end'];
+    const text = `${lines.join('\n')}\n`;
+    const small = lines.map((l) => `${l}\n`);
+    const expected = small.map((l) => prefixed(l)).join('');
+    expect(prefixed(text)).toBe(expected);
+    expect(plain(text)).toBe(small.map((l) => plain(l)).join(''));
+  });
+});
