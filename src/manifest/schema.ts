@@ -5,7 +5,7 @@
  * the whole manifest and live in `rules/`. Defaults are filled by `normalize.ts`, not here, so
  * the schema describes exactly what a user may write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 import { field } from './field-info.js';
 import {

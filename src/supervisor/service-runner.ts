@@ -58,6 +58,10 @@ export interface RunnerDeps {
   changed: () => void;
   /** Called once when the service has failed for good: the session stops. */
   failed: (service: string, reason: string) => void;
+  /** The readiness wait; default `waitReady`. Tests inject a controllable one. */
+  waitReady?: typeof waitReady;
+  /** Waits out a restart's backoff; default a timer. Tests inject an instant one. */
+  sleep?: typeof sleep;
 }
 
 export class ServiceRunner {
@@ -146,7 +150,7 @@ export class ServiceRunner {
       return;
     }
     const port = this.spec.ports.primary ?? Object.values(this.spec.ports)[0] ?? null;
-    const outcome = await waitReady(check, {
+    const outcome = await (this.deps.waitReady ?? waitReady)(check, {
       host: this.spec.config.host,
       port,
       onLine: (listener) => this.deps.output.onLine(this.name, listener),
@@ -239,7 +243,7 @@ export class ServiceRunner {
       });
       this.process = null;
       this.setState('starting');
-      await sleep(decision.delayMs, this.abort.signal);
+      await (this.deps.sleep ?? sleep)(decision.delayMs, this.abort.signal);
       if (this.stopRequested) return;
       this.restarts += 1;
       this.deps.output.markRestart(this.name);
