@@ -14,6 +14,7 @@ const result = await build({
   entryPoints: [
     'src/cli/main.ts',
     'src/process/watchdog-main.ts',
+    'src/process/win-launcher.ts',
     ...commands,
     'src/manifest/json-schema.ts',
   ],
@@ -28,6 +29,8 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
+  external: ['koffi'],
   // CommonJS dependencies (cross-spawn, tree-kill) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __devlaunchCreateRequire } from 'node:module'; const require = __devlaunchCreateRequire(import.meta.url);",
