@@ -57,4 +57,3 @@ export function restoreProtoKeys<T>(value: T): T {
   }
   return out as T;
 }
-
