@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'SESSION_RUNNING'
   | 'SERVICE_FAILED'
   | 'STATE_INVALID'
-  | 'KILL_REFUSED';
+  | 'KILL_REFUSED'
+  | 'NOT_REPRESENTABLE';
 
 export interface DevlaunchErrorOptions {
   hint?: string;
@@ -44,6 +45,7 @@ const defaultExit: Record<ErrorCode, number> = {
   SERVICE_FAILED: ExitCode.serviceFailed,
   STATE_INVALID: ExitCode.serviceFailed,
   KILL_REFUSED: ExitCode.portConflict,
+  NOT_REPRESENTABLE: ExitCode.serviceFailed,
 };
 
 export class DevlaunchError extends Error {
