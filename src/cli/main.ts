@@ -21,6 +21,7 @@ const commands: Record<string, Loader> = {
   logs: () => import('./commands/logs.js'),
   config: () => import('./commands/config.js'),
   doctor: () => import('./commands/doctor.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   init: () => import('./commands/init.js'),
 };
 
