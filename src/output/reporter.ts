@@ -100,7 +100,10 @@ export function createReporter(opts: ReporterOptions): EventSink {
       case 'all-ready':
         waiting.clear();
         info(`${p.green('all services ready')} in ${seconds(event.elapsedMs)}`);
-        return output.print(readyTable(event.rows, p.bold));
+        output.print(readyTable(event.rows, p.bold));
+        if (event.dashboard !== undefined)
+          output.print(`${p.bold('dashboard')} ${event.dashboard}`);
+        return;
       case 'stopping':
         waiting.clear();
         return info(p.yellow(stoppingText(event.reason, event.graceful)));

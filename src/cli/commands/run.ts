@@ -20,7 +20,12 @@ export async function run(args: RunArgs): Promise<number> {
       hint: 'For example: devlaunch run --dynamic -- npm test',
     });
   }
-  const session = await openSession({ args, services: args.services, quiet: args.quiet });
+  const session = await openSession({
+    args,
+    services: args.services,
+    quiet: args.quiet,
+    dashboard: false,
+  });
   ignoreBrokenOutput();
   const { supervisor } = session;
   let command: SpawnedCommand | null = null;

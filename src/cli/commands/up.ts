@@ -24,7 +24,12 @@ export async function run(args: UpArgs): Promise<number> {
     else process.exit(exitCodeOf(signal));
   });
   try {
-    session = await openSession({ args, services: args.services, quiet: background });
+    session = await openSession({
+      args,
+      services: args.services,
+      quiet: background,
+      dashboard: args.dashboard,
+    });
   } catch (error) {
     removeSignals();
     throw error;
