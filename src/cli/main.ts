@@ -4,7 +4,7 @@
  * the only place that prints an error and exits.
  */
 import { createRequire } from 'node:module';
-import type { GlobalArgs } from './args.js';
+import type { GlobalArgs } from '../app/options.js';
 import { fastParse } from './fast-parse.js';
 
 type Loader = () => Promise<{ run: (args: never) => Promise<number> }>;

@@ -10,8 +10,6 @@
  * `command` is expanded against the complete environment.
  */
 import { DevlaunchError } from '../errors.js';
-import type { KeyPath } from '../manifest/diagnostics.js';
-import type { Manifest } from '../manifest/types.js';
 import { expand } from './expand.js';
 import { type EnvLayer, lookupIn, mergeEnv } from './merge.js';
 import {
@@ -21,9 +19,10 @@ import {
   type ResolvedPorts,
   sessionVariables,
 } from './names.js';
+import type { EnvProject, KeyPath } from './types.js';
 
 export interface ServiceEnvInput {
-  manifest: Manifest;
+  manifest: EnvProject;
   service: string;
   ports: ResolvedPorts;
   /** devlaunch's own environment. */

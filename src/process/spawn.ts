@@ -37,7 +37,8 @@ export interface SpawnedService {
    */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once, when the direct child has exited AND its stdio closed. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `error`: why the command could not start (then `code` is 126 or 127), for the caller to print. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>;
 }
 
 function describeSpawnError(error: NodeJS.ErrnoException, program: string, cwd: string): string {
@@ -154,11 +155,18 @@ export function describeExit(code: number | null, signal: string | null): string
   return `exited with code ${code}`;
 }
 
+export interface CommandExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the command could not start (`code` is then 126 or 127), for the caller to print. */
+  error?: string;
+}
+
 export interface SpawnedCommand {
   pid: number;
   startTime: string;
   child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<CommandExit>;
 }
 
 /**
@@ -172,10 +180,13 @@ export function spawnCommand(
 ): SpawnedCommand {
   const [file, ...args] = command;
   const child = crossSpawn(file ?? '', args, { cwd: opts.cwd, env: opts.env, stdio: 'inherit' });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  const exited = new Promise<CommandExit>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`devlaunch: ${describeSpawnError(error, file ?? '', opts.cwd)}\n`);
-      resolve({ code: error.code === 'EACCES' ? 126 : 127, signal: null });
+      resolve({
+        code: error.code === 'EACCES' ? 126 : 127,
+        signal: null,
+        error: describeSpawnError(error, file ?? '', opts.cwd),
+      });
     });
     child.once('close', (code, signal) => resolve({ code, signal }));
   });

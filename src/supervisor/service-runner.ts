@@ -11,10 +11,10 @@
  * restart is waiting out its backoff; each of those paths checks `stopRequested`.
  */
 import type { ServiceConfig } from '../manifest/types.js';
+import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
 import type { ServiceState } from '../state/index.js';
-import type { EventSink } from './events.js';
 import { Milestone } from './milestone.js';
 import { describeCheck, sleep, waitReady } from './readiness.js';
 import { restartDecision } from './restart-policy.js';

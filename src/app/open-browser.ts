@@ -2,9 +2,9 @@
  * `open:` — once a service is ready, open its page in the browser, as Vite's `--open` does.
  * Only for a person at a terminal: never in CI, in a background supervisor, or with --no-open.
  */
-import { spawn } from 'node:child_process';
 import type { Manifest } from '../manifest/types.js';
-import type { EventSink } from '../supervisor/events.js';
+import type { EventSink } from '../output/events.js';
+import { launchAndForget } from '../process/launch.js';
 
 /** The URL to open: a full URL as given, or a path on the service's own URL. */
 export function openTarget(open: string, serviceUrl: string | null): string | null {
@@ -34,11 +34,7 @@ export function withBrowserOpening(
     const url = openTarget(open, urls[event.service] ?? null);
     if (url === null) return;
     const [command, args] = browserCommand(url, process.platform);
-    try {
-      // No browser on this machine is not devlaunch's failure: ignore errors and output.
-      const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
-      child.on('error', () => {});
-      child.unref();
-    } catch {}
+    // No browser on this machine is not devlaunch's failure: errors and output are ignored.
+    launchAndForget(command, args);
   };
 }
