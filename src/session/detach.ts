@@ -72,6 +72,7 @@ export async function upDetached(args: UpArgs): Promise<number> {
       ...portArgs,
       '--fail',
       ...(args.force ? ['--force'] : []),
+      ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
       ...(args.verbose ? ['--verbose'] : []),
       ...(args.open ? [] : ['--no-open']),
       '--no-color',

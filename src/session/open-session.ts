@@ -46,6 +46,8 @@ export interface SessionOptions {
   services: readonly string[];
   /** Service output only to the log files (devlaunch run). */
   quiet: boolean;
+  /** A failure after start-up stops the session; default `--exit-on-failure`. */
+  exitOnFailure?: boolean;
 }
 
 /**
@@ -166,7 +168,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, emit, {
+      exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
+    });
     recorder.track(runners);
     const sup = supervisor;
     const stopListening = listenForDown(recorder.file, (request) => {

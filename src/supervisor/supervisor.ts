@@ -1,7 +1,11 @@
 /**
  * Runs a session: starts each service once what it depends on has reached the required
  * condition (independent services start in parallel), reports when everything is ready, and
- * stops everything in reverse dependency order when asked, on a signal, or when a service fails.
+ * stops everything in reverse dependency order when asked or on a signal.
+ *
+ * A service that fails during start-up (before everything is ready) stops the session. One that
+ * fails after start-up is reported and the others keep running (unless `exitOnFailure`); the
+ * session ends by itself once nothing is left running.
  */
 import { ExitCode } from '../errors.js';
 import type { DependencyCondition } from '../manifest/types.js';
@@ -13,6 +17,11 @@ import { exitCodeOf } from './signals.js';
 export interface SessionResult {
   exitCode: number;
   reason: StopReason;
+}
+
+export interface SupervisorOptions {
+  /** A failure after start-up stops the session too (`--exit-on-failure`, and `run`). */
+  exitOnFailure?: boolean;
 }
 
 export class Supervisor {
@@ -29,6 +38,7 @@ export class Supervisor {
   constructor(
     private readonly runners: ServiceRunner[],
     private readonly emit: EventSink,
+    private readonly options: SupervisorOptions = {},
   ) {
     this.done = new Promise((resolve) => {
       this.finish = resolve;
@@ -44,7 +54,8 @@ export class Supervisor {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
     void Promise.all(starts).then(() => this.reportReadyWhenSettled());
     const endedByItself = () => {
-      // Every service ended by itself (completed tasks only): the session is over.
+      // Nothing is left running (tasks completed, services failed after start-up or stopped
+      // with down SERVICE): the session is over, exit 1 if any failed.
       if (this.reason === null && this.runners.every((r) => r.ended)) {
         this.requestStop({ kind: 'finished' });
       }
@@ -89,7 +100,20 @@ export class Supervisor {
 
   /** Called by a runner that failed for good. */
   serviceFailed(service: string): void {
-    this.requestStop({ kind: 'failure', service });
+    if (this.options.exitOnFailure || this.allReady.value !== true) {
+      this.requestStop({ kind: 'failure', service });
+      return;
+    }
+    if (this.reason !== null) return;
+    // After start-up: the others keep running. A failed service still running (not ready
+    // after a restart) is taken down; the session ends once nothing is left running.
+    void this.runners.find((r) => r.name === service)?.stop();
+    this.emit({
+      type: 'message',
+      level: 'warn',
+      text: `${service} failed after start-up; the other services keep running`,
+      hint: `devlaunch restart ${service} starts it again.`,
+    });
   }
 
   private async startWhenDependenciesAllow(runner: ServiceRunner): Promise<void> {

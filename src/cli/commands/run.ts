@@ -20,7 +20,13 @@ export async function run(args: RunArgs): Promise<number> {
       hint: 'For example: devlaunch run --dynamic -- npm test',
     });
   }
-  const session = await openSession({ args, services: args.services, quiet: args.quiet });
+  // A service failing while CMD runs stops CMD and everything else.
+  const session = await openSession({
+    args,
+    services: args.services,
+    quiet: args.quiet,
+    exitOnFailure: true,
+  });
   ignoreBrokenOutput();
   const { supervisor } = session;
   let command: SpawnedCommand | null = null;

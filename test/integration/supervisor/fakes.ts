@@ -17,7 +17,7 @@ import type { SpawnedService, StopTarget } from '../../../src/process/index.js';
 import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import type { ReadyContext, ReadyOutcome } from '../../../src/supervisor/readiness.js';
 import { ServiceRunner } from '../../../src/supervisor/service-runner.js';
-import { Supervisor } from '../../../src/supervisor/supervisor.js';
+import { Supervisor, type SupervisorOptions } from '../../../src/supervisor/supervisor.js';
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -128,7 +128,7 @@ export class FakeWorld {
   readonly supervisor: Supervisor;
   readonly out = new PassThrough();
 
-  constructor(services: Record<string, FakeService>) {
+  constructor(services: Record<string, FakeService>, options: SupervisorOptions = {}) {
     this.out.resume();
     const names = Object.keys(services);
     const output = new ServiceOutput({ out: this.out, color: false, names, logDir: null });
@@ -170,7 +170,7 @@ export class FakeWorld {
         },
       );
     });
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, emit, options);
     this.supervisor = supervisor;
   }
 
