@@ -30,7 +30,7 @@ import {
   type Watchdog,
 } from '../process/index.js';
 import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
-import type { EventSink } from '../supervisor/events.js';
+import { EventBus, type EventSink } from '../supervisor/events.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
@@ -153,6 +153,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       root: manifest.root,
       watchdog,
     });
+    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
+    const events = new EventBus(emitAll);
     let supervisor: Supervisor | undefined;
     const runners = specs.map(
       (spec) =>
@@ -162,13 +164,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           killTreeNow,
           describeExit,
           output,
-          emit: emitAll,
+          emit: events.emit,
           watchdog,
           changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
-    supervisor = new Supervisor(runners, emit, {
+    supervisor = new Supervisor(runners, events, {
       exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
     });
     recorder.track(runners);

@@ -14,7 +14,7 @@ import type {
 } from '../../../src/manifest/types.js';
 import { ServiceOutput } from '../../../src/output/index.js';
 import type { SpawnedService, StopTarget } from '../../../src/process/index.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
+import { EventBus, type SupervisorEvent } from '../../../src/supervisor/events.js';
 import type { ReadyContext, ReadyOutcome } from '../../../src/supervisor/readiness.js';
 import { ServiceRunner } from '../../../src/supervisor/service-runner.js';
 import { Supervisor, type SupervisorOptions } from '../../../src/supervisor/supervisor.js';
@@ -132,7 +132,8 @@ export class FakeWorld {
     this.out.resume();
     const names = Object.keys(services);
     const output = new ServiceOutput({ out: this.out, color: false, names, logDir: null });
-    const emit = (event: SupervisorEvent) => this.events.push(event);
+    const bus = new EventBus((event) => this.events.push(event));
+    const emit = bus.emit;
     let supervisor: Supervisor | undefined;
     const runners = names.map((name) => {
       const def = services[name]!;
@@ -170,7 +171,7 @@ export class FakeWorld {
         },
       );
     });
-    supervisor = new Supervisor(runners, emit, options);
+    supervisor = new Supervisor(runners, bus, options);
     this.supervisor = supervisor;
   }
 
