@@ -57,6 +57,13 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       describe: "allow stopping system or other users' processes",
       global: true,
     })
+    .option('exit-on-failure', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'stop every service when one fails after start-up (default: report it, keep the rest)',
+      global: true,
+    })
     .option('port', {
       type: 'string',
       array: true,

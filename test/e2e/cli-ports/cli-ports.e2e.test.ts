@@ -144,6 +144,7 @@ describe('devlaunch free', () => {
       remap: false,
       fail: false,
       force: false,
+      exitOnFailure: false,
       port: [],
       open: true,
       color: false,
