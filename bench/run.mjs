@@ -56,7 +56,7 @@ function table(rows) {
 }
 
 async function main() {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.cjs'))) {
     process.stderr.write(`${devlaunchBin} needs dist/: run npm install (or npm run build) first\n`);
     return 2;
   }
