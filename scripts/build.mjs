@@ -4,11 +4,33 @@
 // Every command is its own self-contained CommonJS bundle, so `devlaunch config` compiles
 // only what `config` needs, and each bundle can be compiled through V8's code cache on Node 20
 // (src/cli/code-cache.ts), which cannot cache ES modules. dist/cli/boot.cjs is what the bin
-// runs; it loads dist/cli/main.cjs, which loads one command. The watchdog stays an ES module.
+// runs; it loads dist/cli/main.cjs, which loads one command. The watchdog and the Windows
+// launcher, programs of their own, stay ES modules.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
+
+// `import text from './page/app.js?raw'`: the file as a string (the dashboard's page), minified
+// when it is JavaScript or CSS. Vitest understands the same suffix, so tests import the sources.
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)),
+      namespace: 'raw-text',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const loader = { '.js': 'js', '.css': 'css' }[extname(args.path)];
+      const text =
+        loader === undefined
+          ? source
+          : (await transform(source, { loader, minify: true, target: 'es2022' })).code;
+      return { contents: text, loader: 'text', watchFiles: [args.path] };
+    });
+  },
+};
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const commands = readdirSync('src/cli/commands')
@@ -24,6 +46,8 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
+  // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
+  external: ['koffi'],
 };
 
 /**
@@ -59,7 +83,7 @@ const cjs = await build({
     'import.meta.url': '__devlaunchImportMetaUrl',
     DEVLAUNCH_VERSION: JSON.stringify(pkg.version),
   },
-  plugins: [separateBundles],
+  plugins: [separateBundles, rawText],
   banner: {
     js: "var __devlaunchImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
   },
@@ -67,7 +91,7 @@ const cjs = await build({
 
 const esm = await build({
   ...common,
-  entryPoints: ['src/process/watchdog-main.ts'],
+  entryPoints: ['src/process/watchdog-main.ts', 'src/process/win-launcher.ts'],
   format: 'esm',
   // CommonJS dependencies (tree-kill) call require() for Node built-ins.
   banner: {
@@ -102,6 +126,7 @@ await build({
   entryPoints: ['src/manifest/json-schema.ts'],
   outfile: schemaModule,
   format: 'esm',
+  plugins: [rawText],
 });
 const { manifestJsonSchema } = await import(pathToFileURL(join(process.cwd(), schemaModule)).href);
 writeFileSync('launcher.schema.json', `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
