@@ -82,7 +82,7 @@ async function main() {
   }
   process.stdout.write(`\n${table(rows)}\n`);
   process.stdout.write(
-    '\nbaseline: the fixtures alone (node -e 0 for cold start); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
+    '\nbaseline: the fixtures alone (node -e 0 for cold start and for the overhead beyond Node; an idle Node for memory); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
   );
   const results = {
     date: new Date().toISOString(),
