@@ -238,7 +238,7 @@ function followFlag(argv: string[]): string[] {
   return argv.map((a, i) => (i > at && a === '-f' ? '--follow' : a));
 }
 
-/** The package's version; `dist/cli/` and `dist/chunks/` both sit two levels below the root. */
+/** The package's version; the parser's bundle, dist/cli/parser.cjs, sits two levels below the root. */
 function packageVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.js'))) {
+  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.cjs'))) {
     throw new Error('run npm run build before the CLI tests');
   }
 });
