@@ -67,7 +67,7 @@ function table(rows) {
 }
 
 async function main() {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.cjs'))) {
     process.stderr.write(`${devlaunchBin} needs dist/: run npm install (or npm run build) first\n`);
     return 2;
   }
@@ -93,7 +93,7 @@ async function main() {
   }
   process.stdout.write(`\n${table(rows)}\n`);
   process.stdout.write(
-    '\nbaseline: the fixtures alone (node -e 0 for cold start); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
+    '\nbaseline: the fixtures alone (node -e 0 for cold start and for the overhead beyond Node; an idle Node for memory); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
   );
   const results = {
     date: new Date().toISOString(),

@@ -1,4 +1,9 @@
-/** The parsed command line as the commands see it. Only `cli/main.ts` knows yargs. */
+/**
+ * The options of the use cases, as the command line gives them (`cli/` parses argv into these;
+ * only `cli/main.ts` knows yargs).
+ */
+import type { Writable } from 'node:stream';
+
 export interface GlobalArgs {
   /** `-f/--file`: the manifest, overriding discovery and `DEVLAUNCH_FILE`. */
   file: string | undefined;
@@ -7,6 +12,8 @@ export interface GlobalArgs {
   remap: boolean;
   fail: boolean;
   force: boolean;
+  /** `--exit-on-failure`: a service failing after start-up stops the session (default: reported, the rest runs on). */
+  exitOnFailure: boolean;
   /** `--port NAME=PORT`, repeatable, as written. */
   port: string[];
   open: boolean;
@@ -53,5 +60,12 @@ export interface LogsArgs extends GlobalArgs {
   lines: number | undefined;
 }
 
-/** Every command module exports `run` with this shape and returns the exit code. */
-export type CommandRun<A extends GlobalArgs = GlobalArgs> = (args: A) => Promise<number>;
+/**
+ * The caller's standard streams, handed to the use cases by cli/ (the only reader of the
+ * process globals): what is printed, and whether a person is at a terminal.
+ */
+export interface Terminal {
+  stdin: { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}

@@ -8,9 +8,9 @@ import type { Dashboard } from '../dashboard/server.js';
 import type { SessionEvent, SessionLink } from '../dashboard/session-backend.js';
 import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
+import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import { dependentsOf } from '../plan/graph.js';
-import type { EventSink } from '../supervisor/events.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
