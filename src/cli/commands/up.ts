@@ -19,9 +19,11 @@ export async function run(args: UpArgs): Promise<number> {
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
-    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal). The
+    // shell and the kernel may both send SIGHUP: a second one is no request to skip the grace.
     if (signal === 'SIGHUP') session?.output.hangup();
-    if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    if (session)
+      session.supervisor.requestStop({ kind: 'signal', signal }, count > 1 && signal !== 'SIGHUP');
     else process.exit(exitCodeOf(signal));
   });
   try {
