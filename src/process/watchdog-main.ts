@@ -75,6 +75,7 @@ function handle(message: WatchdogMessage): void {
     case 'watch': {
       const { type: _, ...service } = message;
       watched.set(message.pid, service);
+      log(`watching ${message.pid}${message.job === undefined ? '' : ` and its job ${message.job}`}`);
       return;
     }
     case 'unwatch': {

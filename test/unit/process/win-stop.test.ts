@@ -73,6 +73,18 @@ describe('stopWindowsTree: a service spawned here (job object)', () => {
     expect(elapsed()).toBeLessThan(3200);
   });
 
+  it('goes on to the forced step at once when the launcher says the break was refused', async () => {
+    const { job, calls } = fakeJob({ obeys: false });
+    job.breakFailed = () => 'GenerateConsoleCtrlEvent failed (Win32 error 6)';
+    const { deps, elapsed, warnings } = makeDeps({ job });
+    expect(await stopWindowsTree({ pid: 10, startTime: '1' }, { timeoutMs: 10_000 }, deps)).toEqual(
+      { forced: true },
+    );
+    expect(calls).toEqual(['break', 'terminate']);
+    expect(elapsed()).toBeLessThan(500);
+    expect(warnings.join('\n')).toMatch(/no console break \(GenerateConsoleCtrlEvent failed/);
+  });
+
   it('skips the grace when forced (second Ctrl+C)', async () => {
     const { job, calls } = fakeJob({ obeys: true });
     const { deps } = makeDeps({ job });
