@@ -75,7 +75,9 @@ function handle(message: WatchdogMessage): void {
     case 'watch': {
       const { type: _, ...service } = message;
       watched.set(message.pid, service);
-      log(`watching ${message.pid}${message.job === undefined ? '' : ` and its job ${message.job}`}`);
+      log(
+        `watching ${message.pid}${message.job === undefined ? '' : ` and its job ${message.job}`}`,
+      );
       return;
     }
     case 'unwatch': {
