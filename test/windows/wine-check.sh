@@ -112,7 +112,7 @@ start_up() {
   DL=$!
   pids_started+=("$DL")
   cd "$ROOT" || exit 2
-  if ! wait_for 240 grep -q "all services ready" "$PROJ/up.out"; then
+  if ! wait_for 240 grep -qs "all services ready" "$PROJ/up.out"; then
     fail "$CASE: services did not become ready in 240 s"; cat "$PROJ/up.out"; return 1
   fi
   wait_for 60 test "$(grep -c 'GRANDCHILD' "$PROJ/up.out")" -ge 2 || true
