@@ -3,8 +3,8 @@
  * and confirms each port can be bound again.
  *
  * Asking: on a terminal it asks first unless `--yes`, and a "no" exits 3. Without a terminal
- * there is no one to ask, so — like `rm -i` refusing to guess — it stops nothing unless `--yes`
- * is given, and exits 3 saying so: a CI script must state that it means to kill.
+ * the command line itself is the consent, as with `kill` and `fuser -k`: a script replacing
+ * `lsof -ti :8000 | xargs kill -9` works as written. The safety rules below hold either way.
  *
  * All or nothing: when any holder may not be stopped (init, devlaunch itself, another user's
  * or a system process without --force, a running session of this project without --force),
@@ -84,12 +84,7 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
   const targets = dedupe(holders);
   if (targets.length === 0) return ExitCode.ok;
   const list = targets.map((h) => `  port ${h.port}: ${describeHolder(h)} [${h.owner}]`).join('\n');
-  if (!args.yes) {
-    if (!(deps.interactive ?? isInteractive())) {
-      throw new DevlaunchError('KILL_REFUSED', `not stopping without confirmation:\n${list}`, {
-        hint: `There is no terminal to ask on: add --yes to stop them (devlaunch free ${busy.join(' ')} --yes).`,
-      });
-    }
+  if (!args.yes && (deps.interactive ?? isInteractive())) {
     process.stdout.write(`devlaunch free would stop:\n${list}\n`);
     const confirm = deps.confirm ?? terminalConfirmer;
     if (!(await confirm('Stop them?'))) {
