@@ -20,7 +20,7 @@ import { waitBindable } from '../../ports/probe.js';
 import { listProcesses } from '../../process/index.js';
 import type { FreeArgs } from '../args.js';
 import { say } from '../say.js';
-import { optionalManifest } from './ports.js';
+import { optionalProject } from './ports.js';
 
 export interface FreeDeps {
   /** Default: stdin and stdout are both terminals. */
@@ -40,7 +40,8 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
       throw new DevlaunchError('USAGE', `${p} is not a port: expected a number from 1 to 65535`);
     }
   }
-  const manifest = optionalManifest(args, true);
+  const project = optionalProject(args, true);
+  const manifest = project?.manifest ?? null;
   const busy: number[] = [];
   for (const port of ports) {
     const probe = await probePort(port);
@@ -49,7 +50,7 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
   }
   if (busy.length === 0) return ExitCode.ok;
 
-  const holders = await holdersOf(busy, manifest?.root ?? null);
+  const holders = await holdersOf(busy, project?.root ?? null);
   const ctx = killContext(listProcesses(), args.force);
   const problems: string[] = [];
   for (const port of busy) {
