@@ -26,7 +26,11 @@ export type ErrorCode =
   | 'SERVICE_FAILED'
   | 'STATE_INVALID'
   | 'KILL_REFUSED'
-  | 'NOT_REPRESENTABLE';
+  | 'NOT_REPRESENTABLE'
+  /** The control channel of a session whose supervisor is gone. */
+  | 'SUPERVISOR_GONE'
+  /** `restart`, `up SERVICE` into a session, `status`: no session runs (LSB "not running"). */
+  | 'NO_SESSION';
 
 export interface DevlaunchErrorOptions {
   hint?: string;
@@ -46,6 +50,8 @@ const defaultExit: Record<ErrorCode, number> = {
   STATE_INVALID: ExitCode.serviceFailed,
   KILL_REFUSED: ExitCode.portConflict,
   NOT_REPRESENTABLE: ExitCode.serviceFailed,
+  SUPERVISOR_GONE: ExitCode.serviceFailed,
+  NO_SESSION: ExitCode.portConflict,
 };
 
 export class DevlaunchError extends Error {

@@ -45,8 +45,14 @@ interface FastCommand {
 const FAST: Record<string, FastCommand> = {
   up: {
     positionals: { key: 'services', many: true },
-    flags: { '-d': ['detach', true], '--detach': ['detach', true], '--wait': ['detach', true] },
-    defaults: { services: [], detach: false },
+    flags: {
+      '-d': ['detach', true],
+      '--detach': ['detach', true],
+      '--wait': ['detach', true],
+      '--dashboard': ['dashboard', true],
+      '--no-dashboard': ['dashboard', false],
+    },
+    defaults: { services: [], detach: false, dashboard: true },
   },
   down: {
     positionals: { key: 'services', many: true },

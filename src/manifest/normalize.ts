@@ -94,6 +94,7 @@ export function normalizeManifest(raw: RawManifest, file: string): Manifest {
     env: envMap(raw.env),
     port_range: portRange(raw.port_range),
     stop_timeout: stopTimeout,
+    dashboard: raw.dashboard === false ? false : raw.dashboard === true ? 0 : (raw.dashboard ?? 0),
     services: dict(
       Object.entries(raw.services).map(([name, s]) => [name, service(name, s, root, stopTimeout)]),
     ),

@@ -5,7 +5,7 @@
  * the whole manifest and live in `rules/`. Defaults are filled by `normalize.ts`, not here, so
  * the schema describes exactly what a user may write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN, MAX_DURATION_MS, parseDuration } from './duration.js';
 import { field } from './field-info.js';
 import {
@@ -235,6 +235,13 @@ export const ManifestSchema = z
     stop_timeout: Duration.describe(
       'Default stop_timeout of every service. Default 5s.',
     ).optional(),
+    dashboard: field(z.union([z.boolean(), z.int().min(0).max(65535)]), {
+      expected: 'a port number 1–65535, true, or false',
+    })
+      .describe(
+        'The browser dashboard on 127.0.0.1: a fixed port, or false to turn it off. Default: on, at a port from the OS.',
+      )
+      .optional(),
     services: z.record(ServiceName, ServiceSchema).describe('The services, by name.'),
   })
   .meta({

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hideProtoKeys, restoreProtoKeys } from '../dict.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sessionFile, sessionsDir } from './paths.js';
@@ -49,6 +49,8 @@ export interface SessionState {
   startedAt: string;
   supervisor: { pid: number; startTime: string };
   watchdog: { pid: number; startTime: string } | null;
+  /** The dashboard's URL, token included (absent in states of older versions). */
+  dashboard?: string | null;
   services: ServiceRecord[];
 }
 
@@ -79,6 +81,7 @@ const sessionState: z.ZodType<SessionState> = z.object({
   startedAt: z.string(),
   supervisor: identity,
   watchdog: identity.nullable(),
+  dashboard: z.string().nullable().optional(),
   services: z.array(serviceRecord),
 });
 

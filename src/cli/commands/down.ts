@@ -6,26 +6,26 @@
  *
  * Which session: the main (locked) one; with none, the one `--dynamic` session if exactly one
  * runs (several: listed, none stopped); `--all` every one, `--session ID` that one
- * (session/targets.ts). It works from the recorded state, so an invalid manifest only warns.
+ * (app/targets.ts). It works from the recorded state, so an invalid manifest only warns.
  */
-import { DevlaunchError, ExitCode } from '../../errors.js';
-import type { Manifest } from '../../manifest/types.js';
-import { dependentsOf } from '../../plan/graph.js';
-import { isSameProcess, stopTree } from '../../process/index.js';
-import { sendDownRequest } from '../../session/control.js';
-import { liveLockOwner } from '../../session/find.js';
-import { stateProject } from '../../session/project.js';
+import { sendDownRequest } from '../../app/control.js';
+import { liveLockOwner } from '../../app/find.js';
+import type { DownArgs } from '../../app/options.js';
+import { stateProject } from '../../app/project.js';
 import {
   inspectSessions,
   processesOf,
   reapServices,
   reapSession,
   type StopGrace,
-} from '../../session/reap.js';
-import { chooseTargets, type Found } from '../../session/targets.js';
-import { waitUntil } from '../../session/wait.js';
+} from '../../app/reap.js';
+import { chooseTargets, type Found } from '../../app/targets.js';
+import { waitUntil } from '../../app/wait.js';
+import { DevlaunchError, ExitCode } from '../../errors.js';
+import type { Manifest } from '../../manifest/types.js';
+import { dependentsOf } from '../../plan/graph.js';
+import { isSameProcess, stopTree } from '../../process/index.js';
 import { readState, type SessionState, sessionFile } from '../../state/index.js';
-import type { DownArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 const DEFAULT_STOP_TIMEOUT_MS = 5000;

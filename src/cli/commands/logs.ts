@@ -6,15 +6,15 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { findSession, findSessionById } from '../../app/find.js';
+import type { LogsArgs } from '../../app/options.js';
+import { stateProject } from '../../app/project.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { colorEnabled } from '../../output/colors.js';
 import { ServiceOutput } from '../../output/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
-import { findSession, findSessionById } from '../../session/find.js';
-import { stateProject } from '../../session/project.js';
 import { lastDynamicLogsDir, lastDynamicSession, logsDir } from '../../state/index.js';
 import { onStopSignals } from '../../supervisor/signals.js';
-import type { LogsArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 const FOLLOW_POLL_MS = 200;
