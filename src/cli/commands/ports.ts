@@ -10,7 +10,6 @@ import type { GlobalArgs, PortsArgs } from '../../app/options.js';
 import { manifestPorts, portsReport } from '../../app/port-report.js';
 import { type StateProject, stateProject } from '../../app/project.js';
 import { DevlaunchError, ExitCode, isDevlaunchError } from '../../errors.js';
-import type { Manifest } from '../../manifest/index.js';
 import { paint } from '../../output/colors.js';
 import { renderTable } from '../../output/index.js';
 import { shortCommand } from '../../ports/explain.js';
