@@ -30,7 +30,14 @@ import {
   stopTree,
   type Watchdog,
 } from '../process/index.js';
-import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
+import {
+  acquireLock,
+  assertUsableState,
+  logsDir,
+  retireSession,
+  type SessionState,
+  sessionFile,
+} from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
@@ -100,6 +107,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const processEnv = process.env;
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
   checkServiceNames(manifest, options.services);
+  assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
   const overrides = parsePortOverrides(args.port, manifest);
   const detached = detachedChild(processEnv);
@@ -246,6 +254,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();
+        retireSession({ root: manifest.root, session: id, dynamic });
       },
     };
   } catch (error) {
