@@ -5,8 +5,8 @@
  * (GetExtendedTcpTable), with netstat and tasklist as a fallback.
  * All parsing is pure (the parse-*.ts files); this file only runs the tools.
  */
-import { execFile } from 'node:child_process';
 import { type WinApi, winApi } from '../../process/index.js';
+import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';
 import { listenersFromProc } from './linux-proc.js';
 import { parseLsofF } from './parse-lsof.js';
@@ -134,24 +134,5 @@ export function listenersFromTcpTables(
   return listeners.map((l) => {
     const name = l.pid === null ? undefined : names.get(l.pid);
     return name === undefined ? l : { ...l, processName: name };
-  });
-}
-
-/**
- * Runs a tool and returns its stdout, or null when it cannot run (not installed). A non-zero
- * exit with output still counts: lsof exits 1 when nothing matched, and warns on stderr.
- */
-function run(command: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { encoding: 'utf8', windowsHide: true, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve(null);
-        else if (error && !stdout) resolve(error.killed ? null : '');
-        else resolve(stdout);
-      },
-    );
   });
 }
