@@ -44,7 +44,10 @@ function report(line: string): void {
 function sendBreak(): void {
   if (child === null) process.exit(130); // nothing started yet: nothing to stop gracefully
   const api = winApi();
-  if (api === null) return report('break-failed the Win32 API is unavailable in the launcher');
+  if (api === null) {
+    report('break-failed the Win32 API is unavailable in the launcher');
+    return;
+  }
   const error = api.ctrlBreak(0);
   if (error !== 0) report(`break-failed GenerateConsoleCtrlEvent failed (Win32 error ${error})`);
 }
