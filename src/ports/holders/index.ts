@@ -5,7 +5,6 @@
  * (GetExtendedTcpTable), with netstat and tasklist as a fallback.
  * All parsing is pure (the parse-*.ts files); this file only runs the tools.
  */
-
 import { type WinApi, winApi } from '../../process/index.js';
 import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';

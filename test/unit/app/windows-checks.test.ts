@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeWindows, type WindowsFacts } from '../../../../src/app/doctor/windows-checks.js';
-import { recorded } from '../../ports/fixture.js';
+import { judgeWindows, type WindowsFacts } from '../../../src/app/doctor/windows-checks.js';
+import { recorded } from '../ports/fixture.js';
 
 const works: WindowsFacts = {
   apiError: null,
