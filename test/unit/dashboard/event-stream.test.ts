@@ -83,8 +83,8 @@ describe('EventHub', () => {
     const res = open(hub);
     backend.emit({ type: 'line', line: { service: 'api', text: 'x'.repeat(MAX_LINE_CHARS * 3) } });
     vi.advanceTimersByTime(limits.flushMs);
-    const lines = (res.events()[1]?.data as { lines: [string, string][] }).lines;
-    expect(lines[0]?.[1].length).toBeLessThan(MAX_LINE_CHARS + 10);
+    const batch = res.events()[1]?.data as { lines: [string, string][] } | undefined;
+    expect(batch?.lines[0]?.[1].length).toBeLessThan(MAX_LINE_CHARS + 10);
     hub.close();
   });
 
