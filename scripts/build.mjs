@@ -35,6 +35,7 @@ const result = await build({
   entryPoints: [
     'src/cli/main.ts',
     'src/process/watchdog-main.ts',
+    'src/process/win-launcher.ts',
     ...commands,
     'src/manifest/json-schema.ts',
   ],
@@ -49,6 +50,8 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
+  external: ['koffi'],
   plugins: [rawText],
   // CommonJS dependencies (cross-spawn, tree-kill) call require() for Node built-ins.
   banner: {

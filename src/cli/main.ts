@@ -30,7 +30,7 @@ async function main(args: string[]): Promise<void> {
   try {
     const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
     if (parsed === undefined) return; // --help, or yargs already reported a usage error
-    const load = commands[parsed.command];
+    const load = Object.hasOwn(commands, parsed.command) ? commands[parsed.command] : undefined;
     if (load === undefined) throw new Error(`no module for command ${parsed.command}`);
     const mod = await load();
     exitCode = await mod.run(parsed.args as never);

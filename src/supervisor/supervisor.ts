@@ -43,10 +43,14 @@ export class Supervisor {
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
     void Promise.all(starts).then(() => this.reportReadyWhenSettled());
-    void Promise.all(this.runners.map((r) => r.ended.reached)).then(() => {
+    const endedByItself = () => {
       // Every service ended by itself (completed tasks only): the session is over.
-      if (this.reason === null) this.requestStop({ kind: 'finished' });
-    });
+      if (this.reason === null && this.runners.every((r) => r.ended)) {
+        this.requestStop({ kind: 'finished' });
+      }
+    };
+    for (const runner of this.runners) runner.onChange(endedByItself);
+    endedByItself();
     return this.done;
   }
 
@@ -56,7 +60,7 @@ export class Supervisor {
       if (force && !this.forced) {
         this.forced = true;
         this.emit({ type: 'stopping', reason: this.reason, graceful: false });
-        for (const runner of this.runners) void runner.forceKill();
+        for (const runner of this.runners) void runner.stop(true);
       }
       return;
     }
@@ -111,6 +115,8 @@ export class Supervisor {
       await runner.stop();
       return;
     }
+    // Stopped meanwhile (down SERVICE while it waited for its dependencies): stays stopped.
+    if (runner.current.kind !== 'pending') return;
     await runner.start();
   }
 
