@@ -78,6 +78,8 @@ export class ServiceOutput {
   readonly #tailSize: number;
   readonly #logs: LogFiles | null;
   readonly #services = new Map<string, ServiceState>();
+  /** Line listeners that asked for the escape sequences left in (see onLine). */
+  readonly #keepSequences = new WeakSet<LineListener>();
   readonly #paintPrefix: (index: number, padded: string) => string;
   readonly #width: number;
   readonly #systemPrefix: string;
@@ -155,8 +157,16 @@ export class ServiceOutput {
    * without a newline) are reported too while they are at most PARTIAL_LIMIT bytes long; a
    * longer line is reported once, when complete, so the cost stays linear in its length.
    */
-  onLine(service: string, listener: LineListener): () => void {
+  onLine(
+    service: string,
+    listener: LineListener,
+    opts: {
+      /** Complete lines keep their escape sequences (colours), e.g. for the dashboard. Default false. */
+      sequences?: boolean;
+    } = {},
+  ): () => void {
     const state = this.#service(service);
+    if (opts.sequences) this.#keepSequences.add(listener);
     state.listeners.add(listener);
     return () => {
       state.listeners.delete(listener);
@@ -236,7 +246,9 @@ export class ServiceOutput {
     state.tail.add(bytes);
     if (state.listeners.size > 0) {
       for (const line of state.tail.decode(bytes))
-        for (const listener of state.listeners) listener(stripSequences(line), false);
+        for (const listener of state.listeners) {
+          listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
+        }
     }
   }
 

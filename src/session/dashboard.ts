@@ -88,7 +88,7 @@ function sessionLink(opts: SessionDashboardOptions): SessionLink {
     logDir: opts.logDir,
     services: () => runners().map(view),
     subscribe: (listener) => opts.events.subscribe(listener),
-    onLine: (service, listener) => opts.output.onLine(service, listener),
+    onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
     lastLines: (service) => opts.output.lastLines(service),
     async act(action, service) {
       const supervisor = opts.supervisor();
