@@ -194,10 +194,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           output,
           emit: emitAll,
           watchdog,
-          changed: () => {
-            recorder.changed();
-            events.changed();
-          },
+          changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );

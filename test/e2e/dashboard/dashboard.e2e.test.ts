@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom" />
 /**
  * The dashboard in a real headless browser (Debian's chromium through playwright-core) against
  * a real session: rows with states and ports, a new line without a reload, restart, stop and
@@ -20,6 +21,7 @@ import {
   project,
   removeProjects,
   up,
+  waitListening,
 } from '../up/helpers.js';
 import { type Browser, chromiumMissing, launchChromium } from './browser.js';
 
@@ -151,11 +153,28 @@ describe.skipIf(skip)('the dashboard in a browser', () => {
       copyFileSync(shot, join(repoRoot, 'docs', 'dashboard.png'));
     }
 
-    // Stop frees the port; the other service goes on.
-    await page.getByRole('button', { name: 'stop web' }).click();
+    // Restart: a new pid, and the row comes back to ready.
+    const oldPid = await cell(page, 'web', 3);
+    await page.getByRole('button', { name: 'restart web', exact: true }).click();
+    await page.waitForFunction(
+      ([before]) => {
+        const row = document.querySelector<HTMLElement>('tr[data-service="web"]');
+        const pid = row?.querySelectorAll('td')[3]?.textContent;
+        return row?.dataset.state === 'ready' && pid !== before && pid !== '-';
+      },
+      [oldPid] as const,
+      { timeout: 20_000 },
+    );
+    await waitListening(web);
+
+    // Stop frees the port; start brings it back.
+    await page.getByRole('button', { name: 'stop web', exact: true }).click();
     await waitState(page, 'web', 'stopped');
     await waitFor(() => canBind(web), { timeoutMs: 10_000, what: `port ${web} to be free` });
-    expect(await cell(page, 'api', 1)).toMatch(/ready/);
+    await page.getByRole('button', { name: 'start web', exact: true }).click();
+    await waitState(page, 'web', 'ready');
+    await waitListening(web);
+    expect(await cell(page, 'api', 1)).toMatch(/ready/); // the other service went on
 
     // down: the session ends and the dashboard stops answering.
     const down = await runCli(['down', '-f', p.file], { cwd: p.root, timeoutMs: 30_000 });
