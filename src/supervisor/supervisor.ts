@@ -5,7 +5,7 @@
  */
 import { ExitCode } from '../errors.js';
 import type { DependencyCondition } from '../manifest/types.js';
-import type { EventSink, ReadyRow, StopReason } from './events.js';
+import type { EventSink, ReadyRow, StopReason } from '../output/events.js';
 import { Milestone } from './milestone.js';
 import type { ServiceRunner } from './service-runner.js';
 import { exitCodeOf } from './signals.js';

@@ -1,11 +1,12 @@
 /** `devlaunch status` (`ps`): each service's state, pid, port, URL, uptime and restarts. */
+
+import { findSession, liveLockOwner, unreadableSessions } from '../../app/find.js';
+import type { GlobalArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { renderTable } from '../../output/index.js';
 import { isSameProcess } from '../../process/index.js';
-import { findSession, liveLockOwner, unreadableSessions } from '../../session/find.js';
 import type { ServiceRecord } from '../../state/index.js';
-import type { GlobalArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 export interface StatusJson {

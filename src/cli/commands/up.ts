@@ -1,16 +1,17 @@
 /**
  * `devlaunch up [SERVICE...]`: start the services in dependency order, stream their output, and
  * stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing service.
- * With -d, a background supervisor runs them instead (src/session/detach.ts).
+ * With -d, a background supervisor runs them instead (src/app/detach.ts).
  */
-import { openSession, type Session } from '../../session/open-session.js';
-import { exitCodeOf, ignoreBrokenOutput, onStopSignals } from '../../supervisor/signals.js';
-import type { UpArgs } from '../args.js';
+import { openSession, type Session } from '../../app/open-session.js';
+import type { UpArgs } from '../../app/options.js';
+import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
+import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
   if (args.detach) {
-    const { upDetached } = await import('../../session/detach.js');
-    return upDetached(args);
+    const { upDetached } = await import('../../app/detach.js');
+    return upDetached(args, terminal());
   }
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
@@ -29,6 +30,7 @@ export async function run(args: UpArgs): Promise<number> {
       services: args.services,
       quiet: background,
       dashboard: args.dashboard,
+      term: terminal(),
     });
   } catch (error) {
     removeSignals();

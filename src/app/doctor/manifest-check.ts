@@ -3,9 +3,9 @@
  * root (the folder it is in), so the state checks can run; the port checks cannot.
  */
 import { dirname } from 'node:path';
-import { isDevlaunchError } from '../errors.js';
-import { displayFile } from '../manifest/format.js';
-import { type Manifest, readManifest } from '../manifest/index.js';
+import { isDevlaunchError } from '../../errors.js';
+import { displayFile } from '../../manifest/format.js';
+import { type Manifest, readManifest } from '../../manifest/index.js';
 import { type CheckResult, error, ok, plural } from './check.js';
 
 export interface ManifestFacts {

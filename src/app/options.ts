@@ -1,4 +1,9 @@
-/** The parsed command line as the commands see it. Only `cli/main.ts` knows yargs. */
+/**
+ * The options of the use cases, as the command line gives them (`cli/` parses argv into these;
+ * only `cli/main.ts` knows yargs).
+ */
+import type { Writable } from 'node:stream';
+
 export interface GlobalArgs {
   /** `-f/--file`: the manifest, overriding discovery and `DEVLAUNCH_FILE`. */
   file: string | undefined;
@@ -53,5 +58,12 @@ export interface LogsArgs extends GlobalArgs {
   lines: number | undefined;
 }
 
-/** Every command module exports `run` with this shape and returns the exit code. */
-export type CommandRun<A extends GlobalArgs = GlobalArgs> = (args: A) => Promise<number>;
+/**
+ * The caller's standard streams, handed to the use cases by cli/ (the only reader of the
+ * process globals): what is printed, and whether a person is at a terminal.
+ */
+export interface Terminal {
+  stdin: { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}

@@ -1,6 +1,6 @@
 /** How doctor's results are printed: one line per check, its hint below, a summary last. */
-import { formatDiagnostics } from '../manifest/index.js';
-import type { Painter } from '../output/colors.js';
+import { formatDiagnostics } from '../../manifest/index.js';
+import type { Painter } from '../../output/colors.js';
 import type { CheckResult } from './check.js';
 import { plural } from './check.js';
 

@@ -4,38 +4,38 @@
  * terminal or pipes (so `out=$(devlaunch up -d)` returns), and wait until every service is
  * ready (exit 0, with the table) or the supervisor gives up (exit with its code, and why).
  */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { UpArgs } from '../cli/args.js';
 import { ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled, paint } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
+import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import { startBackground } from '../process/launch.js';
 import { readState, sessionFile } from '../state/index.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
+import type { Terminal, UpArgs } from './options.js';
 
 const POLL_MS = 25;
 
-export async function upDetached(args: UpArgs): Promise<number> {
+export async function upDetached(args: UpArgs, term: Terminal): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
   const overrides = parsePortOverrides(args.port, manifest);
   // What happens before detaching (leftovers reclaimed, ports remapped) is said here, on stderr.
   const output = new ServiceOutput({
-    out: process.stderr,
-    color: colorEnabled(process.stderr, args.color),
+    out: term.stderr,
+    color: colorEnabled(term.stderr, args.color),
     names,
     logDir: null,
   });
   const note = createReporter({
     output,
-    err: process.stderr,
-    color: colorEnabled(process.stderr, args.color),
+    err: term.stderr,
+    color: colorEnabled(term.stderr, args.color),
     interactive: false,
     verbose: args.verbose,
   });
@@ -61,8 +61,7 @@ export async function upDetached(args: UpArgs): Promise<number> {
     ];
   });
   const out = openSync(logFile, 'w');
-  const child = spawn(
-    process.execPath,
+  const child = startBackground(
     [
       process.argv[1] ?? 'devlaunch',
       'up',
@@ -79,9 +78,7 @@ export async function upDetached(args: UpArgs): Promise<number> {
     ],
     {
       cwd: process.cwd(),
-      detached: true, // its own session: no terminal, so closing this one does not stop it
-      stdio: ['ignore', out, out],
-      windowsHide: true,
+      outFd: out,
       env: {
         ...process.env,
         DEVLAUNCH_DETACHED_SESSION: id,
@@ -93,14 +90,11 @@ export async function upDetached(args: UpArgs): Promise<number> {
     },
   );
   closeSync(out);
-  let exitCode: number | null = null;
-  child.once('exit', (code, signal) => {
-    exitCode = code ?? (signal ? ExitCode.serviceFailed : 0);
-  });
 
   for (;;) {
+    const exitCode = child.exitCode();
     if (exitCode !== null) {
-      process.stderr.write(explainFailure(logFile));
+      term.stderr.write(explainFailure(logFile));
       return exitCode === 0 ? ExitCode.serviceFailed : exitCode;
     }
     const read = readState(file);
@@ -110,7 +104,7 @@ export async function upDetached(args: UpArgs): Promise<number> {
       allReady(read.state.services)
     ) {
       child.unref();
-      printReady(manifest, read.state.services, args, file);
+      printReady(manifest, read.state.services, args, file, term);
       return ExitCode.ok;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -133,6 +127,7 @@ function printReady(
   }[],
   args: UpArgs,
   file: string,
+  term: Terminal,
 ): void {
   const rows = services.map((s) => [
     s.name,
@@ -140,9 +135,9 @@ function printReady(
     s.pid === null ? '-' : String(s.pid),
     Object.values(s.ports).join(',') || '-',
   ]);
-  process.stdout.write(`${renderTable(['SERVICE', 'URL', 'PID', 'PORTS'], rows)}\n`);
-  const color = paint(process.stderr, args.color);
-  process.stderr.write(
+  term.stdout.write(`${renderTable(['SERVICE', 'URL', 'PID', 'PORTS'], rows)}\n`);
+  const color = paint(term.stderr, args.color);
+  term.stderr.write(
     `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: devlaunch down\n`,
   );
 }

@@ -4,11 +4,11 @@
  * session, or foreign), never stopped.
  */
 
-import { mainHolder } from '../cli/commands/ports.js';
-import type { Manifest } from '../manifest/index.js';
-import { describeHolder } from '../ports/explain.js';
-import { probePort } from '../ports/index.js';
-import { type ClassifiedHolder, holdersOf } from '../ports/ownership.js';
+import type { Manifest } from '../../manifest/index.js';
+import { describeHolder } from '../../ports/explain.js';
+import { probePort } from '../../ports/index.js';
+import { type ClassifiedHolder, holdersOf } from '../../ports/ownership.js';
+import { mainHolder } from '../port-report.js';
 import { type CheckResult, error, ok, warn } from './check.js';
 
 /**

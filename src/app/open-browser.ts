@@ -2,9 +2,9 @@
  * `open:` — once a service is ready, open its page in the browser, as Vite's `--open` does.
  * Only for a person at a terminal: never in CI, in a background supervisor, or with --no-open.
  */
-import { spawn } from 'node:child_process';
 import type { Manifest } from '../manifest/types.js';
-import type { EventSink } from '../supervisor/events.js';
+import type { EventSink } from '../output/events.js';
+import { launchAndForget } from '../process/launch.js';
 
 /** The URL to open: a full URL as given, or a path on the service's own URL. */
 export function openTarget(open: string, serviceUrl: string | null): string | null {
@@ -39,9 +39,5 @@ export function withBrowserOpening(
 /** Opens `url` in the user's browser; no browser on this machine is not devlaunch's failure. */
 export function openInBrowser(url: string): void {
   const [command, args] = browserCommand(url, process.platform);
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {}
+  launchAndForget(command, args);
 }

@@ -9,21 +9,21 @@ import { dict, hasKey } from '../dict.js';
 import type { ResolvedPorts } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import type { Manifest, PortPreference, ServiceConfig } from '../manifest/types.js';
-import { type Asker, isInteractive, terminalAsker } from '../ports/ask.js';
-import { conflictError, portLabel, stillBusyError } from '../ports/explain.js';
-import { firstFreePort, osPort, probePort, windowsReservedRanges } from '../ports/index.js';
-import { killContext, killRefusal, stopHolders } from '../ports/kill-safety.js';
-import { type ClassifiedHolder, holdersOf } from '../ports/ownership.js';
+import type { EventSink } from '../output/events.js';
+import { listProcesses } from '../process/index.js';
+import { type Asker, isInteractive, terminalAsker } from './ask.js';
+import { conflictError, portLabel, stillBusyError } from './explain.js';
+import { firstFreePort, osPort, probePort, windowsReservedRanges } from './index.js';
+import { killContext, killRefusal, stopHolders } from './kill-safety.js';
+import { type ClassifiedHolder, holdersOf } from './ownership.js';
 import {
   decidePort,
   type HolderFact,
   type PolicyInput,
   type PortFact,
   remapCandidates,
-} from '../ports/policy.js';
-import { waitBindable } from '../ports/probe.js';
-import { listProcesses } from '../process/index.js';
-import type { EventSink } from '../supervisor/events.js';
+} from './policy.js';
+import { waitBindable } from './probe.js';
 
 export interface PortRequest {
   service: string;

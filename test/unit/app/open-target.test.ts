@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openTarget } from '../../../src/session/open-browser.js';
+import { openTarget } from '../../../src/app/open-browser.js';
 
 describe('openTarget', () => {
   it('opens a path on the service URL', () => {

@@ -3,8 +3,8 @@
  * what a dead session left behind and move a corrupt state file aside, doctor only reports.
  */
 import { relative } from 'node:path';
-import { processesOf, supervisorAlive } from '../session/reap.js';
-import { listSessionFiles, readState, type SessionState } from '../state/index.js';
+import { listSessionFiles, readState, type SessionState } from '../../state/index.js';
+import { processesOf, supervisorAlive } from '../reap.js';
 import { type CheckResult, ok, plural, warn } from './check.js';
 
 export function checkState(root: string): CheckResult[] {

@@ -4,7 +4,7 @@
  * Hyper-V, WSL2 and WinNAT reserve ranges that nobody may bind (WinError 10013).
  */
 import { readFileSync } from 'node:fs';
-import { windowsReservedRanges } from '../ports/index.js';
+import { windowsReservedRanges } from '../../ports/index.js';
 import { type CheckResult, error, ok, warn } from './check.js';
 
 const NETSH = 'netsh interface ipv4 show excludedportrange protocol=tcp';

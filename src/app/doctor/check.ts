@@ -1,5 +1,5 @@
 /** The result of one `devlaunch doctor` check: what was looked at, how it is, what to do. */
-import type { Diagnostic } from '../manifest/index.js';
+import type { Diagnostic } from '../../manifest/index.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'error';
 

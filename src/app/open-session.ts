@@ -4,7 +4,6 @@
  * while the session runs.
  */
 import { randomBytes } from 'node:crypto';
-import type { GlobalArgs } from '../cli/args.js';
 import type { Dashboard } from '../dashboard/server.js';
 import {
   commandEnvironment,
@@ -16,10 +15,11 @@ import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
+import type { EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
 import { waitAllBindable } from '../ports/index.js';
+import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
 import {
   describeExit,
   isSameProcess,
@@ -31,12 +31,12 @@ import {
   type Watchdog,
 } from '../process/index.js';
 import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
-import type { EventSink } from '../supervisor/events.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
 import { EventTee, serveDashboard } from './dashboard.js';
 import { withBrowserOpening } from './open-browser.js';
+import type { GlobalArgs, Terminal } from './options.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -50,6 +50,7 @@ export interface SessionOptions {
   quiet: boolean;
   /** Serve the dashboard (unless the manifest says `dashboard: false`). */
   dashboard: boolean;
+  term: Terminal;
 }
 
 /**
@@ -93,7 +94,7 @@ export function newSessionId(): string {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const { args } = options;
+  const { args, term } = options;
   const processEnv = process.env;
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
   checkServiceNames(manifest, options.services);
@@ -102,11 +103,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const detached = detachedChild(processEnv);
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
-  const color = colorEnabled(process.stdout, args.color);
+  const color = colorEnabled(term.stdout, args.color);
   const logDir = logsDir(manifest.root, dynamic ? id : undefined);
   const output = new ServiceOutput({
     // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
-    out: options.quiet ? process.stderr : process.stdout,
+    out: options.quiet ? term.stderr : term.stdout,
     color,
     names,
     logDir,
@@ -115,9 +116,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const events = new EventTee();
   const reporter = createReporter({
     output,
-    err: process.stderr,
-    color: colorEnabled(process.stderr, args.color),
-    interactive: Boolean(process.stdout.isTTY),
+    err: term.stderr,
+    color: colorEnabled(term.stderr, args.color),
+    interactive: Boolean(term.stdout.isTTY),
     verbose: args.verbose,
   });
   let dashboard: Dashboard | null = null;
@@ -166,7 +167,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
     if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
     const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !processEnv.CI;
+    const interactive = Boolean(term.stdin.isTTY && term.stdout.isTTY) && !processEnv.CI;
     const emitAll =
       args.open && interactive && !detached
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))

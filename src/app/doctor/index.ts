@@ -3,9 +3,10 @@
  * preferred ports, privileged and reserved ranges, the project's recorded state, the tools.
  * Nothing is changed, stopped or moved.
  */
-import { manifestPorts } from '../cli/commands/ports.js';
-import { isDevlaunchError } from '../errors.js';
-import { parsePortOverrides } from '../plan/resolve-ports.js';
+
+import { isDevlaunchError } from '../../errors.js';
+import { parsePortOverrides } from '../../ports/resolve-ports.js';
+import { manifestPorts } from '../port-report.js';
 import type { CheckResult } from './check.js';
 import { error } from './check.js';
 import { checkManifest } from './manifest-check.js';
