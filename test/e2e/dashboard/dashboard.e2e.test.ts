@@ -146,6 +146,11 @@ describe.skipIf(skip)('the dashboard in a browser', () => {
     expect(color).toContain('--ansi-1'); // red
     expect(latency).toBeLessThan(5000);
 
+    // A little more output for the screenshot.
+    for (const text of ['GET /orders 200 12ms', 'GET /orders/42 404 3ms']) {
+      await get(web, `/say?text=${encodeURIComponent(text)}`);
+    }
+    await page.getByText('GET /orders/42').waitFor({ timeout: 5000 });
     mkdirSync(artifacts, { recursive: true });
     const shot = join(artifacts, 'dashboard.png');
     await page.screenshot({ path: shot });
