@@ -207,10 +207,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           output,
           emit: bus.emit,
           watchdog,
-          changed: () => {
-            recorder.changed();
-            events.changed();
-          },
+          changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
