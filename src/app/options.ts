@@ -23,6 +23,8 @@ export interface GlobalArgs {
 export interface UpArgs extends GlobalArgs {
   services: string[];
   detach: boolean;
+  /** `--dry-run`: print the launch plan, change nothing. */
+  dryRun: boolean;
 }
 
 export interface DownArgs extends GlobalArgs {

@@ -45,8 +45,13 @@ interface FastCommand {
 const FAST: Record<string, FastCommand> = {
   up: {
     positionals: { key: 'services', many: true },
-    flags: { '-d': ['detach', true], '--detach': ['detach', true], '--wait': ['detach', true] },
-    defaults: { services: [], detach: false },
+    flags: {
+      '-d': ['detach', true],
+      '--detach': ['detach', true],
+      '--wait': ['detach', true],
+      '--dry-run': ['dryRun', true],
+    },
+    defaults: { services: [], detach: false, dryRun: false },
   },
   down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   run: {

@@ -103,6 +103,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             type: 'boolean',
             default: false,
             describe: 'return once ready; leave a background supervisor',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print what up would do (ports and why, holders to stop, env, order); change nothing',
           }),
       set('up'),
     )

@@ -11,8 +11,8 @@ import { DevlaunchError, ExitCode, isDevlaunchError } from '../../errors.js';
 import { loadManifest, type Manifest } from '../../manifest/index.js';
 import { paint } from '../../output/colors.js';
 import { renderTable } from '../../output/index.js';
+import { parsePortOverrides } from '../../plan/port-requests.js';
 import { shortCommand } from '../../ports/explain.js';
-import { parsePortOverrides } from '../../ports/resolve-ports.js';
 import type { Ownership } from '../../ports/types.js';
 
 /** The manifest, or null when none is found and the command can do without one. */
