@@ -25,7 +25,12 @@ export type ErrorCode =
   | 'SESSION_RUNNING'
   | 'SERVICE_FAILED'
   | 'STATE_INVALID'
-  | 'KILL_REFUSED';
+  | 'KILL_REFUSED'
+  | 'NOT_REPRESENTABLE'
+  /** The control channel of a session whose supervisor is gone. */
+  | 'SUPERVISOR_GONE'
+  /** `restart`, `up SERVICE` into a session, `status`: no session runs (LSB "not running"). */
+  | 'NO_SESSION';
 
 export interface DevlaunchErrorOptions {
   hint?: string;
@@ -44,9 +49,20 @@ const defaultExit: Record<ErrorCode, number> = {
   SERVICE_FAILED: ExitCode.serviceFailed,
   STATE_INVALID: ExitCode.serviceFailed,
   KILL_REFUSED: ExitCode.portConflict,
+  NOT_REPRESENTABLE: ExitCode.serviceFailed,
+  SUPERVISOR_GONE: ExitCode.serviceFailed,
+  NO_SESSION: ExitCode.portConflict,
 };
 
+/**
+ * Marks devlaunch's errors across bundles: each command is loaded as its own bundle with its
+ * own copy of this class, so an error thrown in one (the yargs parser's usage error, say) is
+ * not an `instanceof` the copy the error reporter holds.
+ */
+const brand: unique symbol = Symbol.for('devlaunch.error');
+
 export class DevlaunchError extends Error {
+  readonly [brand] = true;
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: number;
@@ -61,7 +77,7 @@ export class DevlaunchError extends Error {
 }
 
 export function isDevlaunchError(error: unknown): error is DevlaunchError {
-  return error instanceof DevlaunchError;
+  return error instanceof Error && (error as Partial<DevlaunchError>)[brand] === true;
 }
 
 /** For exhaustive switches: a new variant that is not handled becomes a compile error. */

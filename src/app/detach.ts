@@ -66,8 +66,10 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       '--file',
       manifest.file,
       ...(args.force ? ['--force'] : []),
+      ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
       ...(args.verbose ? ['--verbose'] : []),
       ...(args.open ? [] : ['--no-open']),
+      ...(args.dashboard ? [] : ['--no-dashboard']),
       '--no-color',
     ],
     {

@@ -4,12 +4,13 @@
  * while the session runs.
  */
 import { randomBytes } from 'node:crypto';
+import type { Dashboard } from '../dashboard/server.js';
 import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
-import type { EventSink } from '../output/events.js';
+import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
@@ -29,6 +30,7 @@ import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/i
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
+import { EventTee, serveDashboard } from './dashboard.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -43,7 +45,11 @@ export interface SessionOptions {
   services: readonly string[];
   /** Service output only to the log files (devlaunch run). */
   quiet: boolean;
+  /** Serve the dashboard (unless the manifest says `dashboard: false`). */
+  dashboard: boolean;
   term: Terminal;
+  /** A failure after start-up stops the session; default `--exit-on-failure`. */
+  exitOnFailure?: boolean;
 }
 
 /**
@@ -82,6 +88,8 @@ export interface Session {
   output: ServiceOutput;
   emit: EventSink;
   watchdog: Watchdog;
+  /** The session's dashboard, or null when it serves none. */
+  dashboard: Dashboard | null;
   /** The environment a command run beside the services gets (devlaunch run). */
   commandEnv: Record<string, string>;
   /** Flushes output and ends the watchdog; call after the supervisor has finished. */
@@ -102,25 +110,50 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
   const color = colorEnabled(term.stdout, args.color);
+  const logDir = logsDir(manifest.root, dynamic ? id : undefined);
   const output = new ServiceOutput({
     // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
     out: options.quiet ? term.stderr : term.stdout,
     color,
     names,
-    logDir: logsDir(manifest.root, dynamic ? id : undefined),
+    logDir,
     quiet: options.quiet,
   });
-  const emit = createReporter({
+  const events = new EventTee();
+  const reporter = createReporter({
     output,
     err: term.stderr,
     color: colorEnabled(term.stderr, args.color),
     interactive: Boolean(term.stdout.isTTY),
     verbose: args.verbose,
   });
+  let dashboard: Dashboard | null = null;
+  let supervisor: Supervisor | undefined;
+  const emit = events.wrap((event) =>
+    reporter(
+      event.type === 'all-ready' && dashboard !== null
+        ? { ...event, dashboard: dashboard.url }
+        : event,
+    ),
+  );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
   const cleanups: (() => void)[] = [];
+  // Bound while the ports are resolved, so it costs the start-up nothing.
+  const serving =
+    options.dashboard && manifest.dashboard !== false
+      ? serveDashboard({
+          manifest,
+          session: id,
+          port: manifest.dashboard,
+          logDir,
+          output,
+          events,
+          emit,
+          supervisor: () => supervisor as Supervisor,
+        })
+      : Promise.resolve(null);
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
@@ -154,6 +187,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         : emit;
 
     const watchdog = await startWatchdog({ session: id });
+    dashboard = await serving;
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
       project: manifest.name,
@@ -162,8 +196,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       manifest: manifest.file,
       root: manifest.root,
       watchdog,
+      dashboard: dashboard?.url ?? null,
     });
-    let supervisor: Supervisor | undefined;
+    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
+    const bus = new EventBus(emitAll);
     const runners = specs.map(
       (spec) =>
         new ServiceRunner(spec, {
@@ -172,13 +208,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           killTreeNow,
           describeExit,
           output,
-          emit: emitAll,
+          emit: bus.emit,
           watchdog,
-          changed: () => recorder.changed(),
+          changed: () => {
+            recorder.changed();
+            events.changed();
+          },
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, bus, {
+      exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
+    });
     recorder.track(runners);
     const sup = supervisor;
     const stopListening = listenForDown(recorder.file, (request) => {
@@ -203,9 +244,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       output,
       emit,
       watchdog,
+      dashboard,
       commandEnv,
       close: async () => {
         stopListening();
+        await dashboard?.close();
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {
@@ -223,6 +266,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       },
     };
   } catch (error) {
+    await (await serving.catch(() => null))?.close();
     for (const cleanup of cleanups.reverse()) cleanup();
     await output.close();
     throw error;

@@ -13,6 +13,7 @@ const GLOBAL_FLAGS: Flags = {
   '--remap': ['remap', true],
   '--fail': ['fail', true],
   '--force': ['force', true],
+  '--exit-on-failure': ['exitOnFailure', true],
   '--open': ['open', true],
   '--no-open': ['open', false],
   '--color': ['color', true],
@@ -28,6 +29,7 @@ const GLOBAL_DEFAULTS = {
   remap: false,
   fail: false,
   force: false,
+  exitOnFailure: false,
   port: [] as string[],
   open: true,
   color: true,
@@ -50,8 +52,10 @@ const FAST: Record<string, FastCommand> = {
       '--detach': ['detach', true],
       '--wait': ['detach', true],
       '--dry-run': ['dryRun', true],
+      '--dashboard': ['dashboard', true],
+      '--no-dashboard': ['dashboard', false],
     },
-    defaults: { services: [], detach: false, dryRun: false },
+    defaults: { services: [], detach: false, dryRun: false, dashboard: true },
   },
   down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   run: {
@@ -87,7 +91,7 @@ export function fastParse(
   argv: readonly string[],
 ): { command: string; args: Record<string, unknown> } | undefined {
   const [name, ...rest] = argv;
-  const spec = name === undefined ? undefined : FAST[name];
+  const spec = name === undefined ? undefined : own(FAST, name);
   if (name === undefined || spec === undefined) return undefined;
   const args: Record<string, unknown> = { ...GLOBAL_DEFAULTS, ...spec.defaults };
   const positionals: string[] = [];
@@ -99,7 +103,7 @@ export function fastParse(
       args.command = rest.slice(i + 1);
       break;
     }
-    const flag = spec.flags[token] ?? GLOBAL_FLAGS[token];
+    const flag = own(spec.flags, token) ?? own(GLOBAL_FLAGS, token);
     if (flag !== undefined) {
       if (seen.has(flag[0])) return undefined;
       seen.add(flag[0]);
@@ -124,4 +128,9 @@ export function fastParse(
   // Conflicting flags: yargs says which.
   if ([args.kill, args.remap, args.fail].filter((v) => v === true).length > 1) return undefined;
   return { command: name === 'ps' ? 'status' : name, args };
+}
+
+/** `table[key]` if it is an own entry: `constructor` or `toString` are positionals, not flags. */
+function own<V>(table: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }

@@ -57,6 +57,13 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       describe: "allow stopping system or other users' processes",
       global: true,
     })
+    .option('exit-on-failure', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'stop every service when one fails after start-up (default: report it, keep the rest)',
+      global: true,
+    })
     .option('port', {
       type: 'string',
       array: true,
@@ -109,6 +116,11 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             default: false,
             describe:
               'print what up would do (ports and why, holders to stop, env, order); change nothing',
+          })
+          .option('dashboard', {
+            type: 'boolean',
+            default: true,
+            describe: 'serve the browser dashboard (--no-dashboard to skip)',
           }),
       set('up'),
     )
@@ -192,6 +204,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       {},
       set('config'),
     )
+    .command(
+      'dashboard',
+      "open the running session's dashboard in the browser (prints its URL without a terminal)",
+      {},
+      set('dashboard'),
+    )
     .command('doctor', 'check the manifest, ports, stale state and tools', {}, set('doctor'))
     .command('init', 'write a starter launcher.yaml', {}, set('init'))
     .demandCommand(1, 'Name a command: devlaunch up, down, run, status, ...')
@@ -226,7 +244,7 @@ function followFlag(argv: string[]): string[] {
   return argv.map((a, i) => (i > at && a === '-f' ? '--follow' : a));
 }
 
-/** The package's version; `dist/cli/` and `dist/chunks/` both sit two levels below the root. */
+/** The package's version; the parser's bundle, dist/cli/parser.cjs, sits two levels below the root. */
 function packageVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }

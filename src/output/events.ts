@@ -51,7 +51,8 @@ export type SupervisorEvent =
     }
   /** The service failed; the session stops. `lastLines` is its most recent output. */
   | { type: 'service-failed'; service: string; reason: string; lastLines: string[] }
-  | { type: 'all-ready'; rows: ReadyRow[]; elapsedMs: number }
+  /** `dashboard`: the session dashboard's URL, added by the session when it serves one. */
+  | { type: 'all-ready'; rows: ReadyRow[]; elapsedMs: number; dashboard?: string }
   | { type: 'stopping'; reason: StopReason; graceful: boolean }
   /** A service's whole tree is gone. `forced`: it needed SIGKILL after its stop_timeout. */
   | { type: 'service-stopped'; service: string; forced: boolean; elapsedMs: number }
@@ -59,3 +60,30 @@ export type SupervisorEvent =
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; hint?: string };
 
 export type EventSink = (event: SupervisorEvent) => void;
+
+/**
+ * Every event of a session goes through one bus: the reporter gets each one, and so does each
+ * subscriber (the control channel, the dashboard).
+ */
+export class EventBus {
+  private readonly listeners = new Set<EventSink>();
+
+  constructor(private readonly sink: EventSink) {}
+
+  readonly emit: EventSink = (event) => {
+    this.sink(event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {} // a failing subscriber must not break the session or the other subscribers
+    }
+  };
+
+  /** Calls `listener` with every event from now on; returns the unsubscribe. */
+  subscribe(listener: EventSink): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}

@@ -2,6 +2,7 @@
  * Facts about ports as the plan reads them: plain data gathered beforehand by ports/ (probes,
  * holders, ownership, kill safety), so that every decision can be made, and tested, without I/O.
  */
+import { dict } from '../dict.js';
 
 /**
  * Who holds a port, relative to this project:
@@ -64,5 +65,5 @@ export interface LaunchFacts {
 }
 
 export function noFacts(): LaunchFacts {
-  return { ports: {}, answers: {}, fresh: {}, reserved: [], leftovers: [], running: null };
+  return { ports: {}, answers: dict(), fresh: dict(), reserved: [], leftovers: [], running: null };
 }

@@ -7,6 +7,7 @@
  *     needs-port ──a free port found (a fact)──▶ plan again
  *     fail / twice ──▶ nothing happens: the run ends with the reason
  */
+import { dict } from '../dict.js';
 import type { ResolvedPorts } from '../env/names.js';
 import type { Manifest } from '../manifest/types.js';
 import type { HolderDetail, LaunchFacts, PortFinding } from './facts.js';
@@ -165,9 +166,9 @@ function portLine(
 
 /** Services outside the session still get their variables, at their preferred ports. */
 function preferredPorts(manifest: Manifest): ResolvedPorts {
-  const resolved: ResolvedPorts = {};
+  const resolved: ResolvedPorts = dict();
   for (const [service, config] of Object.entries(manifest.services)) {
-    const named: Record<string, number> = {};
+    const named = dict<number>();
     for (const [name, p] of Object.entries(config.ports)) if (p !== 'auto') named[name] = p;
     resolved[service] = { primary: typeof config.port === 'number' ? config.port : null, named };
   }

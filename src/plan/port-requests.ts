@@ -1,4 +1,5 @@
 /** Which ports a session asks for, from the manifest and the command line's overrides. */
+import { dict, hasKey } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
 import type { Manifest, PortPreference } from '../manifest/types.js';
 
@@ -54,7 +55,7 @@ export function parsePortOverrides(
   values: readonly string[],
   manifest: Manifest,
 ): Record<string, number> {
-  const result: Record<string, number> = {};
+  const result = dict<number>();
   for (const value of values) {
     const match = /^([^=]+)=(\d+)$/.exec(value);
     const port = match ? Number(match[2]) : Number.NaN;
@@ -65,7 +66,7 @@ export function parsePortOverrides(
     }
     const [service, named] = match[1].split('.', 2) as [string, string | undefined];
     const config = manifest.services[service];
-    if (!config || (named !== undefined && !(named in config.ports))) {
+    if (!config || (named !== undefined && !hasKey(config.ports, named))) {
       throw new DevlaunchError('USAGE', `--port ${value}: the manifest has no port ${match[1]}`, {
         hint: `Ports are named after services: ${Object.keys(manifest.services).join(', ')}.`,
       });

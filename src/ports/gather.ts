@@ -4,6 +4,7 @@
  * then, for the requests the plan says need one, a fresh free port. Reads only: nothing is
  * stopped or written here.
  */
+import { dict } from '../dict.js';
 import type { Manifest } from '../manifest/types.js';
 import type { HolderDetail, PortFinding } from '../plan/facts.js';
 import type { PortLine } from '../plan/port-plan.js';
@@ -77,7 +78,7 @@ export async function findFreshPorts(
   lines: readonly PortLine[],
   reserved: { from: number; to: number }[],
 ): Promise<Record<string, number>> {
-  const fresh: Record<string, number> = {};
+  const fresh = dict<number>();
   const avoid = new Set<number>();
   for (const line of lines) {
     if (line.status === 'ok') avoid.add(line.port);

@@ -146,3 +146,10 @@ function logMatch(pattern: RegExp, ctx: ReadyContext, signal: AbortSignal): Prom
     );
   });
 }
+
+/** 850ms, 2s, 1.5s: a duration as a check's timeout is written. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1)}s`;
+}

@@ -13,6 +13,8 @@ export interface StatusJson {
   project: string;
   session: string | null;
   supervisor?: { pid: number } | null;
+  /** The dashboard's URL (token included) while the session runs and serves one. */
+  dashboard?: string | null;
   services: {
     name: string;
     state: ServiceRecord['state'];
@@ -47,6 +49,7 @@ export async function run(args: GlobalArgs): Promise<number> {
         project: found.state.project,
         session: found.state.session,
         supervisor: found.live ? { pid: found.state.supervisor.pid } : null,
+        dashboard: found.live ? (found.state.dashboard ?? null) : null,
         services: found.state.services.map((s) => ({
           name: s.name,
           // A process that is gone is stopped, whatever was recorded last (e.g. after kill -9).
