@@ -25,7 +25,12 @@ export type ErrorCode =
   | 'SESSION_RUNNING'
   | 'SERVICE_FAILED'
   | 'STATE_INVALID'
-  | 'KILL_REFUSED';
+  | 'KILL_REFUSED'
+  | 'NOT_REPRESENTABLE'
+  /** The control channel of a session whose supervisor is gone. */
+  | 'SUPERVISOR_GONE'
+  /** `restart`, `up SERVICE` into a session, `status`: no session runs (LSB "not running"). */
+  | 'NO_SESSION';
 
 export interface DevlaunchErrorOptions {
   hint?: string;
@@ -44,6 +49,9 @@ const defaultExit: Record<ErrorCode, number> = {
   SERVICE_FAILED: ExitCode.serviceFailed,
   STATE_INVALID: ExitCode.serviceFailed,
   KILL_REFUSED: ExitCode.portConflict,
+  NOT_REPRESENTABLE: ExitCode.serviceFailed,
+  SUPERVISOR_GONE: ExitCode.serviceFailed,
+  NO_SESSION: ExitCode.portConflict,
 };
 
 export class DevlaunchError extends Error {

@@ -4,7 +4,8 @@
  * the only place that prints an error and exits.
  */
 import { createRequire } from 'node:module';
-import type { GlobalArgs } from './args.js';
+import type { GlobalArgs } from '../app/options.js';
+import { setProcessWarningSink } from '../process/warnings.js';
 import { fastParse } from './fast-parse.js';
 
 type Loader = () => Promise<{ run: (args: never) => Promise<number> }>;
@@ -21,15 +22,17 @@ const commands: Record<string, Loader> = {
   logs: () => import('./commands/logs.js'),
   config: () => import('./commands/config.js'),
   doctor: () => import('./commands/doctor.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   init: () => import('./commands/init.js'),
 };
 
 async function main(args: string[]): Promise<void> {
   let exitCode = 0;
+  setProcessWarningSink((message) => process.stderr.write(`devlaunch: warning: ${message}\n`));
   try {
     const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
     if (parsed === undefined) return; // --help, or yargs already reported a usage error
-    const load = commands[parsed.command];
+    const load = Object.hasOwn(commands, parsed.command) ? commands[parsed.command] : undefined;
     if (load === undefined) throw new Error(`no module for command ${parsed.command}`);
     const mod = await load();
     exitCode = await mod.run(parsed.args as never);

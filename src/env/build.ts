@@ -9,9 +9,8 @@
  * a sibling in the same `env` map (as in docker compose): the layers below answer instead.
  * `command` is expanded against the complete environment.
  */
+import { dict } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
-import type { KeyPath } from '../manifest/diagnostics.js';
-import type { Manifest } from '../manifest/types.js';
 import { expand } from './expand.js';
 import { type EnvLayer, lookupIn, mergeEnv } from './merge.js';
 import {
@@ -21,9 +20,10 @@ import {
   type ResolvedPorts,
   sessionVariables,
 } from './names.js';
+import type { EnvProject, KeyPath } from './types.js';
 
 export interface ServiceEnvInput {
-  manifest: Manifest;
+  manifest: EnvProject;
   service: string;
   ports: ResolvedPorts;
   /** devlaunch's own environment. */
@@ -151,7 +151,7 @@ export function expandMap(
   unresolved: Unresolved[],
 ): Record<string, string> {
   const lookup = lookupIn(mergeEnv(layers, platform), platform);
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const [key, value] of Object.entries(values)) {
     const r = expand(value, lookup);
     if (r.missing.length > 0 || r.invalid.length > 0) {

@@ -7,6 +7,7 @@ import { envProblems } from '../env/check.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { locate, pathAt } from './locate.js';
 import { normalizeManifest } from './normalize.js';
+import { hideProtoKeys, restoreProblem, restoreProtoKeys } from './proto-keys.js';
 import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
 import { ManifestSchema } from './schema.js';
@@ -87,16 +88,19 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
     return { ok: false, diagnostics: [place(empty)] };
   }
 
-  const parsed = ManifestSchema.safeParse(data);
-  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, data);
+  // `__proto__` keys are hidden from the schema library, which would drop them (proto-keys.ts).
+  const hidden = hideProtoKeys(data);
+  const parsed = ManifestSchema.safeParse(hidden);
+  const found = parsed.success ? [] : issuesToProblems(parsed.error.issues, hidden);
   const raw = parsed.success
     ? parsed.data
     : repair(
-        data,
-        problems.map((p) => p.path),
+        hidden,
+        found.map((p) => p.path),
       );
+  const problems = found.map(restoreProblem);
   if (raw !== null) {
-    const manifest = normalizeManifest(raw, file);
+    const manifest = normalizeManifest(restoreProtoKeys(raw), file);
     problems.push(...ruleProblems(manifest), ...envProblems(manifest, options.env));
     if (problems.length === 0) return { ok: true, manifest };
   }

@@ -1,9 +1,9 @@
 /** What a service runner is given: the resolved service, and its side effects (injected). */
 import type { ServiceConfig } from '../manifest/types.js';
+import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
 import type { ServiceState } from '../state/index.js';
-import type { EventSink } from './events.js';
 import type { sleep, waitReady } from './readiness.js';
 
 /** Everything needed to run one service, resolved before anything starts. */

@@ -12,7 +12,7 @@
  * state machine; `snapshot` and `subscribe` show what happens.
  */
 import { DevlaunchError, ExitCode } from '../errors.js';
-import type { EventBus, EventSink, ReadyRow, StopReason } from './events.js';
+import type { EventBus, EventSink, ReadyRow, StopReason } from '../output/events.js';
 import { isSettled } from './lifecycle.js';
 import { Milestone } from './milestone.js';
 import {

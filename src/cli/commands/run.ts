@@ -5,11 +5,12 @@
  * devlaunch's own code when the services fail first.
  */
 import { constants } from 'node:os';
+import { openSession } from '../../app/open-session.js';
+import type { RunArgs } from '../../app/options.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { type SpawnedCommand, spawnCommand, stopTree } from '../../process/index.js';
-import { openSession } from '../../session/open-session.js';
-import { ignoreBrokenOutput, onStopSignals, type StopSignal } from '../../supervisor/signals.js';
-import type { RunArgs } from '../args.js';
+import { onStopSignals, type StopSignal } from '../../supervisor/signals.js';
+import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 /** How long CMD gets to exit after a stop signal before its tree is killed. */
 const COMMAND_GRACE_MS = 5000;
@@ -26,6 +27,8 @@ export async function run(args: RunArgs): Promise<number> {
     services: args.services,
     quiet: args.quiet,
     exitOnFailure: true,
+    dashboard: false,
+    term: terminal(),
   });
   ignoreBrokenOutput();
   const { supervisor } = session;
@@ -33,6 +36,8 @@ export async function run(args: RunArgs): Promise<number> {
   let stoppedBy: StopSignal | null = null;
   const removeSignals = onStopSignals((signal, count) => {
     stoppedBy ??= signal;
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    if (signal === 'SIGHUP') session.output.hangup();
     supervisor.requestStop({ kind: 'signal', signal }, count > 1);
     // CMD shares devlaunch's terminal: a Ctrl+C from the terminal has reached it already.
     // Any other signal was meant for devlaunch alone, so pass it on.
@@ -47,7 +52,10 @@ export async function run(args: RunArgs): Promise<number> {
     command = spawnCommand(args.command, { env: session.commandEnv, cwd: process.cwd() });
     const cmd = command;
     const outcome = await Promise.race([
-      cmd.exited.then((exit) => ({ kind: 'command' as const, exit })),
+      cmd.exited.then((exit) => {
+        if (exit.error) process.stderr.write(`devlaunch: ${exit.error}\n`);
+        return { kind: 'command' as const, exit };
+      }),
       sessionEnded.then((result) => ({ kind: 'session' as const, result })),
     ]);
     if (outcome.kind === 'session') {

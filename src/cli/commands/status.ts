@@ -1,17 +1,20 @@
 /** `devlaunch status` (`ps`): each service's state, pid, port, URL, uptime and restarts. */
+
+import { findSession, liveLockOwner, unreadableSessions } from '../../app/find.js';
+import type { GlobalArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { renderTable } from '../../output/index.js';
 import { isSameProcess } from '../../process/index.js';
-import { findSession, liveLockOwner, unreadableSessions } from '../../session/find.js';
 import type { ServiceRecord } from '../../state/index.js';
-import type { GlobalArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 export interface StatusJson {
   project: string;
   session: string | null;
   supervisor?: { pid: number } | null;
+  /** The dashboard's URL (token included) while the session runs and serves one. */
+  dashboard?: string | null;
   services: {
     name: string;
     state: ServiceRecord['state'];
@@ -46,6 +49,7 @@ export async function run(args: GlobalArgs): Promise<number> {
         project: found.state.project,
         session: found.state.session,
         supervisor: found.live ? { pid: found.state.supervisor.pid } : null,
+        dashboard: found.live ? (found.state.dashboard ?? null) : null,
         services: found.state.services.map((s) => ({
           name: s.name,
           // A process that is gone is stopped, whatever was recorded last (e.g. after kill -9).

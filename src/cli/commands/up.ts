@@ -1,16 +1,17 @@
 /**
  * `devlaunch up [SERVICE...]`: start the services in dependency order, stream their output, and
  * stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing service.
- * With -d, a background supervisor runs them instead (src/session/detach.ts).
+ * With -d, a background supervisor runs them instead (src/app/detach.ts).
  */
-import { openSession, type Session } from '../../session/open-session.js';
-import { exitCodeOf, ignoreBrokenOutput, onStopSignals } from '../../supervisor/signals.js';
-import type { UpArgs } from '../args.js';
+import { openSession, type Session } from '../../app/open-session.js';
+import type { UpArgs } from '../../app/options.js';
+import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
+import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
   if (args.detach) {
-    const { upDetached } = await import('../../session/detach.js');
-    return upDetached(args);
+    const { upDetached } = await import('../../app/detach.js');
+    return upDetached(args, terminal());
   }
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
@@ -18,11 +19,19 @@ export async function run(args: UpArgs): Promise<number> {
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    if (signal === 'SIGHUP') session?.output.hangup();
     if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
     else process.exit(exitCodeOf(signal));
   });
   try {
-    session = await openSession({ args, services: args.services, quiet: background });
+    session = await openSession({
+      args,
+      services: args.services,
+      quiet: background,
+      dashboard: args.dashboard,
+      term: terminal(),
+    });
   } catch (error) {
     removeSignals();
     throw error;
@@ -32,7 +41,9 @@ export async function run(args: UpArgs): Promise<number> {
     const result = await session.supervisor.run();
     return result.exitCode;
   } finally {
-    removeSignals();
+    // Still listening while output is flushed: a late second SIGHUP (the shell and the kernel
+    // both send one) must not kill devlaunch before it exits with its code.
     await session.close();
+    removeSignals();
   }
 }

@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FreeArgs } from '../../../src/cli/args.js';
+import type { FreeArgs } from '../../../src/app/options.js';
 import { run as free } from '../../../src/cli/commands/free.js';
 import { isDevlaunchError } from '../../../src/errors.js';
 import { repoRoot, runCli } from '../../helpers/cli.js';

@@ -4,7 +4,7 @@
  * dashboard do through the control channel.
  */
 import { describe, expect, it } from 'vitest';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
+import type { SupervisorEvent } from '../../../src/output/events.js';
 import { FakeWorld } from './fakes.js';
 
 /** db ← api (ready), and web on its own; everything ready. */

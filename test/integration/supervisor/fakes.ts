@@ -12,9 +12,9 @@ import type {
   RestartPolicy,
   ServiceConfig,
 } from '../../../src/manifest/types.js';
+import { EventBus, type SupervisorEvent } from '../../../src/output/events.js';
 import { ServiceOutput } from '../../../src/output/index.js';
 import type { SpawnedService, StopTarget } from '../../../src/process/index.js';
-import { EventBus, type SupervisorEvent } from '../../../src/supervisor/events.js';
 import type { ReadyContext, ReadyOutcome } from '../../../src/supervisor/readiness.js';
 import { ServiceRunner } from '../../../src/supervisor/service-runner.js';
 import { Supervisor, type SupervisorOptions } from '../../../src/supervisor/supervisor.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SupervisorEvent } from '../../../src/output/events.js';
 import { createReporter } from '../../../src/output/reporter.js';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import { Collector } from './helpers.js';
 
 const ESC = '\u001b';
@@ -10,7 +10,7 @@ function setup(options: { color?: boolean; interactive?: boolean; verbose?: bool
   const out = new Collector();
   const err = new Collector();
   const color = options.color ?? false;
-  const output = new ServiceOutput({ out, color, names: ['api', 'frontend'], logDir: null });
+  const output = new ServiceOutput({ out, err, color, names: ['api', 'frontend'], logDir: null });
   let clock = 0;
   const report = createReporter({
     output,
