@@ -19,9 +19,10 @@ import type { EventSink } from '../output/events.js';
 import { EventBus } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { waitAllBindable } from '../ports/index.js';
+import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
 import {
+  descendantsOf,
   describeExit,
   isSameProcess,
   killTreeNow,
@@ -197,6 +198,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           stopTree,
           killTreeNow,
           describeExit,
+          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
           output,
           emit: bus.emit,
           watchdog,
