@@ -39,6 +39,7 @@ describe('listening on the wrong port', () => {
     expect(Date.now() - begun).toBeLessThan(30_000);
     expect(Number(hint[1])).toBe(actual);
     expect(Number(hint[2])).toBe(port);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text devlaunch prints
     expect(cli.stdout.text()).toContain('does its command use ${PORT}?');
     expect(cli.stdout.text()).not.toMatch(/all services ready/);
     process.kill(-cli.pid, 'SIGINT');

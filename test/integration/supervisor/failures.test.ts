@@ -105,6 +105,7 @@ describe('ServiceRunner: listening on the wrong port', () => {
       {
         type: 'message',
         level: 'warn',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text devlaunch prints
         text: 'backend listens on 5173, not on PORT=8000: does its command use ${PORT}?',
         hint: expect.stringContaining('BACKEND_PORT'),
       },
