@@ -26,9 +26,9 @@ export async function run(args: RunArgs): Promise<number> {
     args,
     services: args.services,
     quiet: args.quiet,
-    exitOnFailure: true,
     dashboard: false,
     term: terminal(),
+    exitOnFailure: true,
   });
   ignoreBrokenOutput();
   const { supervisor } = session;
