@@ -15,8 +15,9 @@ import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
 import { isInteractive } from '../ports/ask.js';
-import { waitAllBindable } from '../ports/index.js';
+import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
+  descendantsOf,
   describeExit,
   isSameProcess,
   killTreeNow,
@@ -215,6 +216,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           stopTree,
           killTreeNow,
           describeExit,
+          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
           output,
           emit: bus.emit,
           watchdog,
