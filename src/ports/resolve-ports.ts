@@ -124,12 +124,20 @@ export async function resolvePorts(
   }
   const requests = portRequests(manifest, names, options.overrides);
   const resolver = new Resolver(manifest, options, requests);
-  for (const request of requests) {
-    const port = await resolver.resolve(request);
+  const assign = (request: PortRequest, port: number) => {
     const entry = resolved[request.service]!;
     if (request.name === 'primary') entry.primary = port;
     else entry.named[request.name] = port;
+  };
+  // Preferred ports in order (they may ask or report), then every port from the OS at once:
+  // with many `auto` services, one OS round trip after another adds up at start-up.
+  const fromOs = (r: PortRequest) => options.dynamic || r.preferred === 'auto';
+  for (const request of requests.filter((r) => !fromOs(r))) {
+    assign(request, await resolver.resolve(request));
   }
+  await Promise.all(
+    requests.filter(fromOs).map(async (r) => assign(r, await resolver.resolveFromOs(r))),
+  );
   return resolved;
 }
 
@@ -150,6 +158,17 @@ class Resolver {
       requests.flatMap((r) => (r.preferred === 'auto' ? [] : [r.preferred])),
     );
     this.emit = options.emit ?? (() => {});
+  }
+
+  /** A port from the OS; asked for concurrently, so one already given out is asked again. */
+  async resolveFromOs(request: PortRequest): Promise<number> {
+    for (;;) {
+      const port = await this.fromOs();
+      if (!this.taken.has(port)) {
+        this.taken.set(port, portLabel(request.service, request.name));
+        return port;
+      }
+    }
   }
 
   async resolve(request: PortRequest): Promise<number> {
