@@ -10,12 +10,23 @@ import { formatRatio, formatValue } from './lib/stats.mjs';
 import { cleanup, devlaunchBin, root } from './lib/tools.mjs';
 import { coldStart } from './scenarios/cold-start.mjs';
 import { footprint } from './scenarios/footprint.mjs';
+import { longLine } from './scenarios/long-line.mjs';
 import { timeToReady } from './scenarios/ready.mjs';
 import { scale } from './scenarios/scale.mjs';
+import { stalled } from './scenarios/stalled.mjs';
 import { teardown } from './scenarios/teardown.mjs';
 import { throughput } from './scenarios/throughput.mjs';
 
-const scenarios = { coldStart, timeToReady, teardown, throughput, footprint, scale };
+const scenarios = {
+  coldStart,
+  timeToReady,
+  teardown,
+  throughput,
+  stalled,
+  longLine,
+  footprint,
+  scale,
+};
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
