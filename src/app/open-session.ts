@@ -163,6 +163,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           supervisor: () => supervisor as Supervisor,
         })
       : Promise.resolve(null);
+  // Started now, so its own Node start-up overlaps the checks below instead of competing with
+  // the services' start-ups for the CPU.
+  const watchdogStarting = startWatchdog({ session: id });
+  watchdogStarting.catch(() => {}); // awaited below; a failure surfaces there
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
@@ -195,7 +199,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
-    const watchdog = await startWatchdog({ session: id });
+    const watchdog = await watchdogStarting;
     dashboard = await serving;
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
@@ -275,6 +279,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     };
   } catch (error) {
     await (await serving.catch(() => null))?.close();
+    await (await watchdogStarting.catch(() => null))?.dispose();
     for (const cleanup of cleanups.reverse()) cleanup();
     await output.close();
     throw error;
