@@ -15,7 +15,7 @@ import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
-import type { EventSink } from '../output/events.js';
+import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import { waitAllBindable } from '../ports/index.js';
@@ -30,7 +30,14 @@ import {
   stopTree,
   type Watchdog,
 } from '../process/index.js';
-import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
+import {
+  acquireLock,
+  assertUsableState,
+  logsDir,
+  retireSession,
+  type SessionState,
+  sessionFile,
+} from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
@@ -51,6 +58,8 @@ export interface SessionOptions {
   /** Serve the dashboard (unless the manifest says `dashboard: false`). */
   dashboard: boolean;
   term: Terminal;
+  /** A failure after start-up stops the session; default `--exit-on-failure`. */
+  exitOnFailure?: boolean;
 }
 
 /**
@@ -98,6 +107,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const processEnv = process.env;
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
   checkServiceNames(manifest, options.services);
+  assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
   const overrides = parsePortOverrides(args.port, manifest);
   const detached = detachedChild(processEnv);
@@ -185,6 +195,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       watchdog,
       dashboard: dashboard?.url ?? null,
     });
+    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
+    const bus = new EventBus(emitAll);
     const runners = specs.map(
       (spec) =>
         new ServiceRunner(spec, {
@@ -193,13 +205,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           killTreeNow,
           describeExit,
           output,
-          emit: emitAll,
+          emit: bus.emit,
           watchdog,
           changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, bus, {
+      exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
+    });
     recorder.track(runners);
     const sup = supervisor;
     const stopListening = listenForDown(recorder.file, (request) => {
@@ -237,6 +251,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();
+        retireSession({ root: manifest.root, session: id, dynamic });
       },
     };
   } catch (error) {

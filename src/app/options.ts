@@ -12,6 +12,8 @@ export interface GlobalArgs {
   remap: boolean;
   fail: boolean;
   force: boolean;
+  /** `--exit-on-failure`: a service failing after start-up stops the session (default: reported, the rest runs on). */
+  exitOnFailure: boolean;
   /** `--port NAME=PORT`, repeatable, as written. */
   port: string[];
   open: boolean;
@@ -29,6 +31,10 @@ export interface UpArgs extends GlobalArgs {
 
 export interface DownArgs extends GlobalArgs {
   services: string[];
+  /** `--all`: every session of the project, `--dynamic` ones included. Default false. */
+  all: boolean;
+  /** `--session ID`: that session only. */
+  session: string | undefined;
 }
 
 export interface RunArgs extends GlobalArgs {
@@ -54,6 +60,8 @@ export interface FreeArgs extends GlobalArgs {
 
 export interface LogsArgs extends GlobalArgs {
   services: string[];
+  /** `--session ID`: that session's logs (a running or the last finished `--dynamic` one). */
+  session: string | undefined;
   follow: boolean;
   lines: number | undefined;
 }

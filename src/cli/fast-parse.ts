@@ -13,6 +13,7 @@ const GLOBAL_FLAGS: Flags = {
   '--remap': ['remap', true],
   '--fail': ['fail', true],
   '--force': ['force', true],
+  '--exit-on-failure': ['exitOnFailure', true],
   '--open': ['open', true],
   '--no-open': ['open', false],
   '--color': ['color', true],
@@ -28,6 +29,7 @@ const GLOBAL_DEFAULTS = {
   remap: false,
   fail: false,
   force: false,
+  exitOnFailure: false,
   port: [] as string[],
   open: true,
   color: true,
@@ -54,7 +56,11 @@ const FAST: Record<string, FastCommand> = {
     },
     defaults: { services: [], detach: false, dashboard: true },
   },
-  down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
+  down: {
+    positionals: { key: 'services', many: true },
+    flags: { '--all': ['all', true] },
+    defaults: { services: [], all: false, session: undefined },
+  },
   run: {
     positionals: { key: 'services', many: true },
     flags: { '-q': ['quiet', true], '--quiet': ['quiet', true], '--no-quiet': ['quiet', false] },
@@ -71,7 +77,7 @@ const FAST: Record<string, FastCommand> = {
     positionals: { key: 'services', many: true },
     // `-f` after `logs` follows, as with tail -f (see parser.ts).
     flags: { '-f': ['follow', true], '--follow': ['follow', true] },
-    defaults: { services: [], follow: false, lines: undefined },
+    defaults: { services: [], session: undefined, follow: false, lines: undefined },
   },
   config: { positionals: null, flags: {}, defaults: {} },
   doctor: { positionals: null, flags: {}, defaults: {} },

@@ -57,6 +57,13 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       describe: "allow stopping system or other users' processes",
       global: true,
     })
+    .option('exit-on-failure', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'stop every service when one fails after start-up (default: report it, keep the rest)',
+      global: true,
+    })
     .option('port', {
       type: 'string',
       array: true,
@@ -114,7 +121,19 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
     .command(
       'down [services..]',
       "stop the project's running session (or one service and its dependents)",
-      (y) => y.positional('services', { type: 'string', array: true, default: [] as string[] }),
+      (y) =>
+        y
+          .positional('services', { type: 'string', array: true, default: [] as string[] })
+          .option('all', {
+            type: 'boolean',
+            default: false,
+            describe: 'stop every session of the project, --dynamic ones included',
+          })
+          .option('session', {
+            type: 'string',
+            describe: 'stop this session (its id, as status and up -d print it)',
+          })
+          .conflicts('all', 'session'),
       set('down'),
     )
     .command(
@@ -173,6 +192,10 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       (y) =>
         y
           .positional('services', { type: 'string', array: true, default: [] as string[] })
+          .option('session', {
+            type: 'string',
+            describe: 'the logs of this session (a --dynamic one, running or the last finished)',
+          })
           .option('follow', {
             type: 'boolean',
             default: false,
@@ -231,7 +254,7 @@ function followFlag(argv: string[]): string[] {
   return argv.map((a, i) => (i > at && a === '-f' ? '--follow' : a));
 }
 
-/** The package's version; `dist/cli/` and `dist/chunks/` both sit two levels below the root. */
+/** The package's version; the parser's bundle, dist/cli/parser.cjs, sits two levels below the root. */
 function packageVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
