@@ -38,7 +38,7 @@ import {
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
-import { EventTee, serveDashboard } from './dashboard.js';
+import { serveDashboard } from './dashboard.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -128,7 +128,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     logDir,
     quiet: options.quiet,
   });
-  const events = new EventTee();
   const reporter = createReporter({
     output,
     err: term.stderr,
@@ -138,13 +137,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;
-  const emit = events.wrap((event) =>
+  // The ready table shows the dashboard's URL.
+  const emit: EventSink = (event) =>
     reporter(
       event.type === 'all-ready' && dashboard !== null
         ? { ...event, dashboard: dashboard.url }
         : event,
-    ),
-  );
+    );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
@@ -158,7 +157,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           port: manifest.dashboard,
           logDir,
           output,
-          events,
           emit,
           supervisor: () => supervisor as Supervisor,
         })
