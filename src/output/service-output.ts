@@ -78,6 +78,8 @@ export class ServiceOutput {
   readonly #tailSize: number;
   readonly #logs: LogFiles | null;
   readonly #services = new Map<string, ServiceState>();
+  /** Line listeners that asked for the escape sequences left in (see onLine). */
+  readonly #keepSequences = new WeakSet<LineListener>();
   readonly #paintPrefix: (index: number, padded: string) => string;
   readonly #width: number;
   readonly #systemPrefix: string;
@@ -156,8 +158,16 @@ export class ServiceOutput {
    * longer line is reported once, when complete, so the cost stays linear in its length. Of a
    * line over 1 MiB, only its first and last 64 KiB are reported (see longLines).
    */
-  onLine(service: string, listener: LineListener): () => void {
+  onLine(
+    service: string,
+    listener: LineListener,
+    opts: {
+      /** Complete lines keep their escape sequences (colours), e.g. for the dashboard. Default false. */
+      sequences?: boolean;
+    } = {},
+  ): () => void {
     const state = this.#service(service);
+    if (opts.sequences) this.#keepSequences.add(listener);
     state.listeners.add(listener);
     return () => {
       state.listeners.delete(listener);
@@ -247,7 +257,9 @@ export class ServiceOutput {
     if (state.listeners.size > 0) {
       const lines = head.length === 0 ? state.tail.decode(bytes) : longLines(head, bytes);
       for (const line of lines)
-        for (const listener of state.listeners) listener(stripSequences(line), false);
+        for (const listener of state.listeners) {
+          listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
+        }
     }
   }
 
