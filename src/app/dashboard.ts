@@ -1,53 +1,30 @@
 /**
  * Serves the session's dashboard (src/dashboard/) and links it to the session: the services'
- * state, their output, their log files, and the restart/stop/start actions. The dashboard code
- * is imported here lazily, so a session without one never loads it.
+ * state and events from the supervisor, their output, their log files, and the supervisor's
+ * restart/stop/start. The dashboard code is imported here lazily, so a session without one
+ * never loads it.
  */
-
 import type { Dashboard } from '../dashboard/server.js';
-import type { SessionEvent, SessionLink } from '../dashboard/session-backend.js';
+import type { SessionLink } from '../dashboard/session-backend.js';
 import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
-import { dependentsOf } from '../plan/graph.js';
+import { describeCheck } from '../supervisor/readiness.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-
-/** The session's events, for whoever listens besides the terminal reporter. */
-export class EventTee {
-  readonly #listeners = new Set<(event: SessionEvent) => void>();
-
-  /** Wraps the reporter's sink: every event goes to it first, then to each listener. */
-  wrap(sink: EventSink): EventSink {
-    return (event) => {
-      sink(event);
-      for (const listener of this.#listeners) listener(event);
-    };
-  }
-
-  subscribe(listener: (event: SessionEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  }
-
-  /** A change of state that has no event of its own (a service begins stopping). */
-  changed(): void {
-    for (const listener of this.#listeners) listener({ type: 'service-changed' });
-  }
-}
 
 export interface SessionDashboardOptions {
   manifest: Manifest;
   session: string;
+  /** 0: a port from the OS. */
   port: number;
   logDir: string | null;
   output: ServiceOutput;
-  events: EventTee;
-  supervisor: () => Supervisor;
+  /** The session's messages (a failed action, no dashboard). */
   emit: EventSink;
+  /** The session's supervisor; asked only once a page is opened, after it exists. */
+  supervisor: () => Supervisor;
 }
 
 export async function serveDashboard(opts: SessionDashboardOptions): Promise<Dashboard | null> {
@@ -80,37 +57,51 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
 }
 
 function sessionLink(opts: SessionDashboardOptions): SessionLink {
-  const runners = () => opts.supervisor().services;
-  const find = (name: string) => runners().find((r) => r.name === name);
+  const supervisor = opts.supervisor();
+  const runners = supervisor.services;
   return {
     project: opts.manifest.name,
     session: opts.session,
     logDir: opts.logDir,
-    services: () => runners().map(view),
-    subscribe: (listener) => opts.events.subscribe(listener),
-    onLine: (service, listener) => opts.output.onLine(service, listener),
+    services: () =>
+      supervisor.snapshot().map((s, i): ServiceView => ({ ...s, health: health(runners[i]) })),
+    subscribe(listener) {
+      // Events say most; a state change without one (a service begins stopping) comes from
+      // the runners' own notifications.
+      const offs = [
+        supervisor.subscribe(listener),
+        ...runners.map((r) => r.onChange(() => listener({ type: 'service-changed' }))),
+      ];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
     lastLines: (service) => opts.output.lastLines(service),
-    async act(action, service) {
-      const supervisor = opts.supervisor();
-      const withDependents = [service, ...dependentsOf(opts.manifest, service)];
-      if (action === 'stop') return supervisor.stopServices(withDependents);
-      if (find(service) === undefined) throw new Error(`no service ${service}`);
-      throw new Error(`${action} is not available in this version`);
+    act(action, service) {
+      // The same as `devlaunch restart`, `down SERVICE` (with its dependents) and `up SERVICE`
+      // (with what it needs).
+      return supervisor[action]([service]);
     },
   };
 }
 
-function view(runner: ServiceRunner): ServiceView {
-  return {
-    name: runner.name,
-    state: runner.state,
-    health: null,
-    pid: runner.pid,
-    ports: runner.spec.ports,
-    url: runner.spec.url,
-    startedAt: runner.startedAt,
-    restarts: runner.restarts,
-    exitCode: runner.exitCode,
-    lastExit: null,
-  };
+function health(r: ServiceRunner | undefined): ServiceView['health'] {
+  if (r === undefined) return null;
+  const check = r.spec.config.ready;
+  const port = r.spec.ports.primary ?? Object.values(r.spec.ports)[0] ?? null;
+  const state = r.current;
+  switch (state.kind) {
+    case 'ready':
+      return {
+        ok: true,
+        text: check === null ? 'running' : `ready (${describeCheck(check, port)})`,
+      };
+    case 'starting':
+      return check === null ? null : { ok: null, text: `waiting (${describeCheck(check, port)})` };
+    case 'failed':
+      return { ok: false, text: state.reason };
+    default:
+      return null;
+  }
 }

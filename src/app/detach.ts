@@ -15,10 +15,11 @@ import { createReporter, ServiceOutput } from '../output/index.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
 import { startBackground } from '../process/launch.js';
-import { readState, sessionFile } from '../state/index.js';
+import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
+import { stopCommand } from './targets.js';
 
 const POLL_MS = 25;
 
@@ -40,6 +41,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     interactive: false,
     verbose: args.verbose,
   });
+  assertUsableState(manifest.root, { write: true });
   if (!args.dynamic) await clearEarlierSessions(manifest, note);
   const id = newSessionId();
   // Planned and applied here, where a question can still be asked; the supervisor takes it over.
@@ -91,7 +93,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   for (;;) {
     const exitCode = child.exitCode();
     if (exitCode !== null) {
-      term.stderr.write(explainFailure(logFile));
+      term.stderr.write(explainFailure(logFile, manifest.root));
       return exitCode === 0 ? ExitCode.serviceFailed : exitCode;
     }
     const read = readState(file);
@@ -101,7 +103,10 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       allReady(read.state.services)
     ) {
       child.unref();
-      printReady(manifest, read.state.services, args, file, term);
+      printReady(manifest, read.state.services, args, file, term, {
+        id,
+        dynamic: args.dynamic,
+      });
       return ExitCode.ok;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -125,17 +130,21 @@ function printReady(
   args: UpArgs,
   file: string,
   term: Terminal,
+  session: { id: string; dynamic: boolean },
 ): void {
   term.stdout.write(`${renderServiceTable(services, ['SERVICE', 'URL', 'PID', 'PORTS'])}\n`);
   const color = painter(term.color.stderr);
   term.stderr.write(
-    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: devlaunch down\n`,
+    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: ${stopCommand(session, args.file)}\n`,
   );
 }
 
 /** The supervisor's own report (its failure message and the service's last lines). */
-function explainFailure(logFile: string): string {
-  const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+function explainFailure(logFile: string, root: string): string {
+  // A --dynamic session's folder is gone once it ended: its output moved to last-dynamic/.
+  const kept = join(lastDynamicLogsDir(root), 'supervisor.log');
+  const file = existsSync(logFile) ? logFile : kept;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = text.trimEnd().split('\n').slice(-40).join('\n');
   return lines
     ? `${lines}\n`

@@ -13,8 +13,9 @@ import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
-import { waitAllBindable } from '../ports/index.js';
+import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
+  descendantsOf,
   describeExit,
   isSameProcess,
   killTreeNow,
@@ -24,11 +25,18 @@ import {
   stopTree,
   type Watchdog,
 } from '../process/index.js';
-import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
+import {
+  acquireLock,
+  assertUsableState,
+  logsDir,
+  retireSession,
+  type SessionState,
+  sessionFile,
+} from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
-import { EventTee, serveDashboard } from './dashboard.js';
+import { serveDashboard } from './dashboard.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -118,6 +126,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const { args, term } = options;
   const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, options.services);
+  assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
   const detached = detachedChild(term.env);
   const id = detached?.session ?? newSessionId();
@@ -132,7 +141,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     logDir,
     quiet: options.quiet,
   });
-  const events = new EventTee();
   const reporter = createReporter({
     output,
     err: term.stderr,
@@ -142,13 +150,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;
-  const emit = events.wrap((event) =>
+  // The ready table shows the dashboard's URL.
+  const emit: EventSink = (event) =>
     reporter(
       event.type === 'all-ready' && dashboard !== null
         ? { ...event, dashboard: dashboard.url }
         : event,
-    ),
-  );
+    );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
@@ -162,17 +170,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           port: manifest.dashboard,
           logDir,
           output,
-          events,
           emit,
           supervisor: () => supervisor as Supervisor,
         })
       : Promise.resolve(null);
+  // Started now, so its own Node start-up overlaps the checks below instead of competing with
+  // the services' start-ups for the CPU.
+  const inherited = inheritedEnv(term, color);
+  const watchdogStarting = startWatchdog({ session: id, env: inherited });
+  watchdogStarting.catch(() => {}); // awaited below; a failure surfaces there
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
-    const inherited = inheritedEnv(term, color);
     let plan: LaunchPlan;
     if (detached?.plan) plan = takeOver(detached.plan, id);
     else {
@@ -196,7 +207,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
-    const watchdog = await startWatchdog({ session: id, env: inherited });
+    const watchdog = await watchdogStarting;
     dashboard = await serving;
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
@@ -217,13 +228,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           stopTree,
           killTreeNow,
           describeExit,
+          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
           output,
           emit: bus.emit,
           watchdog,
-          changed: () => {
-            recorder.changed();
-            events.changed();
-          },
+          changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
@@ -273,10 +282,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();
+        retireSession({ root: manifest.root, session: id, dynamic });
       },
     };
   } catch (error) {
     await (await serving.catch(() => null))?.close();
+    await (await watchdogStarting.catch(() => null))?.dispose();
     for (const cleanup of cleanups.reverse()) cleanup();
     await output.close();
     throw error;

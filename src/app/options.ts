@@ -33,6 +33,10 @@ export interface UpArgs extends GlobalArgs {
 
 export interface DownArgs extends GlobalArgs {
   services: string[];
+  /** `--all`: every session of the project, `--dynamic` ones included. Default false. */
+  all: boolean;
+  /** `--session ID`: that session only. */
+  session: string | undefined;
 }
 
 export interface RunArgs extends GlobalArgs {
@@ -58,6 +62,8 @@ export interface FreeArgs extends GlobalArgs {
 
 export interface LogsArgs extends GlobalArgs {
   services: string[];
+  /** `--session ID`: that session's logs (a running or the last finished `--dynamic` one). */
+  session: string | undefined;
   follow: boolean;
   lines: number | undefined;
 }

@@ -57,7 +57,11 @@ const FAST: Record<string, FastCommand> = {
     },
     defaults: { services: [], detach: false, dryRun: false, dashboard: true },
   },
-  down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
+  down: {
+    positionals: { key: 'services', many: true },
+    flags: { '--all': ['all', true] },
+    defaults: { services: [], all: false, session: undefined },
+  },
   run: {
     positionals: { key: 'services', many: true },
     flags: { '-q': ['quiet', true], '--quiet': ['quiet', true], '--no-quiet': ['quiet', false] },
@@ -74,7 +78,7 @@ const FAST: Record<string, FastCommand> = {
     positionals: { key: 'services', many: true },
     // `-f` after `logs` follows, as with tail -f (see parser.ts).
     flags: { '-f': ['follow', true], '--follow': ['follow', true] },
-    defaults: { services: [], follow: false, lines: undefined },
+    defaults: { services: [], session: undefined, follow: false, lines: undefined },
   },
   config: { positionals: null, flags: {}, defaults: {} },
   doctor: { positionals: null, flags: {}, defaults: {} },

@@ -18,7 +18,10 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), `.${basename(file)}.${unique}.tmp`);
 }
 
-/** Writes `data` to a new file and (when `durable`) flushes it; fails if `path` exists. */
+/**
+ * Writes `data` to a new file and (when `durable`) flushes it; fails if `path` exists.
+ * `mode`: the new file's permissions (before the umask). Default 0o666.
+ */
 export function writeNewFileSync(path: string, data: string, durable = true, mode = 0o666): void {
   const fd = openSync(path, 'wx', mode);
   try {

@@ -1,7 +1,16 @@
 /** Session state on disk under `<project root>/.devlaunch/`: state files, the lock, paths. */
 export { writeFileAtomic } from './atomic-write.js';
 export { acquireLock, type LockOwner, type LockResult } from './lock.js';
-export { lockFile, logsDir, sessionFile, sessionsDir, stateDir } from './paths.js';
+export {
+  dynamicSessionDir,
+  lastDynamicLogsDir,
+  lockFile,
+  logsDir,
+  sessionFile,
+  sessionsDir,
+  stateDir,
+} from './paths.js';
+export { lastDynamicSession, retireSession } from './retire.js';
 export {
   listSessionFiles,
   type ReadState,
@@ -12,3 +21,4 @@ export {
   type SessionState,
   writeState,
 } from './session-state.js';
+export { assertUsableState } from './usable.js';

@@ -2,8 +2,8 @@
 
 import { findSession, liveLockOwner, unreadableSessions } from '../../app/find.js';
 import type { GlobalArgs } from '../../app/options.js';
+import { stateProject } from '../../app/project.js';
 import { ExitCode } from '../../errors.js';
-import { loadManifest } from '../../manifest/index.js';
 import { renderServiceTable } from '../../output/service-table.js';
 import { isSameProcess } from '../../process/index.js';
 import type { ServiceRecord } from '../../state/index.js';
@@ -28,20 +28,22 @@ export interface StatusJson {
 }
 
 export async function run(args: GlobalArgs): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
-  const found = findSession(manifest.root);
+  const project = stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
+    warn(args, text),
+  );
+  const found = findSession(project.root);
   // Never silent about a state it cannot read: a session may run that it cannot describe.
-  for (const bad of unreadableSessions(manifest.root)) {
+  for (const bad of unreadableSessions(project.root)) {
     warn(
       args,
       `the session state ${bad.file} is unreadable (${bad.reason}); devlaunch down moves it aside and stops what it can prove is ours`,
     );
   }
-  const owner = found ? null : liveLockOwner(manifest.root);
+  const owner = found ? null : liveLockOwner(project.root);
   if (owner) {
     warn(
       args,
-      `a session of ${manifest.name} runs (supervisor pid ${owner.pid}, since ${owner.startedAt}) but its state cannot be read; stop it with devlaunch down`,
+      `a session of ${project.name} runs (supervisor pid ${owner.pid}, since ${owner.startedAt}) but its state cannot be read; stop it with devlaunch down`,
     );
   }
   const json: StatusJson = found
@@ -62,13 +64,13 @@ export async function run(args: GlobalArgs): Promise<number> {
           exitCode: s.exitCode,
         })),
       }
-    : { project: manifest.name, session: null, services: [] };
+    : { project: project.name, session: null, services: [] };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return ExitCode.ok;
   }
   if (!found) {
-    say(args, `nothing of ${manifest.name} is running`);
+    say(args, `nothing of ${project.name} is running`);
     return ExitCode.ok;
   }
   if (!found.live) {
