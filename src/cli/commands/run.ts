@@ -27,7 +27,7 @@ export async function run(args: RunArgs): Promise<number> {
     services: args.services,
     quiet: args.quiet,
     dashboard: false,
-    term: terminal(),
+    term: terminal(args),
     exitOnFailure: true,
   });
   ignoreBrokenOutput();

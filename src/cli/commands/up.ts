@@ -6,9 +6,8 @@
 import { openSession, type Session } from '../../app/open-session.js';
 import type { UpArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
-import { paint } from '../../output/colors.js';
+import { painter } from '../../output/colors.js';
 import { launchPlanJson, renderLaunchPlan } from '../../output/launch-plan.js';
-import { isInteractive } from '../../output/prompt.js';
 import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
 import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
@@ -16,7 +15,7 @@ export async function run(args: UpArgs): Promise<number> {
   if (args.dryRun) return dryRunUp(args);
   if (args.detach) {
     const { upDetached } = await import('../../app/detach.js');
-    return upDetached(args, terminal());
+    return upDetached(args, terminal(args));
   }
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
@@ -37,7 +36,7 @@ export async function run(args: UpArgs): Promise<number> {
       services: args.services,
       quiet: background,
       dashboard: args.dashboard,
-      term: terminal(),
+      term: terminal(args),
     });
   } catch (error) {
     removeSignals();
@@ -58,12 +57,12 @@ export async function run(args: UpArgs): Promise<number> {
 /** `up --dry-run`: the plan on stdout; the exit code `up` would end with at that stage. */
 async function dryRunUp(args: UpArgs): Promise<number> {
   const { dryRun } = await import('../../app/dry-run.js');
-  const interactive = isInteractive(process.stdin, process.stdout);
-  const { plan, error } = await dryRun(args, process.env, process.cwd(), interactive);
+  const term = terminal(args);
+  const { plan, error } = await dryRun(args, term.env, term.cwd, term.interactive);
   process.stdout.write(
     args.json
       ? `${JSON.stringify(launchPlanJson(plan), null, 2)}\n`
-      : renderLaunchPlan(plan, paint(process.stdout, args.color)),
+      : renderLaunchPlan(plan, painter(term.color.stdout)),
   );
   if (error) {
     process.stderr.write(`devlaunch up would stop: ${error.message}\n`);
