@@ -14,8 +14,9 @@ import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
 import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
 import { startBackground } from '../process/launch.js';
-import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
-import { clearEarlierSessions, newSessionId } from './open-session.js';
+import { assertUsableState, lastDynamicLogsDir, readState } from '../state/index.js';
+import { claimSession } from './claim.js';
+import { earlierSessions, newSessionId, reapEarlier } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
 import { stopCommand } from './targets.js';
 
@@ -41,17 +42,34 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     verbose: args.verbose,
   });
   assertUsableState(manifest.root, { write: true });
-  if (!args.dynamic) await clearEarlierSessions(manifest, note);
-  const ports = await resolvePorts(manifest, names, {
-    dynamic: args.dynamic,
-    overrides,
-    conflict: conflictFlag(args),
-    force: args.force,
-    emit: note,
-  });
-
+  const stale = args.dynamic ? [] : earlierSessions(manifest, note);
   const id = newSessionId();
-  const file = sessionFile(manifest.root, args.dynamic ? id : undefined);
+  // Claimed before the ports are resolved (and asked about): down can stop it from now on.
+  const claim = claimSession({
+    manifest,
+    session: id,
+    dynamic: args.dynamic,
+    names,
+    file: args.file,
+  });
+  let ports: Awaited<ReturnType<typeof resolvePorts>>;
+  try {
+    await reapEarlier(manifest, note, stale);
+    ports = await claim.guard(
+      resolvePorts(manifest, names, {
+        dynamic: args.dynamic,
+        overrides,
+        conflict: conflictFlag(args),
+        force: args.force,
+        emit: note,
+      }),
+    );
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+
+  const file = claim.file;
   mkdirSync(dirname(file), { recursive: true });
   const logFile = join(dirname(file), 'supervisor.log');
   const portArgs = names.flatMap((name) => {
@@ -88,16 +106,20 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
         // Every process devlaunch starts carries the session; the role keeps sweeps off it.
         DEVLAUNCH_SESSION: id,
         DEVLAUNCH_ROLE: 'supervisor',
+        DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
       },
     },
   );
   closeSync(out);
+  // The supervisor takes over the lock and the state, and reads down requests from now on.
+  claim.handOver();
 
   for (;;) {
     const exitCode = child.exitCode();
     if (exitCode !== null) {
       term.stderr.write(explainFailure(logFile, manifest.root));
-      return exitCode === 0 ? ExitCode.serviceFailed : exitCode;
+      // 0: stopped by devlaunch down while starting (or every service completed).
+      return exitCode;
     }
     const read = readState(file);
     if (

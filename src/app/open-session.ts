@@ -22,16 +22,13 @@ import { waitAllBindable } from '../ports/index.js';
 import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
 import {
   describeExit,
-  isSameProcess,
   killTreeNow,
-  processInfo,
   spawnService,
   startWatchdog,
   stopTree,
   type Watchdog,
 } from '../process/index.js';
 import {
-  acquireLock,
   assertUsableState,
   logsDir,
   retireSession,
@@ -40,7 +37,7 @@ import {
 } from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { listenForDown } from './control.js';
+import { claimSession, handoffFrom, type Identity } from './claim.js';
 import { EventTee, serveDashboard } from './dashboard.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -157,17 +154,21 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         })
       : Promise.resolve(null);
   try {
-    if (!dynamic) {
-      await clearEarlierSessions(manifest, emit);
-      cleanups.push(takeLock(manifest));
-    }
-    const ports = await resolvePorts(manifest, names, {
-      dynamic: args.dynamic,
-      overrides,
-      conflict: conflictFlag(args),
-      force: args.force,
-      emit: emit,
-    });
+    const handoff = handoffFrom(processEnv);
+    const stale = dynamic ? [] : earlierSessions(manifest, emit, handoff);
+    // Claimed before the ports: a down from now on finds this session and stops it.
+    const claim = claimSession({ manifest, session: id, dynamic, names, handoff, file: args.file });
+    cleanups.push(() => claim.release());
+    await reapEarlier(manifest, emit, stale);
+    const ports = await claim.guard(
+      resolvePorts(manifest, names, {
+        dynamic: args.dynamic,
+        overrides,
+        conflict: conflictFlag(args),
+        force: args.force,
+        emit: emit,
+      }),
+    );
     const dotenvPaths = [
       manifest.env_file,
       ...names.map((n) => manifest.services[n]?.env_file ?? []),
@@ -181,8 +182,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
-    const watchdog = await startWatchdog({ session: id });
-    dashboard = await serving;
+    const watchdog = await claim.guard(startWatchdog({ session: id }));
+    dashboard = await claim.guard(serving);
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
       project: manifest.name,
@@ -213,7 +214,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     supervisor = new Supervisor(runners, emit);
     recorder.track(runners);
     const sup = supervisor;
-    const stopListening = listenForDown(recorder.file, (request) => {
+    claim.route((request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
         const withDependents = request.services.flatMap((s) => [s, ...dependentsOf(manifest, s)]);
@@ -232,7 +233,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       dashboard,
       commandEnv,
       close: async () => {
-        stopListening();
         await dashboard?.close();
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
@@ -285,10 +285,16 @@ function serviceSpec(
 }
 
 /**
- * Leftovers of an earlier session whose supervisor is gone are ours: stop them without asking.
- * A live session of the project means this one must not start (exit 3).
+ * Earlier sessions of the project, looked at before this one is claimed: a live main session
+ * means this one must not start (exit 3); an unreadable state is reported; the sessions whose
+ * supervisor is gone are returned, for `reapEarlier` once this session is claimed.
  */
-export async function clearEarlierSessions(manifest: Manifest, emit: EventSink): Promise<void> {
+export function earlierSessions(
+  manifest: Manifest,
+  emit: EventSink,
+  handoff: Identity | null = null,
+): SessionState[] {
+  const stale: SessionState[] = [];
   for (const found of inspectSessions(manifest.root)) {
     if (found.kind === 'corrupt') {
       emit({
@@ -297,45 +303,40 @@ export async function clearEarlierSessions(manifest: Manifest, emit: EventSink):
         text: `the session state ${found.file} was unreadable (${found.reason}); it was moved to ${found.movedTo} and nothing it names was stopped`,
         hint: 'If processes of an earlier session still hold ports, devlaunch ports shows them.',
       });
-    } else if (found.kind === 'live' && !found.state.dynamic) {
-      throw sessionRunning(found.state);
-    } else if (found.kind === 'stale') {
-      const stopped = await reapSession(
-        found.state,
-        found.file,
-        (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
-      );
-      if (stopped.length > 0) {
-        emit({
-          type: 'message',
-          level: 'info',
-          text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
-        });
-      }
+      continue;
     }
+    // The `up -d` that started this background supervisor: its claim is being handed over.
+    const sup = found.state.supervisor;
+    if (handoff && sup.pid === handoff.pid && sup.startTime === handoff.startTime) continue;
+    if (found.kind === 'live' && !found.state.dynamic) throw sessionRunning(found.state);
+    if (found.kind === 'stale') stale.push(found.state);
   }
+  return stale;
 }
 
-function takeLock(manifest: Manifest): () => void {
-  const self = processInfo(process.pid);
-  const owner = {
-    pid: process.pid,
-    startTime: self?.startTime ?? '',
-    startedAt: new Date().toISOString(),
-  };
-  const lock = acquireLock(manifest.root, owner, (o: { pid: number; startTime: string }) =>
-    isSameProcess(o),
-  );
-  if (!lock.acquired) {
-    throw new DevlaunchError(
-      'SESSION_RUNNING',
-      `a session of ${manifest.name} is already running (pid ${lock.owner.pid}, since ${lock.owner.startedAt})`,
-      {
-        hint: 'Stop it with devlaunch down, see it with devlaunch status, or start a separate one with --dynamic.',
-      },
+/**
+ * Leftovers of earlier sessions whose supervisor is gone are ours: stop them without asking.
+ * Not cut short by a down: what was begun is finished, so nothing is left half stopped.
+ */
+export async function reapEarlier(
+  manifest: Manifest,
+  emit: EventSink,
+  stale: readonly SessionState[],
+): Promise<void> {
+  for (const state of stale) {
+    const stopped = await reapSession(
+      state,
+      sessionFile(manifest.root, state.dynamic ? state.session : undefined),
+      (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
     );
+    if (stopped.length > 0) {
+      emit({
+        type: 'message',
+        level: 'info',
+        text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
+      });
+    }
   }
-  return () => lock.release();
 }
 
 export function sessionRunning(state: SessionState): DevlaunchError {

@@ -115,7 +115,9 @@ export async function reapSession(
 ): Promise<StaleProcess[]> {
   const table = listProcesses();
   const stale = await stopProcesses(state, processesOf(state, table), table, grace);
-  removeState(file);
+  // A new session may have claimed the file meanwhile: only this session's state goes.
+  const now = readState(file);
+  if (now.kind !== 'ok' || now.state.session === state.session) removeState(file);
   retireSession(state);
   return stale;
 }

@@ -7,7 +7,7 @@
 
 import { dict, hasKey } from '../dict.js';
 import type { ResolvedPorts } from '../env/index.js';
-import { DevlaunchError } from '../errors.js';
+import { DevlaunchError, isDevlaunchError } from '../errors.js';
 import type { Manifest, PortPreference, ServiceConfig } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import { listProcesses } from '../process/index.js';
@@ -124,13 +124,41 @@ export async function resolvePorts(
   }
   const requests = portRequests(manifest, names, options.overrides);
   const resolver = new Resolver(manifest, options, requests);
+  // A refused port does not end the run at once: every conflict is reported together (with no
+  // terminal to ask on, one per run would make the user fix them one run at a time). Once one
+  // is refused, nothing more is stopped: the run is going to fail.
+  const refused: DevlaunchError[] = [];
   for (const request of requests) {
-    const port = await resolver.resolve(request);
+    let port: number;
+    try {
+      port = await resolver.resolve(request, refused.length === 0);
+    } catch (error) {
+      // On a terminal the user was asked (and may have said abort): stop there.
+      if (!isPortRefusal(error) || (options.interactive ?? isInteractive())) throw error;
+      refused.push(error);
+      continue;
+    }
     const entry = resolved[request.service]!;
     if (request.name === 'primary') entry.primary = port;
     else entry.named[request.name] = port;
   }
+  if (refused.length > 1) throw allRefused(refused);
+  if (refused[0] !== undefined) throw refused[0];
   return resolved;
+}
+
+function isPortRefusal(error: unknown): error is DevlaunchError {
+  return (
+    isDevlaunchError(error) && (error.code === 'PORT_CONFLICT' || error.code === 'KILL_REFUSED')
+  );
+}
+
+/** Several refused ports as one error: each with its own hint, exit 3. */
+function allRefused(errors: DevlaunchError[]): DevlaunchError {
+  const each = errors.map((e) => `- ${e.message}${e.hint ? `\n    ${e.hint}` : ''}`).join('\n');
+  return new DevlaunchError('PORT_CONFLICT', `${errors.length} ports are not free:\n${each}`, {
+    hint: 'Fix them all, or run with --remap (or --dynamic) to take other ports for every one.',
+  });
 }
 
 class Resolver {
@@ -152,13 +180,14 @@ class Resolver {
     this.emit = options.emit ?? (() => {});
   }
 
-  async resolve(request: PortRequest): Promise<number> {
-    const port = await this.decide(request);
+  /** `act`: stop holders where the policy says so; false once the run is known to fail. */
+  async resolve(request: PortRequest, act = true): Promise<number> {
+    const port = await this.decide(request, act);
     this.taken.set(port, portLabel(request.service, request.name));
     return port;
   }
 
-  private async decide(request: PortRequest): Promise<number> {
+  private async decide(request: PortRequest, act: boolean): Promise<number> {
     const config = this.manifest.services[request.service]!;
     const label = portLabel(request.service, request.name);
     const input: PolicyInput = {
@@ -190,7 +219,7 @@ class Resolver {
         return this.fromOs();
       case 'reclaim':
       case 'stop':
-        await this.stop(request, config, port, holders);
+        if (act) await this.stop(request, config, port, holders);
         return port;
       case 'remap': {
         const to = await this.remap(port);
