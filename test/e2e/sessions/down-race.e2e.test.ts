@@ -135,7 +135,7 @@ describe('down during up’s start-up', () => {
     expect(await busyPorts([port])).toEqual([]);
   });
 
-  it('a --dynamic up while asking: plain down finds it (the only dynamic session)', async () => {
+  it('an attached --dynamic up: plain down finds it (the only dynamic session)', async () => {
     const p = project({ services: { api: { command: nodeFixture('server.mjs'), port: 'auto' } } });
     // --dynamic never asks: its starting state is what down finds. Claimed, then ready.
     const up = shell(p, shellCli(p, 'up', '--dynamic'), 60_000);
