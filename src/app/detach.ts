@@ -91,6 +91,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       ...portArgs,
       '--fail',
       ...(args.force ? ['--force'] : []),
+      ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
       ...(args.verbose ? ['--verbose'] : []),
       ...(args.open ? [] : ['--no-open']),
       ...(args.dashboard ? [] : ['--no-dashboard']),

@@ -15,7 +15,7 @@ import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
-import type { EventSink } from '../output/events.js';
+import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import { waitAllBindable } from '../ports/index.js';
@@ -55,6 +55,8 @@ export interface SessionOptions {
   /** Serve the dashboard (unless the manifest says `dashboard: false`). */
   dashboard: boolean;
   term: Terminal;
+  /** A failure after start-up stops the session; default `--exit-on-failure`. */
+  exitOnFailure?: boolean;
 }
 
 /**
@@ -194,6 +196,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       watchdog,
       dashboard: dashboard?.url ?? null,
     });
+    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
+    const bus = new EventBus(emitAll);
     const runners = specs.map(
       (spec) =>
         new ServiceRunner(spec, {
@@ -202,16 +206,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           killTreeNow,
           describeExit,
           output,
-          emit: emitAll,
+          emit: bus.emit,
           watchdog,
-          changed: () => {
-            recorder.changed();
-            events.changed();
-          },
+          changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, bus, {
+      exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
+    });
     recorder.track(runners);
     const sup = supervisor;
     claim.route((request) => {

@@ -12,6 +12,8 @@ export interface GlobalArgs {
   remap: boolean;
   fail: boolean;
   force: boolean;
+  /** `--exit-on-failure`: a service failing after start-up stops the session (default: reported, the rest runs on). */
+  exitOnFailure: boolean;
   /** `--port NAME=PORT`, repeatable, as written. */
   port: string[];
   open: boolean;

@@ -60,3 +60,30 @@ export type SupervisorEvent =
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; hint?: string };
 
 export type EventSink = (event: SupervisorEvent) => void;
+
+/**
+ * Every event of a session goes through one bus: the reporter gets each one, and so does each
+ * subscriber (the control channel, the dashboard).
+ */
+export class EventBus {
+  private readonly listeners = new Set<EventSink>();
+
+  constructor(private readonly sink: EventSink) {}
+
+  readonly emit: EventSink = (event) => {
+    this.sink(event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {} // a failing subscriber must not break the session or the other subscribers
+    }
+  };
+
+  /** Calls `listener` with every event from now on; returns the unsubscribe. */
+  subscribe(listener: EventSink): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}

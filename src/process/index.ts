@@ -26,3 +26,5 @@ export {
 } from './spawn.js';
 export type { ProcessIdentity, ProcessInfo } from './types.js';
 export { startWatchdog, type Watchdog, type WatchedService } from './watchdog.js';
+export { type WinApi, winApi, winApiLoadError } from './win/api.js';
+export { runToolOutput } from './win/taskkill.js';

@@ -21,12 +21,14 @@ export async function run(args: RunArgs): Promise<number> {
       hint: 'For example: devlaunch run --dynamic -- npm test',
     });
   }
+  // A service failing while CMD runs stops CMD and everything else.
   const session = await openSession({
     args,
     services: args.services,
     quiet: args.quiet,
     dashboard: false,
     term: terminal(),
+    exitOnFailure: true,
   });
   ignoreBrokenOutput();
   const { supervisor } = session;

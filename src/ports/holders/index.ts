@@ -1,9 +1,11 @@
 /**
  * "Who holds this port": the listening TCP sockets on given ports and their pids, on every
  * platform. Linux reads /proc (no tool needed) and falls back to `ss`, then `lsof`, only for
- * sockets whose owner /proc would not show; macOS uses lsof; Windows netstat and tasklist.
+ * sockets whose owner /proc would not show; macOS uses lsof; Windows the TCP tables of the OS
+ * (GetExtendedTcpTable), with netstat and tasklist as a fallback.
  * All parsing is pure (the parse-*.ts files); this file only runs the tools.
  */
+import { type WinApi, winApi } from '../../process/index.js';
 import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';
 import { listenersFromProc } from './linux-proc.js';
@@ -12,6 +14,7 @@ import { parseExcludedPortRanges } from './parse-netsh.js';
 import { parseNetstatAno } from './parse-netstat.js';
 import { parseSs } from './parse-ss.js';
 import { parseTasklistCsv } from './parse-tasklist.js';
+import { parseTcpTable } from './parse-tcp-table.js';
 
 export { parseExcludedPortRanges };
 
@@ -96,13 +99,38 @@ async function lsofListeners(ports: Set<number>): Promise<Listener[]> {
   return text === null ? [] : parseLsofF(text).filter((l) => ports.has(l.port));
 }
 
+/**
+ * Windows: the TCP stack's own tables (GetExtendedTcpTable, any system language, no tool);
+ * `netstat -ano` and `tasklist` only when the Win32 API is unavailable.
+ */
 async function windowsListeners(ports: Set<number>): Promise<Listener[]> {
+  const fromApi = listenersFromTcpTables(winApi());
+  if (fromApi !== null) return fromApi.filter((l) => ports.has(l.port));
   const netstat = await run('netstat', ['-ano']);
   if (netstat === null) return [];
   const listeners = parseNetstatAno(netstat).filter((l) => ports.has(l.port));
   if (listeners.length === 0) return [];
   const tasklist = await run('tasklist', ['/FO', 'CSV', '/NH']);
   const names = new Map((tasklist ? parseTasklistCsv(tasklist) : []).map((t) => [t.pid, t.name]));
+  return listeners.map((l) => {
+    const name = l.pid === null ? undefined : names.get(l.pid);
+    return name === undefined ? l : { ...l, processName: name };
+  });
+}
+
+/** Both TCP tables through `api`; null when there is no API or neither table could be read. */
+export function listenersFromTcpTables(
+  api: Pick<WinApi, 'tcpListenerTable' | 'snapshot'> | null,
+): Listener[] | null {
+  if (api === null) return null;
+  const v4 = api.tcpListenerTable(4);
+  const v6 = api.tcpListenerTable(6);
+  if (v4 === null && v6 === null) return null;
+  const listeners = [
+    ...(v4 === null ? [] : parseTcpTable(v4, 4)),
+    ...(v6 === null ? [] : parseTcpTable(v6, 6)),
+  ];
+  const names = new Map(api.snapshot().map((p) => [p.pid, p.exe]));
   return listeners.map((l) => {
     const name = l.pid === null ? undefined : names.get(l.pid);
     return name === undefined ? l : { ...l, processName: name };

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.js'))) {
+  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.cjs'))) {
     throw new Error('run npm run build before the CLI tests');
   }
 });
@@ -161,6 +161,7 @@ describe('devlaunch free', () => {
       remap: false,
       fail: false,
       force: false,
+      exitOnFailure: false,
       port: [],
       open: true,
       color: false,
