@@ -38,6 +38,7 @@ import {
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { claimSession, handoffFrom, type Identity } from './claim.js';
+import { stopEscapedDaemons } from './daemons.js';
 import { EventTee, serveDashboard } from './dashboard.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -198,7 +199,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     });
     // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
     const bus = new EventBus(emitAll);
-    const runners = specs.map(
+    // The start of each service's latest process: evidence for daemons that left it (daemons.ts).
+    const spawned = new Map<string, string>();
+    const runners: ServiceRunner[] = specs.map(
       (spec) =>
         new ServiceRunner(spec, {
           spawn: spawnService,
@@ -208,7 +211,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           output,
           emit: bus.emit,
           watchdog,
-          changed: () => recorder.changed(),
+          changed: () => {
+            recorder.changed();
+            for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
+          },
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
@@ -237,6 +243,22 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       commandEnv,
       close: async () => {
         await dashboard?.close();
+        // A daemon that left a service's tree and erased its mark still holds the service's port.
+        const daemons = await stopEscapedDaemons(
+          specs.map((spec) => ({
+            service: spec.name,
+            ports: Object.values(spec.ports),
+            spawned: spawned.get(spec.name) ?? null,
+          })),
+          (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
+        );
+        for (const d of daemons) {
+          emit({
+            type: 'message',
+            level: 'info',
+            text: `stopped pid ${d.pid} (${d.command}), a daemon ${d.service} left holding port ${d.port}`,
+          });
+        }
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {
