@@ -11,6 +11,12 @@ export interface DownRequest {
   /** Services to stop (with their dependents); empty: the whole session. */
   services: string[];
   requestedBy: number;
+  /**
+   * The session asked to stop. A request naming another session is a leftover and is dropped;
+   * one naming this session is handled even if it was written before this process listened
+   * (an `up -d` hands its session over to the background supervisor it starts).
+   */
+  session?: string;
 }
 
 export function requestFile(stateFile: string): string {
@@ -36,11 +42,11 @@ export function sendDownRequest(
 /** Calls `handler` for each down request. Returns a function that stops listening. */
 export function listenForDown(
   stateFile: string,
+  session: string,
   handler: (request: DownRequest) => void,
 ): () => void {
   const file = requestFile(stateFile);
-  rmSync(file, { force: true });
-  const check = () => {
+  const check = (leftover = false) => {
     if (!existsSync(file)) return;
     let request: DownRequest;
     try {
@@ -49,11 +55,15 @@ export function listenForDown(
       return; // not complete yet: the next nudge or poll reads it
     }
     rmSync(file, { force: true });
+    if (request.session === undefined ? leftover : request.session !== session) return;
     handler({
       services: Array.isArray(request.services) ? request.services : [],
       requestedBy: request.requestedBy,
+      session,
     });
   };
+  // A request already there: for this session (written during a hand-over), or a leftover.
+  check(true);
   const onSignal = () => check();
   if (process.platform !== 'win32') process.on('SIGUSR2', onSignal);
   const poll = setInterval(check, 500);
@@ -61,6 +71,5 @@ export function listenForDown(
   return () => {
     clearInterval(poll);
     if (process.platform !== 'win32') process.off('SIGUSR2', onSignal);
-    rmSync(file, { force: true });
   };
 }

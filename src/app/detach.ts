@@ -15,9 +15,10 @@ import { createReporter, ServiceOutput } from '../output/index.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
 import { startBackground } from '../process/launch.js';
-import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
+import { assertUsableState, lastDynamicLogsDir, readState } from '../state/index.js';
+import { claimSession } from './claim.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
-import { clearEarlierSessions, newSessionId } from './open-session.js';
+import { earlierSessions, newSessionId, reapEarlier } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
 import { stopCommand } from './targets.js';
 
@@ -42,19 +43,37 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     verbose: args.verbose,
   });
   assertUsableState(manifest.root, { write: true });
-  if (!args.dynamic) await clearEarlierSessions(manifest, note);
+  const stale = args.dynamic ? [] : earlierSessions(manifest, note);
   const id = newSessionId();
-  // Planned and applied here, where a question can still be asked; the supervisor takes it over.
-  const prepared = await prepareLaunch({
+  // Claimed before the ports are resolved (and asked about): down can stop it from now on.
+  const claim = claimSession({
     manifest,
-    order: names,
     session: id,
-    args,
-    inherited: term.env,
-    interactive: term.interactive,
+    dynamic: args.dynamic,
+    names,
+    file: args.file,
   });
-  await applyLaunch(manifest, prepared, note);
-  const file = sessionFile(manifest.root, args.dynamic ? id : undefined);
+  // Planned and applied here, where a question can still be asked; the supervisor takes it over.
+  let prepared: Awaited<ReturnType<typeof prepareLaunch>>;
+  try {
+    await reapEarlier(manifest, note, stale);
+    prepared = await claim.guard(
+      prepareLaunch({
+        manifest,
+        order: names,
+        session: id,
+        args,
+        inherited: term.env,
+        interactive: term.interactive,
+      }),
+    );
+    await applyLaunch(manifest, prepared, note);
+    await claim.guard(Promise.resolve());
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+  const file = claim.file;
   mkdirSync(dirname(file), { recursive: true });
   const logFile = join(dirname(file), 'supervisor.log');
   const planFile = join(dirname(file), `plan-${id}.json`);
@@ -85,16 +104,20 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
         // Every process devlaunch starts carries the session; the role keeps sweeps off it.
         DEVLAUNCH_SESSION: id,
         DEVLAUNCH_ROLE: 'supervisor',
+        DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
       },
     },
   );
   closeSync(out);
+  // The supervisor takes over the lock and the state, and reads down requests from now on.
+  claim.handOver();
 
   for (;;) {
     const exitCode = child.exitCode();
     if (exitCode !== null) {
       term.stderr.write(explainFailure(logFile, manifest.root));
-      return exitCode === 0 ? ExitCode.serviceFailed : exitCode;
+      // 0: stopped by devlaunch down while starting (or every service completed).
+      return exitCode;
     }
     const read = readState(file);
     if (

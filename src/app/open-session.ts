@@ -17,16 +17,13 @@ import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
   descendantsOf,
   describeExit,
-  isSameProcess,
   killTreeNow,
-  processInfo,
   spawnService,
   startWatchdog,
   stopTree,
   type Watchdog,
 } from '../process/index.js';
 import {
-  acquireLock,
   assertUsableState,
   logsDir,
   retireSession,
@@ -35,7 +32,8 @@ import {
 } from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { listenForDown } from './control.js';
+import { claimSession, handoffFrom, type Identity } from './claim.js';
+import { stopEscapedDaemons } from './daemons.js';
 import { serveDashboard } from './dashboard.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
@@ -82,6 +80,7 @@ function detachedChild(env: Readonly<Record<string, string | undefined>>): Detac
 
 /** Set by `up -d` for its background supervisor only: never passed on to what it starts. */
 const SUPERVISOR_ONLY = [
+  'DEVLAUNCH_HANDOFF',
   'DEVLAUNCH_DETACHED_SESSION',
   'DEVLAUNCH_DETACHED_DYNAMIC',
   'DEVLAUNCH_DETACHED_PLAN',
@@ -180,23 +179,29 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const watchdogStarting = startWatchdog({ session: id, env: inherited });
   watchdogStarting.catch(() => {}); // awaited below; a failure surfaces there
   try {
-    if (!dynamic) {
-      await clearEarlierSessions(manifest, emit);
-      cleanups.push(takeLock(manifest));
-    }
+    const handoff = handoffFrom(term.env);
+    const stale = dynamic ? [] : earlierSessions(manifest, emit, handoff);
+    // Claimed before the ports: a down from now on finds this session and stops it.
+    const claim = claimSession({ manifest, session: id, dynamic, names, handoff, file: args.file });
+    cleanups.push(() => claim.release());
+    // Leftovers of an earlier session are stopped whole, even if a down arrives meanwhile.
+    await reapEarlier(manifest, emit, stale);
     let plan: LaunchPlan;
     if (detached?.plan) plan = takeOver(detached.plan, id);
     else {
-      const prepared = await prepareLaunch({
-        manifest,
-        order: names,
-        session: id,
-        args,
-        inherited,
-        interactive: term.interactive,
-      });
+      const prepared = await claim.guard(
+        prepareLaunch({
+          manifest,
+          order: names,
+          session: id,
+          args,
+          inherited,
+          interactive: term.interactive,
+        }),
+      );
+      // Holders the plan stops are stopped whole; a down that came meanwhile ends it after.
       await applyLaunch(manifest, prepared, emit);
-      plan = prepared.plan;
+      plan = await claim.guard(Promise.resolve(prepared.plan));
     }
     const ports = plan.resolved;
     const specs = plan.services.map((planned) => serviceSpec(manifest, planned, id));
@@ -207,8 +212,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
-    const watchdog = await watchdogStarting;
-    dashboard = await serving;
+    const watchdog = await claim.guard(watchdogStarting);
+    dashboard = await claim.guard(serving);
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
       project: manifest.name,
@@ -221,7 +226,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     });
     // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
     const bus = new EventBus(emitAll);
-    const runners = specs.map(
+    // The start of each service's latest process: evidence for daemons that left it (daemons.ts).
+    const spawned = new Map<string, string>();
+    const runners: ServiceRunner[] = specs.map(
       (spec) =>
         new ServiceRunner(spec, {
           spawn: spawnService,
@@ -232,7 +239,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           output,
           emit: bus.emit,
           watchdog,
-          changed: () => recorder.changed(),
+          changed: () => {
+            recorder.changed();
+            for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
+          },
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
@@ -241,7 +251,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     });
     recorder.track(runners);
     const sup = supervisor;
-    const stopListening = listenForDown(recorder.file, (request) => {
+    claim.route((request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
         const withDependents = request.services.flatMap((s) => [s, ...dependentsOf(manifest, s)]);
@@ -266,8 +276,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       dashboard,
       commandEnv,
       close: async () => {
-        stopListening();
         await dashboard?.close();
+        // A daemon that left a service's tree and erased its mark still holds the service's port.
+        const daemons = await stopEscapedDaemons(
+          specs.map((spec) => ({
+            service: spec.name,
+            ports: Object.values(spec.ports),
+            spawned: spawned.get(spec.name) ?? null,
+          })),
+          (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
+        );
+        for (const d of daemons) {
+          emit({
+            type: 'message',
+            level: 'info',
+            text: `stopped pid ${d.pid} (${d.command}), a daemon ${d.service} left holding port ${d.port}`,
+          });
+        }
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {
@@ -308,10 +333,16 @@ function serviceSpec(manifest: Manifest, planned: PlannedService, session: strin
 }
 
 /**
- * Leftovers of an earlier session whose supervisor is gone are ours: stop them without asking.
- * A live session of the project means this one must not start (exit 3).
+ * Earlier sessions of the project, looked at before this one is claimed: a live main session
+ * means this one must not start (exit 3); an unreadable state is reported; the sessions whose
+ * supervisor is gone are returned, for `reapEarlier` once this session is claimed.
  */
-export async function clearEarlierSessions(manifest: Manifest, emit: EventSink): Promise<void> {
+export function earlierSessions(
+  manifest: Manifest,
+  emit: EventSink,
+  handoff: Identity | null = null,
+): SessionState[] {
+  const stale: SessionState[] = [];
   for (const found of inspectSessions(manifest.root)) {
     if (found.kind === 'corrupt') {
       emit({
@@ -320,45 +351,40 @@ export async function clearEarlierSessions(manifest: Manifest, emit: EventSink):
         text: `the session state ${found.file} was unreadable (${found.reason}); it was moved to ${found.movedTo} and nothing it names was stopped`,
         hint: 'If processes of an earlier session still hold ports, devlaunch ports shows them.',
       });
-    } else if (found.kind === 'live' && !found.state.dynamic) {
-      throw sessionRunning(found.state);
-    } else if (found.kind === 'stale') {
-      const stopped = await reapSession(
-        found.state,
-        found.file,
-        (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
-      );
-      if (stopped.length > 0) {
-        emit({
-          type: 'message',
-          level: 'info',
-          text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
-        });
-      }
+      continue;
     }
+    // The `up -d` that started this background supervisor: its claim is being handed over.
+    const sup = found.state.supervisor;
+    if (handoff && sup.pid === handoff.pid && sup.startTime === handoff.startTime) continue;
+    if (found.kind === 'live' && !found.state.dynamic) throw sessionRunning(found.state);
+    if (found.kind === 'stale') stale.push(found.state);
   }
+  return stale;
 }
 
-function takeLock(manifest: Manifest): () => void {
-  const self = processInfo(process.pid);
-  const owner = {
-    pid: process.pid,
-    startTime: self?.startTime ?? '',
-    startedAt: new Date().toISOString(),
-  };
-  const lock = acquireLock(manifest.root, owner, (o: { pid: number; startTime: string }) =>
-    isSameProcess(o),
-  );
-  if (!lock.acquired) {
-    throw new DevlaunchError(
-      'SESSION_RUNNING',
-      `a session of ${manifest.name} is already running (pid ${lock.owner.pid}, since ${lock.owner.startedAt})`,
-      {
-        hint: 'Stop it with devlaunch down, see it with devlaunch status, or start a separate one with --dynamic.',
-      },
+/**
+ * Leftovers of earlier sessions whose supervisor is gone are ours: stop them without asking.
+ * Not cut short by a down: what was begun is finished, so nothing is left half stopped.
+ */
+export async function reapEarlier(
+  manifest: Manifest,
+  emit: EventSink,
+  stale: readonly SessionState[],
+): Promise<void> {
+  for (const state of stale) {
+    const stopped = await reapSession(
+      state,
+      sessionFile(manifest.root, state.dynamic ? state.session : undefined),
+      (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
     );
+    if (stopped.length > 0) {
+      emit({
+        type: 'message',
+        level: 'info',
+        text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
+      });
+    }
   }
-  return () => lock.release();
 }
 
 export function sessionRunning(state: SessionState): DevlaunchError {

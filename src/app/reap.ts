@@ -23,6 +23,7 @@ import {
   type SessionState,
   writeState,
 } from '../state/index.js';
+import { escapedDaemons } from './daemons.js';
 
 const PORT_RELEASE_WAIT_MS = 2000;
 
@@ -114,8 +115,15 @@ export async function reapSession(
   grace: StopGrace,
 ): Promise<StaleProcess[]> {
   const table = listProcesses();
-  const stale = await stopProcesses(state, processesOf(state, table), table, grace);
-  removeState(file);
+  const stale = await stopProcesses(
+    state,
+    await withDaemons(state, state.services, processesOf(state, table), table),
+    table,
+    grace,
+  );
+  // A new session may have claimed the file meanwhile: only this session's state goes.
+  const now = readState(file);
+  if (now.kind !== 'ok' || now.state.session === state.session) removeState(file);
   retireSession(state);
   return stale;
 }
@@ -134,7 +142,12 @@ export async function reapServices(
   const table = listProcesses();
   const stale = await stopProcesses(
     state,
-    processesOf({ ...state, services: asked }, table, { partial: true }),
+    await withDaemons(
+      state,
+      asked,
+      processesOf({ ...state, services: asked }, table, { partial: true }),
+      table,
+    ),
     table,
     grace,
   );
@@ -198,4 +211,24 @@ async function stopProcesses(
     );
   }
   return stale;
+}
+
+/** `found` plus the daemons the services left holding their ports (daemons.ts). */
+async function withDaemons(
+  state: SessionState,
+  services: readonly SessionState['services'][number][],
+  found: StaleProcess[],
+  table: ProcessInfo[],
+): Promise<StaleProcess[]> {
+  const daemons = await escapedDaemons(
+    services.map((s) => ({ service: s.name, ports: Object.values(s.ports), spawned: s.startTime })),
+    table,
+  );
+  const known = new Set(found.map((p) => p.pid));
+  return [
+    ...found,
+    ...daemons
+      .filter((d) => !known.has(d.pid))
+      .map((d) => ({ pid: d.pid, command: d.command, service: d.service, session: state.session })),
+  ];
 }

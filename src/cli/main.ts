@@ -39,6 +39,9 @@ async function main(args: string[]): Promise<void> {
   } catch (error) {
     const { reportError } = await import('./report-error.js');
     exitCode = reportError(error, args);
+    // Stopped by down while starting: nothing runs; a question still open on stdin must not
+    // keep devlaunch waiting.
+    if (error instanceof Error && error.name === 'StoppedByDown') process.exit(exitCode);
   }
   process.exitCode = exitCode;
 }

@@ -138,8 +138,7 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
           .option('session', {
             type: 'string',
             describe: 'stop this session (its id, as status and up -d print it)',
-          })
-          .conflicts('all', 'session'),
+          }),
       set('down'),
     )
     .command(

@@ -9,6 +9,10 @@ export function reportError(error: unknown, argv: string[]): number {
     if (error.hint) process.stderr.write(`${color.dim('hint:')} ${error.hint}\n`);
     return error.exitCode;
   }
+  if (error instanceof Error && error.name === 'StoppedByDown') {
+    process.stderr.write(`${color.dim('devlaunch')} ${error.message}\n`);
+    return 0; // a clean stop asked for by down
+  }
   const state = stateFileError(error);
   if (state) {
     process.stderr.write(`${color.red('devlaunch:')} ${state.message}\n`);

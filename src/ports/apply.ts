@@ -20,6 +20,9 @@ export function portPlanError(
   lines: readonly PortLine[],
   holders: ReadonlyMap<number, ClassifiedHolder[]>,
 ): DevlaunchError | null {
+  // Every refused port is reported at once: with no terminal to ask on, one per run would make
+  // the user fix them one run at a time.
+  const refused: DevlaunchError[] = [];
   for (const line of lines) {
     if (line.status === 'twice') {
       return new DevlaunchError(
@@ -31,16 +34,27 @@ export function portPlanError(
     if (line.status !== 'fail') continue;
     const { finding, port } = line;
     const held = finding.kind === 'held' ? finding.holders : [];
-    return conflictError(line.failure, {
-      port,
-      label: line.label,
-      holders: holders.get(port) ?? [],
-      session: held.find((h) => h.owner === 'ours')?.session ?? null,
-      refusals: held.flatMap((h) => (h.refusal ? [h.refusal] : [])),
-      code: finding.kind === 'forbidden' ? finding.code : undefined,
-    });
+    refused.push(
+      conflictError(line.failure, {
+        port,
+        label: line.label,
+        holders: holders.get(port) ?? [],
+        session: held.find((h) => h.owner === 'ours')?.session ?? null,
+        refusals: held.flatMap((h) => (h.refusal ? [h.refusal] : [])),
+        code: finding.kind === 'forbidden' ? finding.code : undefined,
+      }),
+    );
   }
-  return null;
+  if (refused.length > 1) return allRefused(refused);
+  return refused[0] ?? null;
+}
+
+/** Several refused ports as one error: each with its own hint, exit 3. */
+function allRefused(errors: DevlaunchError[]): DevlaunchError {
+  const each = errors.map((e) => `- ${e.message}${e.hint ? `\n    ${e.hint}` : ''}`).join('\n');
+  return new DevlaunchError('PORT_CONFLICT', `${errors.length} ports are not free:\n${each}`, {
+    hint: 'Fix them all, or run with --remap (or --dynamic) to take other ports for every one.',
+  });
 }
 
 /** Stops what the plan stops and reports remaps, in the plan's order. */

@@ -31,6 +31,9 @@ import { say, warn } from '../say.js';
 const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 export async function run(args: DownArgs): Promise<number> {
+  if (args.all && args.session !== undefined) {
+    throw new DevlaunchError('USAGE', '--all and --session name different sessions: give one');
+  }
   const project = stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
     warn(args, text),
   );
@@ -155,7 +158,7 @@ async function stopLockOwner(root: string, name: string, args: DownArgs): Promis
   const owner = liveLockOwner(root);
   if (owner === null) return false;
   const timeout = 30_000;
-  const gone = await askToStop(sessionFile(root), owner, timeout);
+  const gone = await askToStop(sessionFile(root), owner, undefined, timeout);
   if (gone) say(args, `stopped the session of ${name} (supervisor pid ${owner.pid})`);
   else warn(args, `the supervisor of ${name} (pid ${owner.pid}) did not stop within ${timeout} ms`);
   return true;
@@ -165,9 +168,10 @@ async function stopLockOwner(root: string, name: string, args: DownArgs): Promis
 async function askToStop(
   file: string,
   supervisor: { pid: number; startTime: string },
+  session: string | undefined,
   timeoutMs: number,
 ): Promise<boolean> {
-  sendDownRequest(file, supervisor.pid, { services: [], requestedBy: process.pid });
+  sendDownRequest(file, supervisor.pid, { services: [], requestedBy: process.pid, session });
   return waitUntil(() => !isSameProcess(supervisor), timeoutMs);
 }
 
@@ -178,7 +182,7 @@ async function stopLive(
   longest: number,
 ): Promise<void> {
   if (services.length === 0) {
-    const gone = await askToStop(file, state.supervisor, longest);
+    const gone = await askToStop(file, state.supervisor, state.session, longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
       await reapSession(state, file, 2000);
@@ -189,7 +193,11 @@ async function stopLive(
     }
     return;
   }
-  sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
+  sendDownRequest(file, state.supervisor.pid, {
+    services,
+    requestedBy: process.pid,
+    session: state.session,
+  });
   await waitUntil(() => {
     const now = readState(file);
     if (now.kind !== 'ok') return true;

@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
@@ -26,6 +26,9 @@ import {
 } from './helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
+
+// Many CLI runs per test, each a second or more on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 afterEach(async () => {
   await cleanupTracked();
