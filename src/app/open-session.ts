@@ -5,22 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Dashboard } from '../dashboard/server.js';
-import {
-  commandEnvironment,
-  loadDotenvFiles,
-  type ResolvedPorts,
-  serviceEnvironment,
-} from '../env/index.js';
+import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
-import { colorEnabled } from '../output/colors.js';
 import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { waitAllBindable } from '../ports/index.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
+import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
+  descendantsOf,
   describeExit,
   isSameProcess,
   killTreeNow,
@@ -41,7 +36,8 @@ import {
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
-import { EventTee, serveDashboard } from './dashboard.js';
+import { serveDashboard } from './dashboard.js';
+import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
 import { inspectSessions, reapSession } from './reap.js';
@@ -64,22 +60,46 @@ export interface SessionOptions {
 
 /**
  * A background supervisor started by `up -d` learns its session from its parent, which has
- * already resolved the ports (asking on the terminal where needed) and passed them as --port.
+ * already planned and applied the ports (asking on the terminal where needed) and handed the
+ * plan over in a file.
  */
 interface DetachedChild {
   session: string;
   dynamic: boolean;
+  /** The launch plan file (app/launch.ts `handOver`). */
+  plan: string | null;
 }
 
-function detachedChild(env: NodeJS.ProcessEnv): DetachedChild | null {
+function detachedChild(env: Readonly<Record<string, string | undefined>>): DetachedChild | null {
   const session = env.DEVLAUNCH_DETACHED_SESSION;
   if (!session) return null;
-  const child = { session, dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1' };
-  // Not for the services: they must not look like a supervisor to a sweep.
-  delete env.DEVLAUNCH_DETACHED_SESSION;
-  delete env.DEVLAUNCH_DETACHED_DYNAMIC;
-  delete env.DEVLAUNCH_ROLE;
-  return child;
+  return {
+    session,
+    dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1',
+    plan: env.DEVLAUNCH_DETACHED_PLAN || null,
+  };
+}
+
+/** Set by `up -d` for its background supervisor only: never passed on to what it starts. */
+const SUPERVISOR_ONLY = [
+  'DEVLAUNCH_DETACHED_SESSION',
+  'DEVLAUNCH_DETACHED_DYNAMIC',
+  'DEVLAUNCH_DETACHED_PLAN',
+  'DEVLAUNCH_ROLE',
+];
+
+/**
+ * The environment services (and the watchdog) inherit: devlaunch's own, without what marks a
+ * background supervisor (the services must not look like one to a sweep), and with FORCE_COLOR
+ * when devlaunch colours their output, so that they colour too.
+ */
+function inheritedEnv(term: Terminal, color: boolean): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(term.env)) {
+    if (v !== undefined && !SUPERVISOR_ONLY.includes(k)) env[k] = v;
+  }
+  if (color && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '1';
+  return env;
 }
 
 export interface Session {
@@ -104,16 +124,14 @@ export function newSessionId(): string {
 
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { args, term } = options;
-  const processEnv = process.env;
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
+  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, options.services);
   assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
-  const overrides = parsePortOverrides(args.port, manifest);
-  const detached = detachedChild(processEnv);
+  const detached = detachedChild(term.env);
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
-  const color = colorEnabled(term.stdout, args.color);
+  const color = term.color.stdout;
   const logDir = logsDir(manifest.root, dynamic ? id : undefined);
   const output = new ServiceOutput({
     // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
@@ -123,23 +141,22 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     logDir,
     quiet: options.quiet,
   });
-  const events = new EventTee();
   const reporter = createReporter({
     output,
     err: term.stderr,
-    color: colorEnabled(term.stderr, args.color),
-    interactive: Boolean(term.stdout.isTTY),
+    color: term.color.stderr,
+    interactive: term.interactive,
     verbose: args.verbose,
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;
-  const emit = events.wrap((event) =>
+  // The ready table shows the dashboard's URL.
+  const emit: EventSink = (event) =>
     reporter(
       event.type === 'all-ready' && dashboard !== null
         ? { ...event, dashboard: dashboard.url }
         : event,
-    ),
-  );
+    );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
@@ -153,37 +170,40 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           port: manifest.dashboard,
           logDir,
           output,
-          events,
           emit,
           supervisor: () => supervisor as Supervisor,
         })
       : Promise.resolve(null);
   // Started now, so its own Node start-up overlaps the checks below instead of competing with
   // the services' start-ups for the CPU.
-  const watchdogStarting = startWatchdog({ session: id });
+  const inherited = inheritedEnv(term, color);
+  const watchdogStarting = startWatchdog({ session: id, env: inherited });
   watchdogStarting.catch(() => {}); // awaited below; a failure surfaces there
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
-    const ports = await resolvePorts(manifest, names, {
-      dynamic: args.dynamic,
-      overrides,
-      conflict: conflictFlag(args),
-      force: args.force,
-      emit: emit,
-    });
-    const dotenvPaths = [
-      manifest.env_file,
-      ...names.map((n) => manifest.services[n]?.env_file ?? []),
-    ].flat();
-    const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
-    if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
-    const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
-    const interactive = Boolean(term.stdin.isTTY && term.stdout.isTTY) && !processEnv.CI;
+    let plan: LaunchPlan;
+    if (detached?.plan) plan = takeOver(detached.plan, id);
+    else {
+      const prepared = await prepareLaunch({
+        manifest,
+        order: names,
+        session: id,
+        args,
+        inherited,
+        interactive: term.interactive,
+      });
+      await applyLaunch(manifest, prepared, emit);
+      plan = prepared.plan;
+    }
+    const ports = plan.resolved;
+    const specs = plan.services.map((planned) => serviceSpec(manifest, planned, id));
+    // A browser only for a person at a terminal, never in CI.
+    const person = term.interactive && !term.env.CI;
     const emitAll =
-      args.open && interactive && !detached
+      args.open && person && !detached
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
@@ -208,6 +228,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           stopTree,
           killTreeNow,
           describeExit,
+          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
           output,
           emit: bus.emit,
           watchdog,
@@ -227,7 +248,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         void sup.stopServices(withDependents);
       }
     });
-    const commandEnv = commandEnvironment({ manifest, ports, processEnv, dotenv, session: id });
+    const commandEnv = commandEnvironment({
+      manifest,
+      ports,
+      processEnv: inherited,
+      dotenv: loadDotenvFiles(manifest.env_file),
+      session: id,
+    });
     return {
       manifest,
       id,
@@ -267,27 +294,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
 }
 
-function serviceSpec(
-  manifest: Manifest,
-  name: string,
-  ports: ResolvedPorts,
-  processEnv: Record<string, string | undefined>,
-  dotenv: Record<string, Record<string, string>>,
-  session: string,
-): ServiceSpec {
-  const config = manifest.services[name]!;
-  const built = serviceEnvironment({ manifest, service: name, ports, processEnv, dotenv, session });
-  const resolved = ports[name] ?? { primary: null, named: {} };
-  const servicePorts: Record<string, number> = { ...resolved.named };
-  if (resolved.primary !== null) servicePorts.primary = resolved.primary;
+function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {
   return {
-    name,
-    config,
-    command: built.command,
-    env: built.env,
-    ownEnv: Object.fromEntries(Object.entries(built.env).filter(([k, v]) => processEnv[k] !== v)),
-    ports: servicePorts,
-    url: resolved.primary === null ? null : `http://${config.host}:${resolved.primary}`,
+    name: planned.name,
+    config: manifest.services[planned.name]!,
+    command: planned.command,
+    env: planned.env,
+    ownEnv: planned.ownEnv,
+    ports: planned.ports,
+    url: planned.url,
     session,
   };
 }

@@ -3,8 +3,10 @@
  * A dev server may bind 127.0.0.1 only, ::1 only, or both, depending on its framework and
  * Node version, so for `localhost` every probe tries both addresses.
  */
+
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { serviceUrl } from '../env/names.js';
 
 /** The addresses a host name stands for in probes. */
 export function probeAddresses(host: string): string[] {
@@ -62,9 +64,7 @@ export function httpOk(url: URL): Promise<boolean> {
 export function httpTargets(target: string, host: string, port: number | null): URL[] {
   if (/^https?:\/\//i.test(target)) return [new URL(target)];
   const path = target.startsWith('/') ? target : `/${target}`;
-  return probeAddresses(host).map(
-    (a) => new URL(`http://${a.includes(':') ? `[${a}]` : a}:${port ?? 80}${path}`),
-  );
+  return probeAddresses(host).map((a) => new URL(path, serviceUrl(a, port ?? 80)));
 }
 
 export async function httpProbe(targets: URL[]): Promise<boolean> {

@@ -4,7 +4,7 @@ import { findSession, liveLockOwner, unreadableSessions } from '../../app/find.j
 import type { GlobalArgs } from '../../app/options.js';
 import { stateProject } from '../../app/project.js';
 import { ExitCode } from '../../errors.js';
-import { renderTable } from '../../output/index.js';
+import { renderServiceTable } from '../../output/service-table.js';
 import { isSameProcess } from '../../process/index.js';
 import type { ServiceRecord } from '../../state/index.js';
 import { say, warn } from '../say.js';
@@ -80,18 +80,12 @@ export async function run(args: GlobalArgs): Promise<number> {
     );
   }
   const now = Date.now();
-  const rows = json.services.map((s) => [
-    s.name,
-    s.state,
-    s.pid === null ? '-' : String(s.pid),
-    Object.values(s.ports).join(',') || '-',
-    s.url ?? '-',
-    s.startedAt && isRunningState(s.state) ? uptime(now - Date.parse(s.startedAt)) : '-',
-    String(s.restarts),
-  ]);
-  process.stdout.write(
-    `${renderTable(['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'], rows)}\n`,
-  );
+  const rows = json.services.map((s) => ({
+    ...s,
+    uptime: s.startedAt && isRunningState(s.state) ? uptime(now - Date.parse(s.startedAt)) : '-',
+  }));
+  const columns = ['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'] as const;
+  process.stdout.write(`${renderServiceTable(rows, columns)}\n`);
   return ExitCode.ok;
 }
 

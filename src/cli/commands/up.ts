@@ -5,13 +5,17 @@
  */
 import { openSession, type Session } from '../../app/open-session.js';
 import type { UpArgs } from '../../app/options.js';
+import { ExitCode } from '../../errors.js';
+import { painter } from '../../output/colors.js';
+import { launchPlanJson, renderLaunchPlan } from '../../output/launch-plan.js';
 import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
 import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
+  if (args.dryRun) return dryRunUp(args);
   if (args.detach) {
     const { upDetached } = await import('../../app/detach.js');
-    return upDetached(args, terminal());
+    return upDetached(args, terminal(args));
   }
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
@@ -19,9 +23,11 @@ export async function run(args: UpArgs): Promise<number> {
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
-    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal). The
+    // shell and the kernel may both send SIGHUP: a second one is no request to skip the grace.
     if (signal === 'SIGHUP') session?.output.hangup();
-    if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    if (session)
+      session.supervisor.requestStop({ kind: 'signal', signal }, count > 1 && signal !== 'SIGHUP');
     else process.exit(exitCodeOf(signal));
   });
   try {
@@ -30,7 +36,7 @@ export async function run(args: UpArgs): Promise<number> {
       services: args.services,
       quiet: background,
       dashboard: args.dashboard,
-      term: terminal(),
+      term: terminal(args),
     });
   } catch (error) {
     removeSignals();
@@ -46,4 +52,23 @@ export async function run(args: UpArgs): Promise<number> {
     await session.close();
     removeSignals();
   }
+}
+
+/** `up --dry-run`: the plan on stdout; the exit code `up` would end with at that stage. */
+async function dryRunUp(args: UpArgs): Promise<number> {
+  const { dryRun } = await import('../../app/dry-run.js');
+  const term = terminal(args);
+  const { plan, error } = await dryRun(args, term.env, term.cwd, term.interactive);
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify(launchPlanJson(plan), null, 2)}\n`
+      : renderLaunchPlan(plan, painter(term.color.stdout)),
+  );
+  if (error) {
+    process.stderr.write(`devlaunch up would stop: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (!args.json) process.stderr.write('dry run: nothing was started, stopped or written\n');
+  return ExitCode.ok;
 }
