@@ -89,6 +89,19 @@ const cjs = await build({
   },
 });
 
+// V8 stores a source with a single character beyond Latin-1 as two bytes per character: an
+// em dash in one comment doubles the memory a bundle's source takes for as long as devlaunch
+// runs (1.7 MB instead of 0.8 for `up`). esbuild escapes such characters in strings and regular
+// expressions but keeps them in the comments it keeps; escaping those too changes no code.
+for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 const esm = await build({
   ...common,
   entryPoints: ['src/process/watchdog-main.ts', 'src/process/win-launcher.ts'],

@@ -61,7 +61,7 @@ async function sample(pids, settleMs) {
 async function startDevlaunch(count, mark) {
   const cwd = project(servicesManifest(count, ['perl', fixture('tiny.pl')]));
   const run = devlaunch(['up', '--no-color'], { mark, cwd });
-  await waitForLines(run.child.stdout, /all services ready/, 1, 60_000);
+  await waitForLines(run.child.stdout, /all services ready/, 1, 180_000);
   const watchdogs = childrenWithEnv(run.child.pid, 'DEVLAUNCH_ROLE', 'watchdog');
   return { run, pids: [run.child.pid, ...watchdogs] };
 }
@@ -74,7 +74,7 @@ async function startPeer(count, mark) {
   );
   run.child.stdout.resume();
   const waiter = waitOn(ports, 20, { mark, stdout: 'ignore' });
-  await within(waiter.exited, 60_000, null);
+  await within(waiter.exited, 180_000, null);
   return { run, pids: [run.child.pid] };
 }
 
