@@ -1,8 +1,9 @@
 /**
- * `devlaunch up -d` (`--detach`, `--wait`): resolve the ports here, where a question can still
- * be asked on the terminal, then start a background supervisor that holds none of the caller's
- * terminal or pipes (so `out=$(devlaunch up -d)` returns), and wait until every service is
- * ready (exit 0, with the table) or the supervisor gives up (exit with its code, and why).
+ * `devlaunch up -d` (`--detach`, `--wait`): plan and apply the ports here, where a question can
+ * still be asked on the terminal, then hand the plan to a background supervisor that holds
+ * none of the caller's terminal or pipes (so `out=$(devlaunch up -d)` returns), and wait until
+ * every service is ready (exit 0, with the table) or the supervisor gives up (exit with its
+ * code, and why). The supervisor starts what the plan says: it does not probe ports again.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,9 +13,10 @@ import type { Manifest } from '../manifest/types.js';
 import { colorEnabled, paint } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import { isInteractive } from '../ports/ask.js';
 import { startBackground } from '../process/launch.js';
 import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
+import { applyLaunch, handOver, prepareLaunch } from './launch.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
 import { stopCommand } from './targets.js';
@@ -25,7 +27,6 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
-  const overrides = parsePortOverrides(args.port, manifest);
   // What happens before detaching (leftovers reclaimed, ports remapped) is said here, on stderr.
   const output = new ServiceOutput({
     out: term.stderr,
@@ -42,26 +43,22 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   });
   assertUsableState(manifest.root, { write: true });
   if (!args.dynamic) await clearEarlierSessions(manifest, note);
-  const ports = await resolvePorts(manifest, names, {
-    dynamic: args.dynamic,
-    overrides,
-    conflict: conflictFlag(args),
-    force: args.force,
-    emit: note,
-  });
-
   const id = newSessionId();
+  // Planned and applied here, where a question can still be asked; the supervisor takes it over.
+  const prepared = await prepareLaunch({
+    manifest,
+    order: names,
+    session: id,
+    args,
+    inherited: process.env,
+    interactive: isInteractive(term.stdin, term.stdout),
+  });
+  await applyLaunch(manifest, prepared, note);
   const file = sessionFile(manifest.root, args.dynamic ? id : undefined);
   mkdirSync(dirname(file), { recursive: true });
   const logFile = join(dirname(file), 'supervisor.log');
-  const portArgs = names.flatMap((name) => {
-    const p = ports[name];
-    if (!p) return [];
-    return [
-      ...(p.primary === null ? [] : ['--port', `${name}=${p.primary}`]),
-      ...Object.entries(p.named).flatMap(([k, v]) => ['--port', `${name}.${k}=${v}`]),
-    ];
-  });
+  const planFile = join(dirname(file), `plan-${id}.json`);
+  handOver(prepared.plan, planFile);
   const out = openSync(logFile, 'w');
   const child = startBackground(
     [
@@ -70,8 +67,6 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       ...args.services,
       '--file',
       manifest.file,
-      ...portArgs,
-      '--fail',
       ...(args.force ? ['--force'] : []),
       ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
       ...(args.verbose ? ['--verbose'] : []),
@@ -86,6 +81,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
         ...process.env,
         DEVLAUNCH_DETACHED_SESSION: id,
         DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
+        DEVLAUNCH_DETACHED_PLAN: planFile,
         // Every process devlaunch starts carries the session; the role keeps sweeps off it.
         DEVLAUNCH_SESSION: id,
         DEVLAUNCH_ROLE: 'supervisor',

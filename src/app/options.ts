@@ -25,6 +25,8 @@ export interface GlobalArgs {
 export interface UpArgs extends GlobalArgs {
   services: string[];
   detach: boolean;
+  /** `--dry-run`: print the launch plan, change nothing. */
+  dryRun: boolean;
   /** `--no-dashboard`: serve no dashboard this time. Default true. */
   dashboard: boolean;
 }

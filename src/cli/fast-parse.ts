@@ -51,10 +51,11 @@ const FAST: Record<string, FastCommand> = {
       '-d': ['detach', true],
       '--detach': ['detach', true],
       '--wait': ['detach', true],
+      '--dry-run': ['dryRun', true],
       '--dashboard': ['dashboard', true],
       '--no-dashboard': ['dashboard', false],
     },
-    defaults: { services: [], detach: false, dashboard: true },
+    defaults: { services: [], detach: false, dryRun: false, dashboard: true },
   },
   down: {
     positionals: { key: 'services', many: true },

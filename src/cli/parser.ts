@@ -111,6 +111,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             default: false,
             describe: 'return once ready; leave a background supervisor',
           })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print what up would do (ports and why, holders to stop, env, order); change nothing',
+          })
           .option('dashboard', {
             type: 'boolean',
             default: true,

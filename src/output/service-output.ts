@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { plainBlock, plainLong, prefixBlock, prefixLong, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter, blockLines } from './line-splitter.js';
+import { BlockSplitter, longLines } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { OutputSink } from './sink.js';
 import { Tail } from './tail.js';
@@ -61,40 +61,6 @@ export interface OutputStats {
   spilled: number;
   /** Bytes never shown on `out` (its reader went away or never read again). */
   dropped: number;
-}
-
-/** Of a line longer than LONG_LINE, line listeners see its first and last WINDOW bytes. */
-const LONG_LINE = 1 << 20;
-const WINDOW = 64 << 10;
-
-/**
- * The lines of a block whose first line began with `head` (see BlockSplitter), for line
- * listeners. A line over LONG_LINE is not decoded whole (that would stall every service for a
- * 50 MB minified bundle): its first and its last WINDOW bytes are reported, as two lines.
- */
-function longLines(head: readonly Buffer[], bytes: Buffer): string[] {
-  const lf = bytes.indexOf(LF);
-  const first = lf === -1 ? bytes : bytes.subarray(0, lf + 1);
-  let length = first.length;
-  for (const piece of head) length += piece.length;
-  const rest = lf === -1 ? [] : blockLines(bytes.subarray(lf + 1));
-  const line = [...head, first];
-  if (length <= LONG_LINE) return [...blockLines(Buffer.concat(line)), ...rest];
-  return [...blockLines(window(line, false)), ...blockLines(window(line, true)), ...rest];
-}
-
-/** The first (or last) WINDOW bytes of a line given in pieces. */
-function window(pieces: Buffer[], last: boolean): Buffer {
-  const taken: Buffer[] = [];
-  let got = 0;
-  for (let i = 0; i < pieces.length && got < WINDOW; i++) {
-    const piece = pieces[last ? pieces.length - 1 - i : i] as Buffer;
-    if (last) taken.unshift(piece);
-    else taken.push(piece);
-    got += piece.length;
-  }
-  const bytes = Buffer.concat(taken);
-  return last ? bytes.subarray(Math.max(0, bytes.length - WINDOW)) : bytes.subarray(0, WINDOW);
 }
 
 const SYSTEM_NAME = 'devlaunch';

@@ -4,6 +4,8 @@
  * `killContext` reads the facts about the running devlaunch it needs (uid, ancestors);
  * `stopHolders` does the stopping; `waitBindable` (probe.ts) checks that the port is free again.
  */
+
+import type { Refusal } from '../plan/facts.js';
 import { stopTree } from '../process/index.js';
 import type { ProcessInfo } from '../process/types.js';
 
@@ -22,11 +24,7 @@ export interface KillContext {
   platform?: NodeJS.Platform;
 }
 
-export interface Refusal {
-  /** Whether `--force` lifts it. pid 0/1 and devlaunch itself are never stopped. */
-  forceable: boolean;
-  reason: string;
-}
+export type { Refusal };
 
 /**
  * Why `holder` must not be stopped, or null when it may be. Never: pid 0 and 1 (init), and

@@ -40,6 +40,7 @@ export function writeNewFileSync(path: string, data: string, durable = true, mod
 export function writeFileAtomic(
   file: string,
   data: string,
+  /** `mode`: the new file's permissions (before the umask). Default 0o666. */
   options: { durable?: boolean; mode?: number } = {},
 ): void {
   const durable = options.durable ?? true;

@@ -5,7 +5,7 @@
  */
 
 import { isDevlaunchError } from '../../errors.js';
-import { parsePortOverrides } from '../../ports/resolve-ports.js';
+import { parsePortOverrides } from '../../plan/port-requests.js';
 import { manifestPorts } from '../port-report.js';
 import type { CheckResult } from './check.js';
 import { error } from './check.js';

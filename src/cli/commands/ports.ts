@@ -12,8 +12,8 @@ import { type StateProject, stateProject } from '../../app/project.js';
 import { DevlaunchError, ExitCode, isDevlaunchError } from '../../errors.js';
 import { paint } from '../../output/colors.js';
 import { renderTable } from '../../output/index.js';
+import { parsePortOverrides } from '../../plan/port-requests.js';
 import { shortCommand } from '../../ports/explain.js';
-import { parsePortOverrides } from '../../ports/resolve-ports.js';
 import type { Ownership } from '../../ports/types.js';
 import { warn } from '../say.js';
 

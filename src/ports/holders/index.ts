@@ -8,7 +8,7 @@
 import { type WinApi, winApi } from '../../process/index.js';
 import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';
-import { listenersFromProc } from './linux-proc.js';
+import { listenersFromProc, portsOfPids } from './linux-proc.js';
 import { parseLsofF } from './parse-lsof.js';
 import { parseExcludedPortRanges } from './parse-netsh.js';
 import { parseNetstatAno } from './parse-netstat.js';
@@ -32,6 +32,34 @@ export async function listenersOn(ports: number[]): Promise<Listener[]> {
     return mergeUnresolved(fromProc.listeners, fromTool);
   }
   return lsofListeners(wanted);
+}
+
+/** The TCP ports the given processes listen on (e.g. a service's tree), sorted; [] if unknown. */
+export async function portsListenedBy(pids: number[]): Promise<number[]> {
+  if (pids.length === 0) return [];
+  const wanted = new Set(pids);
+  let listeners: Listener[];
+  if (process.platform === 'linux') {
+    const fromProc = await portsOfPids(pids);
+    if (fromProc !== null) return fromProc;
+  }
+  if (process.platform === 'win32') {
+    const netstat = await run('netstat', ['-ano']);
+    listeners = netstat === null ? [] : parseNetstatAno(netstat);
+  } else {
+    const text = await run('lsof', [
+      '-nP',
+      '-a',
+      '-p',
+      pids.join(','),
+      '-iTCP',
+      '-sTCP:LISTEN',
+      '-FpcnL',
+    ]);
+    listeners = text === null ? [] : parseLsofF(text);
+  }
+  const ports = listeners.filter((l) => l.pid !== null && wanted.has(l.pid)).map((l) => l.port);
+  return [...new Set(ports)].sort((a, b) => a - b);
 }
 
 /** Windows reserved (excluded) TCP port ranges, IPv4 and IPv6 merged; [] elsewhere or on error. */
