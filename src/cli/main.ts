@@ -22,7 +22,8 @@ const commands: Record<string, Loader> = {
   logs: () => import('./commands/logs.js'),
   config: () => import('./commands/config.js'),
   doctor: () => import('./commands/doctor.js'),
-  dashboard: () => import('./commands/dashboard.js'),
+  // Shipped in status's bundle: it reads the same session state.
+  dashboard: () => import('./commands/status.js').then((m) => ({ run: m.dashboard })),
   init: () => import('./commands/init.js'),
 };
 

@@ -9,6 +9,9 @@ import { isSameProcess } from '../../process/index.js';
 import type { ServiceRecord } from '../../state/index.js';
 import { say, warn } from '../say.js';
 
+/** `devlaunch dashboard` (cli/main.ts loads it from here). */
+export { run as dashboard } from '../dashboard-command.js';
+
 export interface StatusJson {
   project: string;
   session: string | null;
