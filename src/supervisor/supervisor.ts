@@ -5,7 +5,7 @@
  */
 import { ExitCode } from '../errors.js';
 import type { DependencyCondition } from '../manifest/types.js';
-import type { EventSink, ReadyRow, StopReason } from './events.js';
+import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from './events.js';
 import { Milestone } from './milestone.js';
 import type { ServiceRunner } from './service-runner.js';
 import { exitCodeOf } from './signals.js';
@@ -25,11 +25,26 @@ export class Supervisor {
   private finish!: (result: SessionResult) => void;
   private readonly begun = performance.now();
 
-  /** `runners` in start order (every service after what it depends on). */
+  private readonly listeners = new Set<EventSink>();
+  /** Restarts in progress: the session does not end while one is between stop and start. */
+  private changing = 0;
+
+  /**
+   * `runners` in start order (every service after what it depends on). A runner runs its
+   * service once: `remake` gives a fresh one for a service started again (`restart`, `up
+   * SERVICE` after `down SERVICE`); it replaces the old one in `runners`, in place.
+   */
+  private readonly emit: EventSink;
+
   constructor(
     private readonly runners: ServiceRunner[],
-    private readonly emit: EventSink,
+    emit: EventSink,
+    private readonly remake?: (old: ServiceRunner) => ServiceRunner,
   ) {
+    this.emit = (event) => {
+      emit(event);
+      this.notify(event);
+    };
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -43,11 +58,76 @@ export class Supervisor {
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
     void Promise.all(starts).then(() => this.reportReadyWhenSettled());
-    void Promise.all(this.runners.map((r) => r.ended.reached)).then(() => {
-      // Every service ended by itself (completed tasks only): the session is over.
-      if (this.reason === null) this.requestStop({ kind: 'finished' });
-    });
+    for (const runner of this.runners) this.finishWhenAllEnded(runner);
     return this.done;
+  }
+
+  /** Every service ended (completed tasks, or all stopped by `down SERVICE`): the session is over. */
+  private finishWhenAllEnded(runner: ServiceRunner): void {
+    void runner.ended.reached.then(() => this.finishIfAllEnded());
+  }
+
+  private finishIfAllEnded(): void {
+    if (this.reason === null && this.changing === 0 && this.runners.every((r) => r.ended.settled)) {
+      this.requestStop({ kind: 'finished' });
+    }
+  }
+
+  /** Every event the supervisor reports, for the control channel and the dashboard. */
+  subscribe(listener: EventSink): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells every subscriber (runners' events reach the reporter directly, then come here). */
+  notify(event: SupervisorEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The live runner of each service, in start order. */
+  snapshot(): readonly ServiceRunner[] {
+    return [...this.runners];
+  }
+
+  /**
+   * `restart NAME...`: stops each (dependents first) and starts it again on the same ports, in
+   * dependency order. Resolves once each is ready again, or has failed.
+   */
+  async restart(names: readonly string[]): Promise<void> {
+    if (this.reason !== null) return;
+    // Between the stop and the start every service may have ended: that is not the end.
+    this.changing += 1;
+    try {
+      await this.stop(names);
+      await this.start(names, { restart: true });
+    } finally {
+      this.changing -= 1;
+      this.finishIfAllEnded();
+    }
+  }
+
+  /**
+   * `up NAME...` into the running session: starts those of `names` that are not running (the
+   * caller includes what they need). Resolves once each is ready, completed or failed.
+   */
+  async start(names: readonly string[], opts: { restart?: boolean } = {}): Promise<void> {
+    if (this.reason !== null || this.remake === undefined) return;
+    const fresh: ServiceRunner[] = [];
+    for (const [i, old] of this.runners.entries()) {
+      if (!names.includes(old.name) || isRunning(old)) continue;
+      const runner = this.remake(old);
+      runner.restarts = old.restarts + (opts.restart ? 1 : 0);
+      this.runners[i] = runner;
+      fresh.push(runner);
+      this.finishWhenAllEnded(runner);
+    }
+    await Promise.all(fresh.map((r) => this.startWhenDependenciesAllow(r)));
+    await Promise.all(fresh.map((r) => r.ready.reached));
+  }
+
+  /** `down NAME...`: see stopServices. */
+  stop(names: readonly string[]): Promise<void> {
+    return this.stopServices(names);
   }
 
   /** The first reason wins; a later request (e.g. a second Ctrl+C) only forces. */
@@ -145,6 +225,10 @@ function stopInReverseOrder(runners: readonly ServiceRunner[], force: boolean): 
     return promise;
   };
   return Promise.all(runners.map(stopOne)).then(() => undefined);
+}
+
+function isRunning(runner: ServiceRunner): boolean {
+  return runner.state === 'starting' || runner.state === 'ready' || runner.state === 'stopping';
 }
 
 function milestoneOf(runner: ServiceRunner, condition: DependencyCondition) {
