@@ -153,18 +153,22 @@ export class ServiceRunner {
       runCheck: (command, signal) => this.runCheck(command, signal),
       exited: proc.exit,
       signal: this.abort.signal,
-      onWaiting: (elapsedMs) =>
+      onWaiting: (elapsedMs, last) =>
         this.deps.emit({
           type: 'service-waiting',
           service: this.name,
           check: describeCheck(check, port),
           elapsedMs,
+          last,
         }),
     });
     if (this.process !== proc) return; // restarted meanwhile
     if (outcome.ok) this.markReady(outcome.elapsedMs);
     else if (outcome.reason === 'timeout') {
-      this.fail(`not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)})`);
+      const last = outcome.last === null ? '' : `; last: ${outcome.last}`;
+      this.fail(
+        `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)}${last})`,
+      );
     }
     // 'exited' is handled by onExit, 'aborted' by stop().
   }
