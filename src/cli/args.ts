@@ -24,6 +24,10 @@ export interface DownArgs extends GlobalArgs {
   services: string[];
 }
 
+export interface RestartArgs extends GlobalArgs {
+  services: string[];
+}
+
 export interface RunArgs extends GlobalArgs {
   services: string[];
   /** The command after `--`. */

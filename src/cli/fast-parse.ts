@@ -49,6 +49,7 @@ const FAST: Record<string, FastCommand> = {
     defaults: { services: [], detach: false },
   },
   down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
+  restart: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   run: {
     positionals: { key: 'services', many: true },
     flags: { '-q': ['quiet', true], '--quiet': ['quiet', true], '--no-quiet': ['quiet', false] },

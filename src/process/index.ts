@@ -24,5 +24,6 @@ export {
   spawnCommand,
   spawnService,
 } from './spawn.js';
+export { stoppedInTree } from './stopped.js';
 export type { ProcessIdentity, ProcessInfo } from './types.js';
 export { startWatchdog, type Watchdog, type WatchedService } from './watchdog.js';

@@ -34,6 +34,7 @@ import type { EventSink } from '../supervisor/events.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
+import { openControl } from './control-handler.js';
 import { withBrowserOpening } from './open-browser.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
@@ -152,23 +153,30 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       watchdog,
     });
     let supervisor: Supervisor | undefined;
-    const runners = specs.map(
-      (spec) =>
-        new ServiceRunner(spec, {
-          spawn: spawnService,
-          stopTree,
-          killTreeNow,
-          describeExit,
-          output,
-          emit: emitAll,
-          watchdog,
-          changed: () => recorder.changed(),
-          failed: (service) => supervisor?.serviceFailed(service),
-        }),
-    );
-    supervisor = new Supervisor(runners, emit);
+    const makeRunner = (spec: ServiceSpec) =>
+      new ServiceRunner(spec, {
+        spawn: spawnService,
+        stopTree,
+        killTreeNow,
+        describeExit,
+        output,
+        emit: (event) => {
+          emitAll(event);
+          supervisor?.notify(event);
+        },
+        watchdog,
+        changed: () => recorder.changed(),
+        failed: (service) => supervisor?.serviceFailed(service),
+      });
+    const runners = specs.map(makeRunner);
+    supervisor = new Supervisor(runners, emit, (old) => {
+      output.markRestart(old.name);
+      return makeRunner(old.spec);
+    });
+    // The recorder reads the supervisor's array, where a restarted service's runner replaces the old one.
     recorder.track(runners);
     const sup = supervisor;
+    const control = await openControl(manifest, id, sup, emit);
     const stopListening = listenForDown(recorder.file, (request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
@@ -188,6 +196,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       commandEnv,
       close: async () => {
         stopListening();
+        await control?.close();
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {

@@ -4,6 +4,7 @@
  * whose supervisor is gone is stopped here, process by process, each proven ours by pid and
  * start time. Returns once every process is gone and every port binds.
  */
+import { callControl, SupervisorGone } from '../../control/client.js';
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import type { Manifest } from '../../manifest/types.js';
@@ -95,6 +96,19 @@ async function askToStop(
   return waitUntil(() => !isSameProcess(supervisor), timeoutMs);
 }
 
+/**
+ * Asks over the control channel first; a supervisor that does not answer there (its channel
+ * could not be opened) still gets the request file and its nudge.
+ */
+async function requestStop(file: string, state: SessionState, services: string[]): Promise<void> {
+  try {
+    await callControl({ root: state.root, session: state.session }, { op: 'stop', services });
+  } catch (error) {
+    if (!(error instanceof SupervisorGone)) throw error;
+    sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
+  }
+}
+
 async function stopLive(
   state: SessionState,
   file: string,
@@ -103,7 +117,8 @@ async function stopLive(
 ): Promise<void> {
   const longest = graceOf(manifest);
   if (services.length === 0) {
-    const gone = await askToStop(file, state.supervisor, longest);
+    await requestStop(file, state, []);
+    const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
       await reapSession(state, file, 2000);
@@ -114,7 +129,7 @@ async function stopLive(
     }
     return;
   }
-  sendDownRequest(file, state.supervisor.pid, { services, requestedBy: process.pid });
+  await requestStop(file, state, services);
   await waitUntil(() => {
     const now = readState(file);
     if (now.kind !== 'ok') return true;

@@ -8,12 +8,18 @@ import { exitCodeOf, ignoreBrokenOutput, onStopSignals } from '../../supervisor/
 import type { UpArgs } from '../args.js';
 
 export async function run(args: UpArgs): Promise<number> {
+  // A background supervisor (started by up -d) writes service output to the log files only.
+  const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
+  if (args.services.length > 0 && !args.dynamic && !background) {
+    // Named services while a session runs: they join it (like docker compose up -d web).
+    const { upIntoRunningSession } = await import('../../session/remote.js');
+    const code = await upIntoRunningSession(args);
+    if (code !== null) return code;
+  }
   if (args.detach) {
     const { upDetached } = await import('../../session/detach.js');
     return upDetached(args);
   }
-  // A background supervisor (started by up -d) writes service output to the log files only.
-  const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
   // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
