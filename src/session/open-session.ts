@@ -35,6 +35,7 @@ import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
 import { openControl } from './control-handler.js';
+import { EndRecord } from './end-record.js';
 import { withBrowserOpening } from './open-browser.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
@@ -177,6 +178,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     recorder.track(runners);
     const sup = supervisor;
     const control = await openControl(manifest, id, sup, emit);
+    const ending = new EndRecord(recorder.file, id);
+    sup.subscribe(ending.listener);
     const stopListening = listenForDown(recorder.file, (request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
@@ -208,6 +211,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           });
         }
         recorder.close();
+        ending.write();
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();
