@@ -21,7 +21,9 @@ const ms = (value: Duration | undefined, fallback: number): number =>
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-const port = (value: number | 'auto'): PortPreference => (value === 0 ? 'auto' : value);
+/** Templates were expanded before validation (port-vars.ts): a string here is `auto`. */
+const port = (value: number | string): PortPreference =>
+  typeof value === 'string' || value === 0 ? 'auto' : value;
 
 function envMap(
   env: Record<string, string | number | boolean> | undefined,

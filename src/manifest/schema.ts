@@ -26,10 +26,18 @@ const Duration = field(z.union([z.number().min(0), z.string().regex(DURATION_PAT
   explain: (_v, key) => ({ message: `${key} is not a valid duration` }),
 });
 
-const Port = field(z.union([z.int().min(0).max(65535), z.literal('auto')]), {
+/**
+ * `${BACKEND_PORT:-8000}` is expanded (manifest/port-vars.ts) before this schema runs; the
+ * alternative is here for the JSON Schema, so editors accept it too.
+ */
+const PortTemplate = z.string().regex(/\$\{[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}/);
+
+const Port = field(z.union([z.int().min(0).max(65535), z.literal('auto'), PortTemplate]), {
   expected: 'a port number 1–65535, or auto',
   explain: explainPort,
-}).describe('A port number 1–65535; 0 or auto always takes a free port.');
+}).describe(
+  'A port number 1–65535; 0 or auto always takes a free port; ${VAR} or ${VAR:-8000} takes it from the dotenv files or the environment.',
+);
 
 const Command = field(
   z.union([z.string().regex(NON_BLANK), z.array(z.string()).min(1)]).superRefine((v, ctx) => {

@@ -7,6 +7,7 @@ import { envProblems } from '../env/check.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { locate, pathAt } from './locate.js';
 import { normalizeManifest } from './normalize.js';
+import { expandPortTemplates } from './port-vars.js';
 import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
 import { ManifestSchema } from './schema.js';
@@ -87,8 +88,12 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
     return { ok: false, diagnostics: [place(empty)] };
   }
 
+  const portProblems = expandPortTemplates(data, file, options.env);
   const parsed = ManifestSchema.safeParse(data);
-  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, data);
+  const problems = [
+    ...portProblems,
+    ...(parsed.success ? [] : issuesToProblems(parsed.error.issues, data)),
+  ];
   const raw = parsed.success
     ? parsed.data
     : repair(
