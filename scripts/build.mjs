@@ -1,9 +1,30 @@
 // Bundles the CLI with esbuild. A bundled CLI starts several times faster than one that
 // resolves hundreds of files in node_modules at every start (yargs alone is ~80 ms unbundled).
 // Commands are separate entry points, so `devlaunch --version` loads none of them.
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, relative, resolve } from 'node:path';
+import { build, transform } from 'esbuild';
+
+// `import text from './page/app.js?raw'`: the file as a string (the dashboard's page), minified
+// when it is JavaScript or CSS. Vitest understands the same suffix, so tests import the sources.
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)),
+      namespace: 'raw-text',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const loader = { '.js': 'js', '.css': 'css' }[extname(args.path)];
+      const text =
+        loader === undefined
+          ? source
+          : (await transform(source, { loader, minify: true, target: 'es2022' })).code;
+      return { contents: text, loader: 'text', watchFiles: [args.path] };
+    });
+  },
+};
 
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
@@ -14,6 +35,7 @@ const result = await build({
   entryPoints: [
     'src/cli/main.ts',
     'src/process/watchdog-main.ts',
+    'src/process/win-launcher.ts',
     ...commands,
     'src/manifest/json-schema.ts',
   ],
@@ -28,6 +50,9 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
+  external: ['koffi'],
+  plugins: [rawText],
   // CommonJS dependencies (cross-spawn, tree-kill) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __devlaunchCreateRequire } from 'node:module'; const require = __devlaunchCreateRequire(import.meta.url);",

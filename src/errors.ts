@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SERVICE_FAILED'
   | 'STATE_INVALID'
   | 'KILL_REFUSED'
+  | 'NOT_REPRESENTABLE'
   /** The control channel of a session whose supervisor is gone. */
   | 'SUPERVISOR_GONE'
   /** `restart`, `up SERVICE` into a session, `status`: no session runs (LSB "not running"). */
@@ -48,6 +49,7 @@ const defaultExit: Record<ErrorCode, number> = {
   SERVICE_FAILED: ExitCode.serviceFailed,
   STATE_INVALID: ExitCode.serviceFailed,
   KILL_REFUSED: ExitCode.portConflict,
+  NOT_REPRESENTABLE: ExitCode.serviceFailed,
   SUPERVISOR_GONE: ExitCode.serviceFailed,
   NO_SESSION: ExitCode.portConflict,
 };

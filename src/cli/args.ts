@@ -18,6 +18,8 @@ export interface GlobalArgs {
 export interface UpArgs extends GlobalArgs {
   services: string[];
   detach: boolean;
+  /** `--no-dashboard`: serve no dashboard this time. Default true. */
+  dashboard: boolean;
 }
 
 export interface DownArgs extends GlobalArgs {

@@ -45,8 +45,14 @@ interface FastCommand {
 const FAST: Record<string, FastCommand> = {
   up: {
     positionals: { key: 'services', many: true },
-    flags: { '-d': ['detach', true], '--detach': ['detach', true], '--wait': ['detach', true] },
-    defaults: { services: [], detach: false },
+    flags: {
+      '-d': ['detach', true],
+      '--detach': ['detach', true],
+      '--wait': ['detach', true],
+      '--dashboard': ['dashboard', true],
+      '--no-dashboard': ['dashboard', false],
+    },
+    defaults: { services: [], detach: false, dashboard: true },
   },
   down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   restart: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
@@ -83,7 +89,7 @@ export function fastParse(
   argv: readonly string[],
 ): { command: string; args: Record<string, unknown> } | undefined {
   const [name, ...rest] = argv;
-  const spec = name === undefined ? undefined : FAST[name];
+  const spec = name === undefined ? undefined : own(FAST, name);
   if (name === undefined || spec === undefined) return undefined;
   const args: Record<string, unknown> = { ...GLOBAL_DEFAULTS, ...spec.defaults };
   const positionals: string[] = [];
@@ -95,7 +101,7 @@ export function fastParse(
       args.command = rest.slice(i + 1);
       break;
     }
-    const flag = spec.flags[token] ?? GLOBAL_FLAGS[token];
+    const flag = own(spec.flags, token) ?? own(GLOBAL_FLAGS, token);
     if (flag !== undefined) {
       if (seen.has(flag[0])) return undefined;
       seen.add(flag[0]);
@@ -120,4 +126,9 @@ export function fastParse(
   // Conflicting flags: yargs says which.
   if ([args.kill, args.remap, args.fail].filter((v) => v === true).length > 1) return undefined;
   return { command: name === 'ps' ? 'status' : name, args };
+}
+
+/** `table[key]` if it is an own entry: `constructor` or `toString` are positionals, not flags. */
+function own<V>(table: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }

@@ -22,6 +22,7 @@ const commands: Record<string, Loader> = {
   logs: () => import('./commands/logs.js'),
   config: () => import('./commands/config.js'),
   doctor: () => import('./commands/doctor.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   init: () => import('./commands/init.js'),
 };
 
@@ -30,7 +31,7 @@ async function main(args: string[]): Promise<void> {
   try {
     const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
     if (parsed === undefined) return; // --help, or yargs already reported a usage error
-    const load = commands[parsed.command];
+    const load = Object.hasOwn(commands, parsed.command) ? commands[parsed.command] : undefined;
     if (load === undefined) throw new Error(`no module for command ${parsed.command}`);
     const mod = await load();
     exitCode = await mod.run(parsed.args as never);

@@ -103,6 +103,11 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             type: 'boolean',
             default: false,
             describe: 'return once ready; leave a background supervisor',
+          })
+          .option('dashboard', {
+            type: 'boolean',
+            default: true,
+            describe: 'serve the browser dashboard (--no-dashboard to skip)',
           }),
       set('up'),
     )
@@ -191,6 +196,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       'the manifest as devlaunch understands it, defaults filled in',
       {},
       set('config'),
+    )
+    .command(
+      'dashboard',
+      "open the running session's dashboard in the browser (prints its URL without a terminal)",
+      {},
+      set('dashboard'),
     )
     .command('doctor', 'check the manifest, ports, stale state and tools', {}, set('doctor'))
     .command('init', 'write a starter launcher.yaml', {}, set('init'))

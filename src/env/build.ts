@@ -9,6 +9,7 @@
  * a sibling in the same `env` map (as in docker compose): the layers below answer instead.
  * `command` is expanded against the complete environment.
  */
+import { dict } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
 import type { KeyPath } from '../manifest/diagnostics.js';
 import type { Manifest } from '../manifest/types.js';
@@ -151,7 +152,7 @@ export function expandMap(
   unresolved: Unresolved[],
 ): Record<string, string> {
   const lookup = lookupIn(mergeEnv(layers, platform), platform);
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const [key, value] of Object.entries(values)) {
     const r = expand(value, lookup);
     if (r.missing.length > 0 || r.invalid.length > 0) {

@@ -7,6 +7,7 @@
  *   Compared ignoring case, because on Windows `Port` and `PORT` are one variable;
  * - two services whose names give the same variable prefix (`auth-api` and `auth_api`).
  */
+import { dict } from '../dict.js';
 import type { KeyPath, Problem } from '../manifest/diagnostics.js';
 import type { Manifest } from '../manifest/types.js';
 import { expandMap, resolveServiceEnvironment, type Unresolved } from './build.js';
@@ -78,9 +79,9 @@ function references(manifest: Manifest, processEnv: Record<string, string | unde
     if (parsed !== null) dotenv[path] = parsed;
   }
   // Only which ports exist matters here, not their numbers.
-  const ports: ResolvedPorts = {};
+  const ports: ResolvedPorts = dict();
   for (const [name, s] of Object.entries(manifest.services)) {
-    const named = Object.fromEntries(Object.keys(s.ports).map((p) => [p, 1]));
+    const named = dict(Object.keys(s.ports).map((p) => [p, 1]));
     ports[name] = { primary: s.port === null ? null : 1, named };
   }
   // path -> problem, with the services a global value fails for.

@@ -2,6 +2,7 @@
 export { commandEnvironment, type ServiceEnvInput, serviceEnvironment } from './build.js';
 export { envProblems } from './check.js';
 export { dotenvPaths, loadDotenvFiles } from './dotenv.js';
+export { type DotenvValue, dotenvValue } from './dotenv-format.js';
 export { type Expansion, expand } from './expand.js';
 export { mergeEnv } from './merge.js';
 export { envName, injectedNames, injectedVariables, type ResolvedPorts } from './names.js';

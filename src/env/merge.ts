@@ -5,6 +5,8 @@
  * spelling of it from earlier layers, and the injected layer, applied last, always wins.
  */
 
+import { dict } from '../dict.js';
+
 export type EnvLayer = Readonly<Record<string, string | undefined>>;
 
 /** Whether variable names are case-insensitive on this platform (only Windows). */
@@ -20,7 +22,7 @@ export function mergeEnv(
   layers: readonly EnvLayer[],
   platform: NodeJS.Platform,
 ): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = dict<string>();
   const fold = caseInsensitive(platform);
   // Upper-cased name -> the spelling currently in `result` (win32 only).
   const spelling = new Map<string, string>();

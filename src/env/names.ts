@@ -2,6 +2,8 @@
  * Names of the variables devlaunch injects. Both the environment builder and manifest
  * validation use them, so a name is reserved exactly when devlaunch would set it.
  */
+
+import { dict } from '../dict.js';
 import type { Manifest } from '../manifest/types.js';
 
 /** `auth-api` -> `AUTH_API`: upper-cased, every character outside `A-Z0-9` turned into `_`. */
@@ -39,7 +41,7 @@ export function serviceVariableNames(
   named: readonly string[],
 ): { host: string; port: string | null; url: string | null; named: Record<string, string> } {
   const s = envName(service);
-  const namedNames: Record<string, string> = {};
+  const namedNames = dict<string>();
   for (const port of named) namedNames[port] = `${s}_${envName(port)}_PORT`;
   return {
     host: `${s}_HOST`,
@@ -86,7 +88,7 @@ export function injectedVariables(
   manifest: Manifest,
   ports: ResolvedPorts,
 ): Record<string, string> {
-  const vars: Record<string, string> = {};
+  const vars = dict<string>();
   for (const [name, service] of Object.entries(manifest.services)) {
     const resolved = ports[name] ?? { primary: null, named: {} };
     const names = serviceVariableNames(

@@ -6,6 +6,12 @@
 /** The accepted duration text, shared by `parseDuration` and the schema (editors check it too). */
 export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$|^\d+(?:\.\d+)?$/;
 
+/**
+ * The longest duration a timer can wait: Node's setTimeout takes at most 2^31-1 ms (about 24.8
+ * days) and fires at once, with a TimeoutOverflowWarning, for anything longer.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds for a duration, or null when it is not one (negative, NaN, unknown unit). */

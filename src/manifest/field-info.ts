@@ -3,7 +3,7 @@
  * (in words a user reads), and an optional `explain` that turns the value found into a precise
  * message and hint. Kept in its own zod registry, so it never leaks into `launcher.schema.json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface Explanation {
   message: string;

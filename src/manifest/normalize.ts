@@ -3,6 +3,7 @@
  * later stage uses: defaults filled, durations in ms, paths absolute, signals as `SIGTERM`.
  */
 import { basename, dirname, resolve } from 'node:path';
+import { dict } from '../dict.js';
 import { parseDuration } from './duration.js';
 import type { RawManifest, RawReady, RawService } from './schema.js';
 import { normalizeSignal } from './signals.js';
@@ -28,7 +29,7 @@ const port = (value: number | string): PortPreference =>
 function envMap(
   env: Record<string, string | number | boolean> | undefined,
 ): Record<string, string> {
-  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+  return dict(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
 function portRange(raw: RawManifest['port_range']): PortRange | null {
@@ -58,13 +59,11 @@ function ready(raw: RawReady | undefined, hasPort: boolean): ReadyCheck | null {
 }
 
 function service(name: string, raw: RawService, root: string, stopTimeout: number): ServiceConfig {
-  const ports = Object.fromEntries(
-    Object.entries(raw.ports ?? {}).map(([key, value]) => [key, port(value)]),
-  );
+  const ports = dict(Object.entries(raw.ports ?? {}).map(([key, value]) => [key, port(value)]));
   const primary = raw.port === undefined ? null : port(raw.port);
   const dependsOn = Array.isArray(raw.depends_on)
-    ? Object.fromEntries(raw.depends_on.map((dep) => [dep, 'ready' as const]))
-    : { ...(raw.depends_on ?? {}) };
+    ? dict(raw.depends_on.map((dep) => [dep, 'ready' as const]))
+    : dict(Object.entries(raw.depends_on ?? {}));
   return {
     name,
     command: raw.command,
@@ -97,7 +96,8 @@ export function normalizeManifest(raw: RawManifest, file: string): Manifest {
     env: envMap(raw.env),
     port_range: portRange(raw.port_range),
     stop_timeout: stopTimeout,
-    services: Object.fromEntries(
+    dashboard: raw.dashboard === false ? false : raw.dashboard === true ? 0 : (raw.dashboard ?? 0),
+    services: dict(
       Object.entries(raw.services).map(([name, s]) => [name, service(name, s, root, stopTimeout)]),
     ),
   };

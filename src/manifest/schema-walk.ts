@@ -1,5 +1,5 @@
 /** Finds the part of the schema that describes a key path, to read its field info and keys. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 interface Def {
   type: string;

@@ -5,8 +5,8 @@
  * the whole manifest and live in `rules/`. Defaults are filled by `normalize.ts`, not here, so
  * the schema describes exactly what a user may write.
  */
-import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import * as z from 'zod';
+import { DURATION_PATTERN, MAX_DURATION_MS, parseDuration } from './duration.js';
 import { field } from './field-info.js';
 import {
   explainCommand,
@@ -17,14 +17,29 @@ import {
 } from './schema-explain.js';
 import { normalizeSignal } from './signals.js';
 
-export const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const SERVICE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NON_BLANK = /\S/;
 
-const Duration = field(z.union([z.number().min(0), z.string().regex(DURATION_PATTERN)]), {
-  expected: 'a duration such as 500ms, 5s, 2m, or a number of seconds',
-  explain: (_v, key) => ({ message: `${key} is not a valid duration` }),
-});
+const Duration = field(
+  z.union([z.number().min(0), z.string().regex(DURATION_PATTERN)]).superRefine((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === null || ms <= MAX_DURATION_MS) return;
+    ctx.addIssue({
+      code: 'custom',
+      input: v,
+      message: `${/^[\d.]+$/.test(String(v)) ? `${v} seconds` : v} is over 24 days, longer than a timer can wait`,
+      params: {
+        expected: 'a duration of at most 596h (24 days)',
+        hint: 'use at most 596h; for a check that should practically never time out, 24h is plenty',
+      },
+    });
+  }),
+  {
+    expected: 'a duration such as 500ms, 5s, 2m, or a number of seconds',
+    explain: (_v, key) => ({ message: `${key} is not a valid duration` }),
+  },
+);
 
 /**
  * `${BACKEND_PORT:-8000}` is expanded (manifest/port-vars.ts) before this schema runs; the
@@ -76,7 +91,7 @@ const EnvMap = z
   .describe('Variables. Values may use ${VAR}, ${VAR:-default}; $$ is a literal $.');
 
 const ServiceName = field(z.string().regex(SERVICE_NAME), {
-  expected: 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit',
+  expected: 'a name of letters, digits, ".", "_" or "-", starting with a letter, digit or "_"',
   explain: (_v, key) => ({ message: `"${key}" is not a usable service name` }),
 });
 
@@ -228,6 +243,13 @@ export const ManifestSchema = z
     stop_timeout: Duration.describe(
       'Default stop_timeout of every service. Default 5s.',
     ).optional(),
+    dashboard: field(z.union([z.boolean(), z.int().min(0).max(65535)]), {
+      expected: 'a port number 1–65535, true, or false',
+    })
+      .describe(
+        'The browser dashboard on 127.0.0.1: a fixed port, or false to turn it off. Default: on, at a port from the OS.',
+      )
+      .optional(),
     services: z.record(ServiceName, ServiceSchema).describe('The services, by name.'),
   })
   .meta({

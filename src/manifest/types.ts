@@ -86,5 +86,7 @@ export interface Manifest {
   port_range: PortRange | null;
   /** Default for every service, in ms. Default 5000. */
   stop_timeout: number;
+  /** The dashboard's port (0: one from the OS), or false: no dashboard. Default 0. */
+  dashboard: number | false;
   services: Record<string, ServiceConfig>;
 }

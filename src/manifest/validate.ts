@@ -8,6 +8,7 @@ import type { Diagnostic, Problem } from './diagnostics.js';
 import { locate, pathAt } from './locate.js';
 import { normalizeManifest } from './normalize.js';
 import { expandPortTemplates } from './port-vars.js';
+import { hideProtoKeys, restoreProblem, restoreProtoKeys } from './proto-keys.js';
 import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
 import { ManifestSchema } from './schema.js';
@@ -89,19 +90,19 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
   }
 
   const portProblems = expandPortTemplates(data, file, options.env);
-  const parsed = ManifestSchema.safeParse(data);
-  const problems = [
-    ...portProblems,
-    ...(parsed.success ? [] : issuesToProblems(parsed.error.issues, data)),
-  ];
+  // `__proto__` keys are hidden from the schema library, which would drop them (proto-keys.ts).
+  const hidden = hideProtoKeys(data);
+  const parsed = ManifestSchema.safeParse(hidden);
+  const found = parsed.success ? [] : issuesToProblems(parsed.error.issues, hidden);
   const raw = parsed.success
     ? parsed.data
     : repair(
-        data,
-        problems.map((p) => p.path),
+        hidden,
+        found.map((p) => p.path),
       );
+  const problems = [...portProblems, ...found.map(restoreProblem)];
   if (raw !== null) {
-    const manifest = normalizeManifest(raw, file);
+    const manifest = normalizeManifest(restoreProtoKeys(raw), file);
     problems.push(...ruleProblems(manifest), ...envProblems(manifest, options.env));
     if (problems.length === 0) return { ok: true, manifest };
   }

@@ -1,18 +1,21 @@
 /**
- * Splits a byte stream into lines, built for throughput: one `lastIndexOf` per chunk finds where
- * the complete lines end, and those bytes are decoded once. '\n' never occurs inside a
- * multi-byte UTF-8 sequence, so decoding up to a newline never cuts a character; the bytes after
- * the last newline are kept as bytes until their line completes.
+ * Splits a byte stream into blocks of complete lines, built for throughput and for lines of any
+ * length: one `lastIndexOf` per chunk finds where the complete lines end; those bytes are handed
+ * on as they are, never decoded here. The bytes after the last newline are kept as a list of
+ * pieces until their line completes, so a 50 MB line costs one copy when it ends, not one per
+ * chunk.
  */
 
 const LF = 10;
 
+/** Partial lines longer than this are not reported by partial(): see there. */
+export const PARTIAL_LIMIT = 4096;
+
 /**
- * The complete lines of one chunk. `text`: the lines decoded and joined by '\n', each '\r' before
- * a '\n' dropped, without the final newline. `bytes`: the same lines exactly as received, final
- * '\n' included (missing only for a last line emitted by end()).
+ * The complete lines of one chunk, exactly as received, final '\n' included (missing only for
+ * a last line emitted by end()).
  */
-export type BlockListener = (text: string, bytes: Buffer) => void;
+export type BlockListener = (bytes: Buffer) => void;
 
 /** Splits into blocks of complete lines: one callback per chunk, no per-line work at all. */
 export class BlockSplitter {
@@ -39,29 +42,33 @@ export class BlockSplitter {
     }
     // Copy the remainder so a small partial line does not pin the whole chunk in memory.
     if (last + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(last + 1)));
-    let text = bytes.toString('utf8', 0, bytes.length - 1);
-    if (text.includes('\r')) {
-      text = text.replaceAll('\r\n', '\n');
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-    }
-    this.#onBlock(text, bytes);
+    this.#onBlock(bytes);
   }
 
-  /** The current incomplete last line (for log readiness on partial lines). */
+  /** Bytes of the incomplete last line. */
+  get pendingLength(): number {
+    return this.#pendingLength;
+  }
+
+  /**
+   * The current incomplete last line (for log readiness on a prompt printed without a newline),
+   * or '' when there is none or it is longer than PARTIAL_LIMIT: re-reading a growing line on
+   * every chunk would cost time quadratic in its length, so a long line is seen when complete.
+   */
   partial(): string {
-    if (this.#pendingLength === 0) return '';
+    if (this.#pendingLength === 0 || this.#pendingLength > PARTIAL_LIMIT) return '';
     const bytes = this.#joined();
     // A character still arriving is left out rather than shown as U+FFFD.
     return bytes.toString('utf8', 0, completeUtf8Length(bytes));
   }
 
-  /** At end of stream: emits the partial line (if any) as a line. */
+  /** At end of stream: emits the partial line (if any) as a block without a final newline. */
   end(): void {
     if (this.#pendingLength === 0) return;
     const bytes = this.#joined();
     this.#pending = [];
     this.#pendingLength = 0;
-    this.#onBlock(bytes.toString('utf8'), bytes);
+    this.#onBlock(bytes);
   }
 
   #keep(bytes: Buffer): void {
@@ -77,13 +84,24 @@ export class BlockSplitter {
   }
 }
 
+/** The lines of a block as text: decoded, split, each '\r' before a '\n' dropped. */
+export function blockLines(bytes: Buffer): string[] {
+  const end = bytes[bytes.length - 1] === LF ? bytes.length - 1 : bytes.length;
+  let text = bytes.toString('utf8', 0, end);
+  if (text.includes('\r')) {
+    text = text.replaceAll('\r\n', '\n');
+    if (text.endsWith('\r') && end < bytes.length) text = text.slice(0, -1);
+  }
+  return text.split('\n');
+}
+
 /** Splits a byte stream into lines. '\n' ends a line; a '\r' before it is dropped. */
 export class LineSplitter {
   readonly #blocks: BlockSplitter;
 
   /** `onLines` is called once per push with every complete line of that chunk (never with none). */
   constructor(onLines: (lines: string[]) => void) {
-    this.#blocks = new BlockSplitter((text) => onLines(text.split('\n')));
+    this.#blocks = new BlockSplitter((bytes) => onLines(blockLines(bytes)));
   }
 
   push(chunk: Buffer): void {

@@ -1,10 +1,15 @@
 /**
- * One log file per service, `<dir>/<service>.log`, holding the raw lines (no prefix, no colour).
- * A session truncates the files it writes (flags 'w'): `devlaunch logs` shows the current or
- * last session. Files are opened on a service's first output, so `up api` leaves the logs of
- * the services it does not start alone. Writes never wait: a slow disk only grows a buffer.
+ * One log file per service, `<dir>/<service>.log`, holding the lines as the service printed them
+ * (no prefix; escape sequences are taken out by the caller). A session truncates the files it
+ * writes: `devlaunch logs` shows the current or last session. Files are opened on a service's
+ * first output, so `up api` leaves the logs of the services it does not start alone.
+ *
+ * Memory stays bounded and the files stay complete: writes go out in the background, one at a
+ * time per file, each at its own offset; if a slow disk lets more than QUEUE_LIMIT pile up, the
+ * pile is written synchronously (a disk, unlike a terminal, always finishes a write). close()
+ * writes whatever is left, so a stop loses nothing.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The log file of `service` in `dir`; also what `devlaunch logs` reads. */
@@ -13,10 +18,19 @@ export function logFilePath(dir: string, service: string): string {
   return join(dir, `${service.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
 }
 
+const QUEUE_LIMIT = 4 << 20;
+/** writev takes at most IOV_MAX (1024 on Linux) buffers. */
+const MAX_BUFFERS = 1024;
+
 interface LogFile {
-  /** null when the file could not even be created. */
-  stream: WriteStream | null;
-  failed: boolean;
+  /** null when the file could not even be created, or failed since. */
+  fd: number | null;
+  queue: Buffer[];
+  queued: number;
+  /** Where the next write goes. */
+  position: number;
+  writing: boolean;
+  idle: Array<() => void>;
 }
 
 export class LogFiles {
@@ -31,49 +45,99 @@ export class LogFiles {
     this.#onError = onError;
   }
 
-  write(service: string, text: string | Buffer): void {
+  write(service: string, bytes: Buffer | string): void {
     const file = this.#files.get(service) ?? this.#open(service);
-    if (!file.failed) file.stream?.write(text);
+    if (file.fd === null || bytes.length === 0) return;
+    const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    file.queue.push(buffer);
+    file.queued += buffer.length;
+    if (file.queued > QUEUE_LIMIT) this.#writeNow(service, file);
+    else if (!file.writing) this.#writeLater(service, file);
   }
 
-  /** Ends every file; resolves once each is flushed and closed. */
+  /** Writes what is pending, closes every file; resolves once all are closed. */
   async close(): Promise<void> {
-    const files = [...this.#files.values()];
+    const files = [...this.#files];
     this.#files.clear();
     await Promise.all(
-      files.map(
-        (file) =>
-          new Promise<void>((resolve) => {
-            const stream = file.stream;
-            if (file.failed || stream === null || stream.closed) return resolve();
-            stream.once('close', () => resolve());
-            stream.end();
-          }),
-      ),
+      files.map(async ([service, file]) => {
+        if (file.writing) await new Promise<void>((resolve) => file.idle.push(resolve));
+        this.#writeNow(service, file);
+        if (file.fd !== null) closeSync(file.fd);
+        file.fd = null;
+      }),
     );
   }
 
+  #take(file: LogFile): { buffers: Buffer[]; at: number; size: number } {
+    const buffers = file.queue.length > MAX_BUFFERS ? [Buffer.concat(file.queue)] : file.queue;
+    const size = file.queued;
+    const at = file.position;
+    file.queue = [];
+    file.queued = 0;
+    file.position += size;
+    return { buffers, at, size };
+  }
+
+  #writeNow(service: string, file: LogFile): void {
+    if (file.fd === null || file.queued === 0) return;
+    const { buffers, at, size } = this.#take(file);
+    try {
+      finish(file.fd, buffers, at, size, writevSync(file.fd, buffers, at));
+    } catch (error) {
+      this.#fail(service, file, error as Error);
+    }
+  }
+
+  #writeLater(service: string, file: LogFile): void {
+    if (file.fd === null || file.queued === 0) {
+      for (const resolve of file.idle.splice(0)) resolve();
+      return;
+    }
+    file.writing = true;
+    const { buffers, at, size } = this.#take(file);
+    const fd = file.fd;
+    writev(fd, buffers, at, (error, written) => {
+      file.writing = false;
+      try {
+        if (error) throw error;
+        finish(fd, buffers, at, size, written);
+      } catch (failure) {
+        this.#fail(service, file, failure as Error);
+      }
+      this.#writeLater(service, file);
+    });
+  }
+
+  #fail(service: string, file: LogFile, error: Error): void {
+    if (file.fd === null) return;
+    try {
+      closeSync(file.fd);
+    } catch {}
+    file.fd = null;
+    file.queue = [];
+    file.queued = 0;
+    this.#onError(service, error);
+  }
+
   #open(service: string): LogFile {
-    let stream: WriteStream;
+    const file: LogFile = { fd: null, queue: [], queued: 0, position: 0, writing: false, idle: [] };
+    this.#files.set(service, file);
     try {
       if (!this.#dirReady) mkdirSync(this.#dir, { recursive: true });
       this.#dirReady = true;
-      stream = createWriteStream(logFilePath(this.#dir, service), { flags: 'w' });
+      file.fd = openSync(logFilePath(this.#dir, service), 'w');
     } catch (error) {
-      const broken: LogFile = { stream: null, failed: true };
-      this.#files.set(service, broken);
       this.#onError(service, error as Error);
-      return broken;
     }
-    const file: LogFile = { stream, failed: false };
-    // An open or write error destroys the stream (which still emits 'close'); keep the session
-    // going without that file rather than crash over a log.
-    stream.on('error', (error) => {
-      if (file.failed) return;
-      file.failed = true;
-      this.#onError(service, error);
-    });
-    this.#files.set(service, file);
     return file;
   }
+}
+
+/** Completes a short write (rare on a regular file) synchronously, at its offset. */
+function finish(fd: number, buffers: Buffer[], at: number, size: number, done: number): void {
+  if (done >= size) return;
+  const all = Buffer.concat(buffers);
+  let written = done;
+  while (written < size) written += writeSync(fd, all, written, size - written, at + written);
 }

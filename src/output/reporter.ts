@@ -1,7 +1,8 @@
 /**
  * The one printer of devlaunch's own messages: turns SupervisorEvents into text. Failures go to
- * `err` with the service's last lines; everything else goes through ServiceOutput.system(), so
- * it lands in order with the service lines and is set apart from them. No cursor movement:
+ * ServiceOutput.error() (stderr) with the service's last lines; everything else goes through
+ * ServiceOutput.system(), set apart from the service lines. Both are shown at once even while
+ * service output is held back for a slow reader. No cursor movement:
  * rewriting a line in place would corrupt service lines printed in between.
  */
 import type { Writable } from 'node:stream';
@@ -13,6 +14,7 @@ import { renderTable, stripAnsi } from './table.js';
 
 export interface ReporterOptions {
   output: ServiceOutput;
+  /** The stream errors end up on (written through `output`): decides their colours. */
   err: NodeJS.WritableStream;
   color: boolean;
   /** A terminal: waiting for readiness shows progress. */
@@ -35,9 +37,7 @@ export function createReporter(opts: ReporterOptions): EventSink {
   let lastProgress = Number.NEGATIVE_INFINITY;
 
   const info = (text: string) => output.system(text);
-  const toErr = (text: string) => {
-    err.write(`${text}\n`);
-  };
+  const toErr = (text: string) => output.error(text);
   const plain = (line: string) => (opts.color ? line : stripAnsi(line));
 
   const progress = () => {
@@ -105,7 +105,10 @@ export function createReporter(opts: ReporterOptions): EventSink {
       case 'all-ready':
         waiting.clear();
         info(`${p.green('all services ready')} in ${seconds(event.elapsedMs)}`);
-        return output.print(readyTable(event.rows, p.bold));
+        output.print(readyTable(event.rows, p.bold));
+        if (event.dashboard !== undefined)
+          output.print(`${p.bold('dashboard')} ${event.dashboard}`);
+        return;
       case 'stopping':
         waiting.clear();
         return info(p.yellow(stoppingText(event.reason, event.graceful)));

@@ -1,41 +1,53 @@
 /**
- * Everything the services print: each stream is drained as lines, every line is printed whole
- * behind its service's padded, coloured name, and logged raw to `<logDir>/<service>.log`.
+ * Everything the services print: each stream is drained as blocks of complete lines, every line
+ * is printed whole behind its service's padded, coloured name, and logged without escape
+ * sequences to `<logDir>/<service>.log`.
  *
- * Built for throughput: per incoming chunk the complete lines are decoded once, turned into ONE
- * prefixed string and written ONCE to `out` and once to the log. Writes never wait for the
- * destination: a slow terminal must not block a chatty service (a child blocked on a full pipe
- * stops serving requests), so its output is always read and buffered here instead.
- * Lines of different services cannot interleave because each write holds complete lines only.
+ * Built for throughput: per incoming chunk the complete lines are prefixed in one pass over the
+ * raw bytes (no UTF-8 decoding) and written once to the terminal and once to the log. Writing
+ * never waits for the reader (see OutputSink): services are always read at full speed, memory
+ * stays bounded, and what a slow reader has not taken yet waits in order on disk. Lines of
+ * different services cannot interleave because each write holds complete lines only.
  */
+import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
+import { plainBlock, prefixBlock, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
 import { BlockSplitter } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
+import { OutputSink } from './sink.js';
+import { Tail } from './tail.js';
+import { muteTerminal, privateWriter } from './terminal.js';
 
 export interface ServiceOutputOptions {
-  /** Where prefixed lines go (process.stdout). */
+  /** Where prefixed lines and devlaunch's messages go (process.stdout). */
   out: NodeJS.WritableStream;
+  /** Where devlaunch's errors go. Default process.stderr. */
+  err?: NodeJS.WritableStream;
   /** Colour the prefixes; decided by the caller via colorEnabled(). */
   color: boolean;
   /** Every service name, for padding and stable colours (colour index = position in this list). */
   names: string[];
   /** Directory of the per-service log files; null: no log files. */
   logDir: string | null;
+  /** Where output a slow reader has not taken yet is kept. Default `logDir`, else the temp dir. */
+  spillDir?: string;
+  /** Bytes of pending output kept in memory per destination before spilling. Default 4 MiB. */
+  memoryLimit?: number;
   /** Service lines are not printed, only logged (devlaunch run's quiet mode). Default false. */
   quiet?: boolean;
   /** How many recent lines per service to keep for failure messages. Default 20. */
   tailSize?: number;
 }
 
+/** `text` is the line without escape sequences; `partial`: the line is still being printed. */
 export type LineListener = (text: string, partial: boolean) => void;
 
 interface ServiceState {
   name: string;
+  /** The prefix as latin1 text: one character per byte of its UTF-8 form. */
   prefix: string;
-  /** '\n' + prefix: joins a chunk's lines into one printed block. */
-  joiner: string;
-  tail: string[];
+  tail: Tail;
   listeners: Set<LineListener>;
 }
 
@@ -43,15 +55,25 @@ interface ServiceState {
 export interface OutputStats {
   /** Bytes of complete lines read from the services. */
   bytes: number;
-  /** Largest `writableLength` seen on `out`: how far a slow terminal fell behind. */
+  /** Most bytes of pending output held in memory for `out` at once. */
   maxBuffered: number;
+  /** Bytes of output for `out` that went through the spill file. */
+  spilled: number;
+  /** Bytes never shown on `out` (its reader went away or never read again). */
+  dropped: number;
 }
 
 const SYSTEM_NAME = 'devlaunch';
 const LF = 10;
+/** At the end, how long a reader that takes nothing is waited for before the rest is dropped. */
+const STALLED_READER_MS = 2000;
 
 export class ServiceOutput {
-  readonly #out: NodeJS.WritableStream;
+  readonly #outSink: OutputSink;
+  /** Opened on the first error (most sessions print none). */
+  #errSink: OutputSink | null = null;
+  readonly #makeErrSink: () => OutputSink;
+  readonly #terminals: OutputSink[] = [];
   readonly #quiet: boolean;
   readonly #tailSize: number;
   readonly #logs: LogFiles | null;
@@ -62,13 +84,28 @@ export class ServiceOutput {
   #nextIndex: number;
   #open = 0;
   #idle: Array<() => void> = [];
-  #outBroken = false;
-  readonly #stats: OutputStats = { bytes: 0, maxBuffered: 0 };
+  #bytes = 0;
 
   constructor(opts: ServiceOutputOptions) {
-    this.#out = opts.out;
     this.#quiet = opts.quiet ?? false;
     this.#tailSize = opts.tailSize ?? 20;
+    const spillDir = opts.spillDir ?? opts.logDir ?? tmpdir();
+    const sinkFor = (stream: NodeJS.WritableStream, name: string) => {
+      const writer = privateWriter(stream);
+      const sink = new OutputSink({
+        ...writer,
+        spillDir,
+        name,
+        ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
+        onError: (error) =>
+          this.error(`cannot hold back output for a slow reader: ${error.message}`),
+      });
+      if ((stream as { isTTY?: boolean }).isTTY === true) this.#terminals.push(sink);
+      return sink;
+    };
+    this.#outSink = sinkFor(opts.out, 'stdout');
+    const err = opts.err ?? process.stderr;
+    this.#makeErrSink = () => (err === opts.out ? this.#outSink : sinkFor(err, 'stderr'));
     // The caller already decided; FORCE_COLOR here only stops paint() from deciding again.
     const painter = paint(opts.out as Writable, opts.color, { FORCE_COLOR: '1' });
     this.#paintPrefix = (index, padded) => painter.pick(index, `${padded} |`);
@@ -84,17 +121,12 @@ export class ServiceOutput {
         : new LogFiles(opts.logDir, (service, error) =>
             this.system(`cannot write the log of ${service}: ${error.message}`),
           );
-    // A closed terminal or a reader that went away (EPIPE) must not crash the session and orphan
-    // its services: printing stops, draining and logging go on.
-    opts.out.on('error', () => {
-      this.#outBroken = true;
-    });
   }
 
   /** Start draining a service's stream. stdout and stderr lines are printed the same way. */
   attach(service: string, stream: NodeJS.ReadableStream, _kind: 'stdout' | 'stderr'): void {
     const state = this.#service(service);
-    const splitter = new BlockSplitter((text, bytes) => this.#emit(state, text, bytes));
+    const splitter = new BlockSplitter((bytes) => this.#emit(state, bytes));
     this.#open += 1;
     let ended = false;
     const finish = () => {
@@ -106,19 +138,23 @@ export class ServiceOutput {
     };
     stream.on('data', (chunk: Buffer | string) => {
       splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (state.listeners.size > 0) {
-        const partial = splitter.partial();
+      if (state.listeners.size > 0 && splitter.pendingLength > 0) {
+        const partial = stripSequences(splitter.partial());
         if (partial !== '') for (const listener of state.listeners) listener(partial, true);
       }
     });
     stream.on('end', finish);
     stream.on('close', finish);
     stream.on('error', finish);
-    // Flowing mode: read as fast as the child writes, whatever `out` does.
+    // Flowing mode: read as fast as the child writes, whatever the reader of `out` does.
     stream.resume();
   }
 
-  /** Subscribe to a service's lines (and partial-line updates when partial === true). */
+  /**
+   * Subscribe to a service's lines, without escape sequences. Partial lines (a prompt printed
+   * without a newline) are reported too while they are at most PARTIAL_LIMIT bytes long; a
+   * longer line is reported once, when complete, so the cost stays linear in its length.
+   */
   onLine(service: string, listener: LineListener): () => void {
     const state = this.#service(service);
     state.listeners.add(listener);
@@ -129,17 +165,25 @@ export class ServiceOutput {
 
   /** The service's most recent lines (both streams, in order). */
   lastLines(service: string): string[] {
-    return [...(this.#services.get(service)?.tail ?? [])];
+    return this.#services.get(service)?.tail.lines() ?? [];
   }
 
-  /** devlaunch's own line(s), set apart from service output, in order with service lines. */
+  /** devlaunch's own line(s), set apart from service output; ahead of any held-back output. */
   system(text: string): void {
-    this.#write(`${this.#systemPrefix}${text.split('\n').join(`\n${this.#systemPrefix}`)}\n`);
+    this.#outSink.urgent(
+      Buffer.from(`${this.#systemPrefix}${text.split('\n').join(`\n${this.#systemPrefix}`)}\n`),
+    );
   }
 
-  /** Text printed as it is (a table), in order with service lines; a final newline is added. */
+  /** Text printed as it is (a table), like system(); a final newline is added. */
   print(text: string): void {
-    this.#write(text.endsWith('\n') ? text : `${text}\n`);
+    this.#outSink.urgent(Buffer.from(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  /** An error of devlaunch's own, to `err`, ahead of any held-back output. */
+  error(text: string): void {
+    this.#errSink ??= this.#makeErrSink();
+    this.#errSink.urgent(Buffer.from(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   /** A restart of a service: its log file gets a separator line. */
@@ -147,70 +191,53 @@ export class ServiceOutput {
     this.#logs?.write(service, `--- ${text} ---\n`);
   }
 
+  /**
+   * The terminal is gone (SIGHUP): nothing more is written to it, whatever was pending for it
+   * is dropped. Services are still drained and logged.
+   */
+  hangup(): void {
+    muteTerminal();
+    for (const sink of this.#terminals) sink.drop();
+  }
+
   stats(): OutputStats {
-    return { ...this.#stats };
+    const out = this.#outSink.stats();
+    return {
+      bytes: this.#bytes,
+      maxBuffered: out.maxMemory,
+      spilled: out.spilled,
+      dropped: out.dropped,
+    };
   }
 
   /**
-   * Resolves when every attached stream has ended and everything is flushed to `out` and the
-   * log files (log files closed). `out` itself is left open.
+   * Resolves when every attached stream has ended, the log files are complete and closed, and
+   * the readers have taken everything (or have taken nothing for a while: see STALLED_READER_MS).
+   * `out` and `err` themselves are left open.
    */
   async close(): Promise<void> {
     if (this.#open > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
-    await Promise.all([this.#flushOut(), this.#logs?.close()]);
+    await Promise.all([
+      this.#logs?.close(),
+      this.#outSink.close(STALLED_READER_MS),
+      this.#errSink?.close(STALLED_READER_MS),
+    ]);
   }
 
-  #emit(state: ServiceState, text: string, bytes: Buffer): void {
-    this.#stats.bytes += bytes.length;
-    if (!this.#quiet) this.#write(state.prefix + text.replaceAll('\n', state.joiner) + '\n');
+  #emit(state: ServiceState, bytes: Buffer): void {
+    this.#bytes += bytes.length;
+    if (!this.#quiet) this.#outSink.write(prefixBlock(bytes, state.prefix));
     if (this.#logs !== null) {
-      // The raw bytes, as the service printed them: no decode, no re-encode.
-      this.#logs.write(state.name, bytes);
-      if (bytes[bytes.length - 1] !== LF) this.#logs.write(state.name, '\n');
+      const plain = plainBlock(bytes);
+      this.#logs.write(state.name, plain);
+      // The unterminated last line of a stream is closed in the log.
+      if (plain.length > 0 && plain[plain.length - 1] !== LF) this.#logs.write(state.name, '\n');
     }
-    this.#remember(state, text);
+    state.tail.add(bytes);
     if (state.listeners.size > 0) {
-      for (const line of text.split('\n'))
-        for (const listener of state.listeners) listener(line, false);
+      for (const line of state.tail.decode(bytes))
+        for (const listener of state.listeners) listener(stripSequences(line), false);
     }
-  }
-
-  /** Keeps the last `tailSize` lines, splitting only the end of a big block. */
-  #remember(state: ServiceState, text: string): void {
-    const size = this.#tailSize;
-    if (size <= 0) return;
-    let start = text.length;
-    let found = 0;
-    while (found < size) {
-      const at = text.lastIndexOf('\n', start - 1);
-      if (at === -1 || start === 0) {
-        start = -1;
-        break;
-      }
-      start = at;
-      found += 1;
-    }
-    const lines = (start === -1 ? text : text.slice(start + 1)).split('\n');
-    if (lines.length >= size) {
-      state.tail = lines.slice(lines.length - size);
-      return;
-    }
-    state.tail.push(...lines);
-    if (state.tail.length > size) state.tail.splice(0, state.tail.length - size);
-  }
-
-  #write(text: string): void {
-    if (this.#outBroken) return;
-    this.#out.write(text);
-    const buffered = (this.#out as Writable).writableLength ?? 0;
-    if (buffered > this.#stats.maxBuffered) this.#stats.maxBuffered = buffered;
-  }
-
-  #flushOut(): Promise<void> {
-    const out = this.#out as Writable;
-    if (this.#outBroken || out.destroyed || out.writableEnded) return Promise.resolve();
-    // A write's callback runs once everything written before it has been handed on.
-    return new Promise((resolve) => out.write('', () => resolve()));
   }
 
   #service(name: string): ServiceState {
@@ -224,6 +251,11 @@ export class ServiceOutput {
 
   #makeState(name: string, index: number): ServiceState {
     const prefix = `${this.#paintPrefix(index, name.padEnd(this.#width))} `;
-    return { name, prefix, joiner: `\n${prefix}`, tail: [], listeners: new Set() };
+    return {
+      name,
+      prefix: Buffer.from(prefix).toString('latin1'),
+      tail: new Tail(this.#tailSize),
+      listeners: new Set(),
+    };
   }
 }

@@ -3,6 +3,8 @@
  * order they start, and which depend on a given one. Pure; validation has already rejected
  * unknown names and cycles.
  */
+
+import { hasKey } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 
@@ -62,7 +64,7 @@ export function dependentsOf(manifest: Manifest, name: string): string[] {
 
 /** Service names from the command line must exist: a typo is a usage error (exit 2). */
 export function checkServiceNames(manifest: Manifest, wanted: readonly string[]): void {
-  const unknown = wanted.filter((name) => !(name in manifest.services));
+  const unknown = wanted.filter((name) => !hasKey(manifest.services, name));
   if (unknown.length > 0) {
     throw new DevlaunchError(
       'USAGE',

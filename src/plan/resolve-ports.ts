@@ -4,6 +4,8 @@
  * fresh from the OS, a port held by a stale process of this project is reclaimed, and any
  * other holder meets the conflict policy (ports/policy.ts): ask, kill, remap or fail.
  */
+
+import { dict, hasKey } from '../dict.js';
 import type { ResolvedPorts } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import type { Manifest, PortPreference, ServiceConfig } from '../manifest/types.js';
@@ -86,7 +88,7 @@ export function parsePortOverrides(
   values: readonly string[],
   manifest: Manifest,
 ): Record<string, number> {
-  const result: Record<string, number> = {};
+  const result = dict<number>();
   for (const value of values) {
     const match = /^([^=]+)=(\d+)$/.exec(value);
     const port = match ? Number(match[2]) : Number.NaN;
@@ -97,7 +99,7 @@ export function parsePortOverrides(
     }
     const [service, named] = match[1].split('.', 2) as [string, string | undefined];
     const config = manifest.services[service];
-    if (!config || (named !== undefined && !(named in config.ports))) {
+    if (!config || (named !== undefined && !hasKey(config.ports, named))) {
       throw new DevlaunchError('USAGE', `--port ${value}: the manifest has no port ${match[1]}`, {
         hint: `Ports are named after services: ${Object.keys(manifest.services).join(', ')}.`,
       });
@@ -112,11 +114,11 @@ export async function resolvePorts(
   names: readonly string[],
   options: PortResolveOptions,
 ): Promise<ResolvedPorts> {
-  const resolved: ResolvedPorts = {};
+  const resolved: ResolvedPorts = dict();
   // Services outside this session still get their variables (a frontend may link to them):
   // their preferred ports, unchecked, since nothing of this session binds them.
   for (const [service, config] of Object.entries(manifest.services)) {
-    const named: Record<string, number> = {};
+    const named = dict<number>();
     for (const [name, p] of Object.entries(config.ports)) if (p !== 'auto') named[name] = p;
     resolved[service] = { primary: typeof config.port === 'number' ? config.port : null, named };
   }

@@ -2,12 +2,15 @@
  * Stops a service's whole process tree: the process group, every descendant (also those that
  * left the group), and on Linux every process still carrying the session mark (a double-forked
  * daemon escapes both the tree and the group). `sh -c` forwards no signal, so signalling only
- * the spawned pid would orphan the real server. The only module that imports tree-kill.
+ * the spawned pid would orphan the real server. Windows: win/stop.ts (job object, console
+ * break, then TerminateJobObject or `taskkill /F /T`, every result checked).
  */
 import { constants } from 'node:os';
-import treeKill from 'tree-kill';
-import { isSameProcess } from './proc-info.js';
-import { killWaitMs, send, sleep, TreeStopper } from './tree-stopper.js';
+import { send, sleep, TreeStopper } from './tree-stopper.js';
+import { winApi } from './win/api.js';
+import { graceDeadline, ownedService, releaseOwned, requestBreak } from './win/owned.js';
+import { stopWindowsTree, type WinStopDeps } from './win/stop.js';
+import { taskkill } from './win/taskkill.js';
 
 export interface StopTarget {
   /** The spawned process (for a string command: the shell). */
@@ -38,8 +41,8 @@ export interface StopOptions {
  * Stops the whole tree: `signal` to the process group and every collected process, polls
  * until all are gone, and after `timeoutMs` sends SIGKILL to what is left. Never signals a
  * pid whose start time no longer matches. A signal unknown on this platform falls back to
- * SIGTERM. Windows: `taskkill /T /F` (tree-kill) at once, as there are no POSIX signals to ask
- * politely with. Returns whether SIGKILL was needed.
+ * SIGTERM. Windows: a console break to the service's console, then after `timeoutMs` the job
+ * is terminated (see win/stop.ts). Returns whether SIGKILL (the forced step) was needed.
  */
 export async function stopTree(
   target: StopTarget,
@@ -67,25 +70,46 @@ export async function killTreeNow(target: StopTarget): Promise<void> {
   await stopTree(target, { signal: 'SIGKILL', timeoutMs: 0, force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The OS calls of a Windows stop, for the target: its job when it was spawned here. */
+function windowsDeps(target: StopTarget): WinStopDeps {
+  const api = winApi();
+  const own = ownedService(target.pid, target.startTime);
+  const job = own?.job ?? null;
+  return {
+    job:
+      own !== null && job !== null && own.api !== null
+        ? {
+            requestBreak: () => requestBreak(own),
+            active: () => own.api?.jobActiveCount(job) ?? null,
+            terminate: () => own.api?.terminateJob(job, 1) ?? false,
+            pids: () => own.api?.jobPids(job) ?? null,
+          }
+        : null,
+    ownChild:
+      own !== null && job === null
+        ? {
+            exited: () => own.child.exitCode !== null || own.child.signalCode !== null,
+            kill: () => own.child.kill(),
+          }
+        : null,
+    identity: async (pid) => api?.creationTime(pid) ?? null,
+    taskkill,
+    now: Date.now,
+    sleep,
+    graceDeadline,
+    warn: (message) => process.stderr.write(`devlaunch: warning: ${message}\n`),
+  };
 }
 
 async function stopWindows(target: StopTarget, opts: StopOptions): Promise<{ forced: boolean }> {
-  if (
-    target.startTime !== null &&
-    !isSameProcess({ pid: target.pid, startTime: target.startTime })
-  ) {
-    return { forced: false };
+  const result = await stopWindowsTree(
+    { pid: target.pid, startTime: target.startTime },
+    { timeoutMs: opts.timeoutMs, force: opts.force === true || opts.signal === 'SIGKILL' },
+    windowsDeps(target),
+  );
+  const own = ownedService(target.pid, target.startTime);
+  if (own !== null && (own.child.exitCode !== null || own.child.signalCode !== null)) {
+    releaseOwned(target.pid);
   }
-  // taskkill /T lists the tree from the direct child: kill it first and descendants are lost.
-  await new Promise<void>((resolve) => treeKill(target.pid, 'SIGKILL', () => resolve()));
-  const deadline = Date.now() + Math.max(opts.timeoutMs, killWaitMs);
-  while (isAlive(target.pid) && Date.now() < deadline) await sleep(50);
-  return { forced: true };
+  return result;
 }

@@ -1,15 +1,18 @@
 /**
  * Who a process is: pid, parent, group, user, command line and start time. On Linux it
- * reads /proc synchronously (a few small files per process, no tool to spawn); elsewhere it
- * asks the platform's tools (see proc-tools.ts). Identity is pid plus start time, because
+ * reads /proc synchronously (a few small files per process, no tool to spawn); on Windows it
+ * asks the OS through win/api.ts (no tool, no PowerShell); on macOS `ps` (see proc-tools.ts). Identity is pid plus start time, because
  * pids are reused: a record whose start time no longer matches is a different process.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { type ProcStat, parsePasswd, parseProcStat } from './proc-parse.js';
 import { listProcessesByTool, processInfoByTool } from './proc-tools.js';
 import type { ProcessIdentity, ProcessInfo } from './types.js';
+import { winApi } from './win/api.js';
+import { winListProcesses, winProcessInfo } from './win/identity.js';
 
 const isLinux = process.platform === 'linux';
+const isWindows = process.platform === 'win32';
 /** USER_HZ: the unit of starttime in /proc/PID/stat; 100 on every Linux ABI Node runs on. */
 const clockTicks = 100;
 
@@ -49,6 +52,10 @@ const isGone = (stat: ProcStat): boolean => stat.state === 'Z' || stat.state ===
 /** Information about a live process; null if it is gone or a zombie. */
 export function processInfo(pid: number): ProcessInfo | null {
   if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (isWindows) {
+    const api = winApi();
+    return api === null ? null : winProcessInfo(api, pid);
+  }
   if (!isLinux) return processInfoByTool(pid);
   const stat = readProcStat(pid);
   if (stat === null || isGone(stat)) return null;
@@ -71,6 +78,10 @@ export function processInfo(pid: number): ProcessInfo | null {
 
 /** Every live process (zombies skipped). */
 export function listProcesses(): ProcessInfo[] {
+  if (isWindows) {
+    const api = winApi();
+    return api === null ? [] : winListProcesses(api);
+  }
   if (!isLinux) return listProcessesByTool();
   const out: ProcessInfo[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -124,6 +135,7 @@ export function sessionMark(pid: number): string | null {
 /** True if the process is alive (not a zombie) AND started when the record says. */
 export function isSameProcess(id: ProcessIdentity): boolean {
   if (id.startTime === '') return false;
+  if (isWindows) return winApi()?.creationTime(id.pid) === id.startTime;
   if (!isLinux) return processInfo(id.pid)?.startTime === id.startTime;
   const stat = readProcStat(id.pid);
   return stat !== null && !isGone(stat) && stat.startTime === id.startTime;
@@ -131,6 +143,7 @@ export function isSameProcess(id: ProcessIdentity): boolean {
 
 /** The identity token of a process, zombies included (read right after spawning it). */
 export function startTimeOf(pid: number): string | null {
+  if (isWindows) return winApi()?.creationTime(pid) ?? null;
   if (!isLinux) return processInfo(pid)?.startTime ?? null;
   return readProcStat(pid)?.startTime ?? null;
 }

@@ -1,7 +1,7 @@
 /**
- * Process information where there is no /proc: `ps` on macOS and the BSDs, CIM through
- * PowerShell on Windows (wmic is deprecated and missing from recent Windows). Best effort:
- * a failing tool means "nothing known", never an exception.
+ * Process information where there is no /proc and no Win32 API: `ps` on macOS and the BSDs.
+ * Best effort, bounded in time: a failing or hanging tool means "nothing known", never an
+ * exception. (Windows asks the OS directly: win/identity.ts.)
  */
 import { execFileSync } from 'node:child_process';
 import { parsePsOutput } from './proc-parse.js';
@@ -17,6 +17,7 @@ function run(file: string, args: string[]): string {
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'ignore'],
       maxBuffer: 64 * 1024 * 1024,
+      timeout: 10_000,
       windowsHide: true,
     });
   } catch (error) {
@@ -39,55 +40,11 @@ function fromPs(args: string[]): ProcessInfo[] {
   }));
 }
 
-interface CimProcess {
-  ProcessId?: number;
-  ParentProcessId?: number;
-  CommandLine?: string | null;
-  Name?: string | null;
-  Start?: number | null;
-}
-
-// Windows FILETIME (100 ns since 1601) to ms since the epoch.
-const fileTimeToMs = (ft: number): number => Math.floor(ft / 10_000) - 11_644_473_600_000;
-
-function fromCim(filter: string): ProcessInfo[] {
-  const script =
-    `Get-CimInstance Win32_Process ${filter}| Select-Object ProcessId,ParentProcessId,Name,` +
-    `CommandLine,@{n='Start';e={$_.CreationDate.ToFileTimeUtc()}} | ConvertTo-Json -Compress`;
-  const text = run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  const list = (Array.isArray(parsed) ? parsed : [parsed]) as CimProcess[];
-  return list.flatMap((p) => {
-    if (typeof p?.ProcessId !== 'number' || typeof p.Start !== 'number') return [];
-    const start = fileTimeToMs(p.Start);
-    return [
-      {
-        pid: p.ProcessId,
-        ppid: p.ParentProcessId ?? 0,
-        pgid: null,
-        uid: null,
-        user: '',
-        command: p.CommandLine ?? p.Name ?? '',
-        startTime: String(start),
-        startedAt: new Date(start).toISOString(),
-      },
-    ];
-  });
-}
-
 export function listProcessesByTool(): ProcessInfo[] {
-  return process.platform === 'win32' ? fromCim('') : fromPs(['-A', '-o', psFormat]);
+  return fromPs(['-A', '-o', psFormat]);
 }
 
 export function processInfoByTool(pid: number): ProcessInfo | null {
-  const rows =
-    process.platform === 'win32'
-      ? fromCim(`-Filter "ProcessId=${pid}" `)
-      : fromPs(['-p', String(pid), '-o', psFormat]);
+  const rows = fromPs(['-p', String(pid), '-o', psFormat]);
   return rows.find((r) => r.pid === pid) ?? null;
 }

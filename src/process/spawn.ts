@@ -8,8 +8,13 @@ import type { Readable } from 'node:stream';
 import crossSpawn from 'cross-spawn';
 import { DevlaunchError } from '../errors.js';
 import { startTimeOf } from './proc-info.js';
+import { watchdogScript } from './watchdog.js';
+import { winApi, winApiLoadError } from './win/api.js';
+import { launcherScript, spawnContained } from './win/contain.js';
+import { registerOwned } from './win/owned.js';
 
 const isWindows = process.platform === 'win32';
+let warnedUncontained = false;
 
 export interface SpawnOptions {
   /** Service name, used in error messages. */
@@ -71,8 +76,9 @@ function checkCwd(opts: SpawnOptions): void {
 /**
  * Starts a service. POSIX: `detached: true` puts it in its own process group, so the
  * terminal's Ctrl+C does not reach it directly (devlaunch decides how to stop it) and the
- * group can be signalled as a whole. Windows: no `detached` (it would open a console
- * window), `windowsHide`. stdin is ignored. Resolves on the 'spawn' event; rejects with
+ * group can be signalled as a whole. Windows: through the launcher, inside a kill-on-close job
+ * object and a hidden console of its own (win/contain.ts); the recorded pid is the launcher's.
+ * stdin is ignored. Resolves on the 'spawn' event; rejects with
  * DevlaunchError('SERVICE_FAILED') naming the service and the cause.
  */
 export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
@@ -90,7 +96,38 @@ export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
   };
   let child: ChildProcess;
   let program: string;
-  if (typeof opts.command === 'string') {
+  let contain: (() => string) | null = null;
+  const api = isWindows ? winApi() : null;
+  if (isWindows && !warnedUncontained && api === null) {
+    warnedUncontained = true;
+    process.stderr.write(
+      `devlaunch: warning: the Win32 API is unavailable (${winApiLoadError() ?? 'koffi not installed'}): ` +
+        'services run without a job object, and may survive an unclean exit of devlaunch\n',
+    );
+  }
+  const emptyCommand = Array.isArray(opts.command) && (opts.command[0] ?? '') === '';
+  if (api !== null && !emptyCommand) {
+    program = Array.isArray(opts.command) ? (opts.command[0] ?? '') : opts.command;
+    try {
+      const spawned = spawnContained(api, launcherScript(watchdogScript()), {
+        command: opts.command,
+        cwd: opts.cwd,
+        env: opts.env,
+      });
+      child = spawned.child;
+      contain = spawned.release;
+    } catch (error) {
+      return Promise.reject(
+        new DevlaunchError(
+          'SERVICE_FAILED',
+          `service ${opts.name} failed to start: ${String(error)}`,
+          {
+            cause: error,
+          },
+        ),
+      );
+    }
+  } else if (typeof opts.command === 'string') {
     program = opts.command;
     // shell: true is /bin/sh -c on POSIX and cmd.exe /d /s /c on Windows.
     child = spawn(opts.command, { ...options, shell: true });
@@ -121,6 +158,14 @@ export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
       // Later 'error' events (a failed kill) must not crash devlaunch; exit is what counts.
       child.on('error', () => {});
       const pid = child.pid!;
+      let startTime: string;
+      try {
+        startTime = contain !== null ? contain() : (startTimeOf(pid) ?? '');
+      } catch (error) {
+        onError(error as NodeJS.ErrnoException);
+        return;
+      }
+      if (isWindows && contain === null) registerOwned({ pid, startTime, child, job: null, api });
       const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
         child.once('exit', (code, signal) => res({ code, signal })),
       );
@@ -132,7 +177,7 @@ export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
         pgid: isWindows ? null : pid,
         // The child cannot have been reaped yet (that happens on a later event loop turn),
         // so its /proc entry, zombie or not, still carries the start time.
-        startTime: startTimeOf(pid) ?? '',
+        startTime,
         child,
         stdout: child.stdout!,
         stderr: child.stderr!,

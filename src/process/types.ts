@@ -17,6 +17,12 @@ export interface ProcessInfo {
   startTime: string;
   /** The same start, as an ISO 8601 time (approximate; for people). */
   startedAt: string;
+  /** Windows: the owner's SID (null when the process cannot be opened). Absent elsewhere. */
+  sid?: string | null;
+  /** Windows: the Terminal Services session (0: system services). Absent elsewhere. */
+  winSession?: number | null;
+  /** Windows: the executable's file name, e.g. `node.exe`. Absent elsewhere. */
+  exe?: string;
 }
 
 /** A process recorded by devlaunch: enough to prove a live process is that same one. */

@@ -74,6 +74,7 @@ export async function upDetached(args: UpArgs): Promise<number> {
       ...(args.force ? ['--force'] : []),
       ...(args.verbose ? ['--verbose'] : []),
       ...(args.open ? [] : ['--no-open']),
+      ...(args.dashboard ? [] : ['--no-dashboard']),
       '--no-color',
     ],
     {

@@ -13,7 +13,7 @@ export function openTarget(open: string, serviceUrl: string | null): string | nu
   return new URL(open.startsWith('/') ? open : `/${open}`, serviceUrl).toString();
 }
 
-function browserCommand(url: string, platform: NodeJS.Platform): [string, string[]] {
+export function browserCommand(url: string, platform: NodeJS.Platform): [string, string[]] {
   if (platform === 'darwin') return ['open', [url]];
   // `start` is a cmd.exe built-in; its first quoted argument is the window title.
   if (platform === 'win32') return ['cmd', ['/c', 'start', '""', url]];
@@ -32,13 +32,16 @@ export function withBrowserOpening(
     const open = manifest.services[event.service]?.open;
     if (!open) return;
     const url = openTarget(open, urls[event.service] ?? null);
-    if (url === null) return;
-    const [command, args] = browserCommand(url, process.platform);
-    try {
-      // No browser on this machine is not devlaunch's failure: ignore errors and output.
-      const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
-      child.on('error', () => {});
-      child.unref();
-    } catch {}
+    if (url !== null) openInBrowser(url);
   };
+}
+
+/** Opens `url` in the user's browser; no browser on this machine is not devlaunch's failure. */
+export function openInBrowser(url: string): void {
+  const [command, args] = browserCommand(url, process.platform);
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {}
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { GlobalArgs } from '../cli/args.js';
+import type { Dashboard } from '../dashboard/server.js';
 import {
   commandEnvironment,
   loadDotenvFiles,
@@ -35,6 +36,7 @@ import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
 import { openControl } from './control-handler.js';
+import { EventTee, serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
 import { withBrowserOpening } from './open-browser.js';
 import { inspectSessions, reapSession } from './reap.js';
@@ -48,6 +50,8 @@ export interface SessionOptions {
   services: readonly string[];
   /** Service output only to the log files (devlaunch run). */
   quiet: boolean;
+  /** Serve the dashboard (unless the manifest says `dashboard: false`). */
+  dashboard: boolean;
 }
 
 /**
@@ -78,6 +82,8 @@ export interface Session {
   output: ServiceOutput;
   emit: EventSink;
   watchdog: Watchdog;
+  /** The session's dashboard, or null when it serves none. */
+  dashboard: Dashboard | null;
   /** The environment a command run beside the services gets (devlaunch run). */
   commandEnv: Record<string, string>;
   /** Flushes output and ends the watchdog; call after the supervisor has finished. */
@@ -99,25 +105,50 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
   const color = colorEnabled(process.stdout, args.color);
+  const logDir = logsDir(manifest.root, dynamic ? id : undefined);
   const output = new ServiceOutput({
     // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
     out: options.quiet ? process.stderr : process.stdout,
     color,
     names,
-    logDir: logsDir(manifest.root, dynamic ? id : undefined),
+    logDir,
     quiet: options.quiet,
   });
-  const emit = createReporter({
+  const events = new EventTee();
+  const reporter = createReporter({
     output,
     err: process.stderr,
     color: colorEnabled(process.stderr, args.color),
     interactive: Boolean(process.stdout.isTTY),
     verbose: args.verbose,
   });
+  let dashboard: Dashboard | null = null;
+  let supervisor: Supervisor | undefined;
+  const emit = events.wrap((event) =>
+    reporter(
+      event.type === 'all-ready' && dashboard !== null
+        ? { ...event, dashboard: dashboard.url }
+        : event,
+    ),
+  );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
   const cleanups: (() => void)[] = [];
+  // Bound while the ports are resolved, so it costs the start-up nothing.
+  const serving =
+    options.dashboard && manifest.dashboard !== false
+      ? serveDashboard({
+          manifest,
+          session: id,
+          port: manifest.dashboard,
+          logDir,
+          output,
+          events,
+          emit,
+          supervisor: () => supervisor as Supervisor,
+        })
+      : Promise.resolve(null);
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
@@ -144,6 +175,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         : emit;
 
     const watchdog = await startWatchdog({ session: id });
+    dashboard = await serving;
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
       project: manifest.name,
@@ -152,29 +184,29 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       manifest: manifest.file,
       root: manifest.root,
       watchdog,
+      dashboard: dashboard?.url ?? null,
     });
-    let supervisor: Supervisor | undefined;
-    const makeRunner = (spec: ServiceSpec) =>
-      new ServiceRunner(spec, {
-        spawn: spawnService,
-        stopTree,
-        killTreeNow,
-        describeExit,
-        output,
-        emit: (event) => {
-          emitAll(event);
-          supervisor?.notify(event);
-        },
-        watchdog,
-        changed: () => recorder.changed(),
-        failed: (service) => supervisor?.serviceFailed(service),
-      });
-    const runners = specs.map(makeRunner);
-    supervisor = new Supervisor(runners, emit, (old) => {
-      output.markRestart(old.name);
-      return makeRunner(old.spec);
-    });
-    // The recorder reads the supervisor's array, where a restarted service's runner replaces the old one.
+    const runners = specs.map(
+      (spec) =>
+        new ServiceRunner(spec, {
+          spawn: spawnService,
+          stopTree,
+          killTreeNow,
+          describeExit,
+          output,
+          emit: (event) => {
+            emitAll(event);
+            supervisor?.notify(event);
+          },
+          watchdog,
+          changed: () => {
+            recorder.changed();
+            events.changed();
+          },
+          failed: (service) => supervisor?.serviceFailed(service),
+        }),
+    );
+    supervisor = new Supervisor(runners, emit);
     recorder.track(runners);
     const sup = supervisor;
     const control = await openControl(manifest, id, sup, emit);
@@ -196,10 +228,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       output,
       emit,
       watchdog,
+      dashboard,
       commandEnv,
       close: async () => {
         stopListening();
         await control?.close();
+        await dashboard?.close();
         // devlaunch returns only once every port it resolved can be bound again (bounded wait).
         const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
         if (stillHeld.length > 0) {
@@ -218,6 +252,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       },
     };
   } catch (error) {
+    await (await serving.catch(() => null))?.close();
     for (const cleanup of cleanups.reverse()) cleanup();
     await output.close();
     throw error;

@@ -17,6 +17,8 @@ export interface RecorderInit {
   manifest: string;
   root: string;
   watchdog: { pid: number } | null;
+  /** The dashboard's URL, or null when the session serves none. */
+  dashboard: string | null;
 }
 
 export class SessionRecorder {
@@ -82,6 +84,7 @@ export class SessionRecorder {
       startedAt: this.startedAt,
       supervisor: this.self,
       watchdog: this.watchdog,
+      dashboard: this.init.dashboard,
       services: this.runners.map(
         (r): ServiceRecord => ({
           name: r.name,

@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
+import { hideProtoKeys, restoreProtoKeys } from '../dict.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sessionFile, sessionsDir } from './paths.js';
 
@@ -48,6 +49,8 @@ export interface SessionState {
   startedAt: string;
   supervisor: { pid: number; startTime: string };
   watchdog: { pid: number; startTime: string } | null;
+  /** The dashboard's URL, token included (absent in states of older versions). */
+  dashboard?: string | null;
   services: ServiceRecord[];
 }
 
@@ -78,6 +81,7 @@ const sessionState: z.ZodType<SessionState> = z.object({
   startedAt: z.string(),
   supervisor: identity,
   watchdog: identity.nullable(),
+  dashboard: z.string().nullable().optional(),
   services: z.array(serviceRecord),
 });
 
@@ -122,7 +126,8 @@ export function readState(file: string): ReadState {
       reason: `state version ${found} is not the supported version 1`,
     };
   }
-  const parsed = sessionState.safeParse(data);
+  // Maps keyed by user names (ports, env) may hold `__proto__`, which zod would drop (dict.ts).
+  const parsed = sessionState.safeParse(hideProtoKeys(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
@@ -132,7 +137,7 @@ export function readState(file: string): ReadState {
       reason: `unexpected content${at}: ${issue?.message ?? 'invalid'}`,
     };
   }
-  return { kind: 'ok', state: parsed.data };
+  return { kind: 'ok', state: restoreProtoKeys(parsed.data) };
 }
 
 /** The main session file (if present), then every dynamic session's, by session id. */

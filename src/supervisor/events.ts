@@ -58,7 +58,8 @@ export type SupervisorEvent =
     }
   /** The service failed; the session stops. `lastLines` is its most recent output. */
   | { type: 'service-failed'; service: string; reason: string; lastLines: string[] }
-  | { type: 'all-ready'; rows: ReadyRow[]; elapsedMs: number }
+  /** `dashboard`: the session dashboard's URL, added by the session when it serves one. */
+  | { type: 'all-ready'; rows: ReadyRow[]; elapsedMs: number; dashboard?: string }
   | { type: 'stopping'; reason: StopReason; graceful: boolean }
   /** A service's whole tree is gone. `forced`: it needed SIGKILL after its stop_timeout. */
   | { type: 'service-stopped'; service: string; forced: boolean; elapsedMs: number }

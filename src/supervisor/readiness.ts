@@ -27,7 +27,7 @@ export interface ReadyContext {
 export type ReadyOutcome =
   | { ok: true; elapsedMs: number }
   | { ok: false; reason: 'exited'; code: number | null; signal: string | null }
-  | { ok: false; reason: 'timeout'; elapsedMs: number; last: string | null }
+  | { ok: false; reason: 'timeout'; elapsedMs: number; last?: string | null }
   | { ok: false; reason: 'aborted' };
 
 const FIRST_DELAY_MS = 5;
@@ -171,4 +171,11 @@ function logMatch(pattern: RegExp, ctx: ReadyContext, signal: AbortSignal): Prom
       { once: true },
     );
   });
+}
+
+/** 850ms, 2s, 1.5s: a duration as a check's timeout is written. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1)}s`;
 }

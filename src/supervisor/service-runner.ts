@@ -1,85 +1,45 @@
 /**
- * One service's life: spawn, readiness, exit, restart, stop.
- *
- *   pending ──start──▶ starting ──ready check passes──▶ ready
- *      │                  │  ╲                             │
- *      │                  │   exits 0 ─▶ completed         │ exits
- *      │                  │   exits ≠0 / not ready in time ─▶ failed  (or back to starting: restart)
- *      └──stop──▶ stopped ◀──────── stopping ◀──stop───────┘
- *
- * A stop can arrive in any state, including while the process is being spawned or while a
- * restart is waiting out its backoff; each of those paths checks `stopRequested`.
+ * One service's life, driven by the state machine of lifecycle.ts: the runner feeds it inputs
+ * (a spawn finished, the readiness check passed, the process exited, a stop was asked for) and
+ * does what entering each state means — spawn, wait for readiness, sweep a dead process's
+ * tree, wait out a restart's backoff, stop the tree — reporting every step as an event.
  */
-import type { ServiceConfig } from '../manifest/types.js';
-import type { ServiceOutput } from '../output/index.js';
-import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
+import { assertNever } from '../errors.js';
+import type { SpawnedService, StopTarget } from '../process/index.js';
 import type { ServiceState } from '../state/index.js';
-import type { EventSink } from './events.js';
+import {
+  type Exit,
+  exitOf,
+  hasEnded,
+  isSettled,
+  type Lifecycle,
+  type LifecycleInput,
+  publicState,
+  type Run,
+  runOf,
+  transition,
+} from './lifecycle.js';
 import { Milestone } from './milestone.js';
-import { describeCheck, sleep, waitReady } from './readiness.js';
-import { restartDecision } from './restart-policy.js';
+import { describeCheck, formatMs, sleep, waitReady } from './readiness.js';
+import { runReadyCommand } from './ready-command.js';
+import type { RunnerDeps, ServiceSpec } from './service-spec.js';
 
-/** The states of the contract's `status`: see the diagram above. */
-export type { ServiceState };
-
-/** Everything needed to run one service, resolved before anything starts. */
-export interface ServiceSpec {
-  name: string;
-  config: ServiceConfig;
-  /** The command with `${}` expanded. */
-  command: string | string[];
-  env: Record<string, string>;
-  /** The part of `env` devlaunch set (not inherited from its own environment): what `devlaunch env` shows and the state keeps. */
-  ownEnv: Record<string, string>;
-  /** Resolved ports: `primary` plus the named ones. */
-  ports: Record<string, number>;
-  url: string | null;
-  session: string;
-}
-
-/** The side effects a runner needs, injected so tests can fake them. */
-export interface RunnerDeps {
-  spawn: (opts: {
-    name: string;
-    command: string | string[];
-    cwd: string;
-    env: Record<string, string>;
-  }) => Promise<SpawnedService>;
-  stopTree: (
-    target: StopTarget,
-    opts: { signal: string; timeoutMs: number; force?: boolean },
-  ) => Promise<{ forced: boolean }>;
-  killTreeNow: (target: StopTarget) => Promise<void>;
-  describeExit: (code: number | null, signal: string | null) => string;
-  output: ServiceOutput;
-  emit: EventSink;
-  watchdog: Watchdog | null;
-  /** Called after every state change (the session state file follows it). */
-  changed: () => void;
-  /** Called once when the service has failed for good: the session stops. */
-  failed: (service: string, reason: string) => void;
-}
+/** The states of the contract's `status` (lifecycle.ts maps the machine's states onto them). */
+export type { RunnerDeps, ServiceSpec, ServiceState };
 
 export class ServiceRunner {
-  state: ServiceState = 'pending';
-  pid: number | null = null;
-  pgid: number | null = null;
-  startTime: string | null = null;
-  startedAt: string | null = null;
   restarts = 0;
-  exitCode: number | null = null;
-  readonly started = new Milestone();
-  readonly ready = new Milestone();
-  readonly completed = new Milestone();
-  /** Settles when the runner will do nothing more (ended, failed or stopped). */
-  readonly ended = new Milestone();
+  /** Milestones of the current run; a service started again (restart, up SERVICE) gets new ones. */
+  started = new Milestone();
+  ready = new Milestone();
+  completed = new Milestone();
 
-  private process: SpawnedService | null = null;
-  /** A spawn in flight: stop() waits for it, or the process it yields would be missed. */
-  private spawning: Promise<unknown> | null = null;
-  private stopRequested = false;
-  private readonly abort = new AbortController();
-  private stopping: Promise<void> | null = null;
+  private lifecycle: Lifecycle = { kind: 'pending' };
+  /** Aborted whenever the state changes kind: ends the readiness wait or backoff of the old one. */
+  private phase = new AbortController();
+  private readonly queue: LifecycleInput[] = [];
+  private dispatching = false;
+  private readonly listeners = new Set<(state: Lifecycle, previous: Lifecycle) => void>();
 
   constructor(
     readonly spec: ServiceSpec,
@@ -90,32 +50,194 @@ export class ServiceRunner {
     return this.spec.name;
   }
 
-  /** Spawns the service and follows it until it ends. Resolves when it has started (or could not). */
-  async start(): Promise<void> {
-    if (this.stopRequested) return;
-    this.setState('starting');
-    let proc: SpawnedService;
-    const spawning = this.deps.spawn({
-      name: this.name,
-      command: this.spec.command,
-      cwd: this.spec.config.cwd,
-      env: this.spec.env,
+  /** The machine's state (lifecycle.ts). */
+  get current(): Lifecycle {
+    return this.lifecycle;
+  }
+
+  get state(): ServiceState {
+    return publicState(this.lifecycle);
+  }
+
+  get pid(): number | null {
+    return runOf(this.lifecycle)?.proc.pid ?? null;
+  }
+
+  get pgid(): number | null {
+    return runOf(this.lifecycle)?.proc.pgid ?? null;
+  }
+
+  get startTime(): string | null {
+    return runOf(this.lifecycle)?.proc.startTime ?? null;
+  }
+
+  get startedAt(): string | null {
+    return runOf(this.lifecycle)?.startedAt ?? null;
+  }
+
+  get exitCode(): number | null {
+    return exitOf(this.lifecycle)?.code ?? null;
+  }
+
+  /** Ended (completed, failed or stopped). */
+  get ended(): boolean {
+    return hasEnded(this.lifecycle);
+  }
+
+  /** Called after every transition, with the new and the previous state. Returns an unsubscribe. */
+  onChange(listener: (state: Lifecycle, previous: Lifecycle) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Spawns the service (from pending, or again once it has ended). Resolves once it is past
+   * starting: ready, failed, stopping, or ended.
+   */
+  start(): Promise<void> {
+    this.dispatch({ type: 'start' });
+    return this.until(
+      (s) =>
+        s.kind !== 'spawning' &&
+        s.kind !== 'starting' &&
+        s.kind !== 'stop-requested-while-spawning',
+    );
+  }
+
+  /**
+   * Stops the whole tree (stop_signal, then SIGKILL after stop_timeout; `force`: SIGKILL now,
+   * also for a stop already under way). Resolves once nothing of it runs. Safe to call twice.
+   */
+  stop(force = false): Promise<void> {
+    this.dispatch({ type: 'stop', force });
+    return this.until(isSettled);
+  }
+
+  /** Resolves once `predicate` holds for the state. */
+  until(predicate: (state: Lifecycle) => boolean): Promise<void> {
+    if (predicate(this.lifecycle)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.onChange((state) => {
+        if (!predicate(state)) return;
+        off();
+        resolve();
+      });
     });
-    this.spawning = spawning;
+  }
+
+  /** Feeds an input to the machine; inputs that arrive while one is handled wait their turn. */
+  private dispatch(input: LifecycleInput): void {
+    this.queue.push(input);
+    if (this.dispatching) return;
+    this.dispatching = true;
     try {
-      proc = await spawning;
-    } catch (error) {
-      this.fail(error instanceof Error ? error.message : String(error));
-      return;
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        this.apply(next);
+      }
     } finally {
-      this.spawning = null;
+      this.dispatching = false;
     }
-    this.process = proc;
-    this.pid = proc.pid;
-    this.pgid = proc.pgid;
-    this.startTime = proc.startTime;
-    this.startedAt = new Date().toISOString();
-    this.exitCode = null;
+  }
+
+  private apply(input: LifecycleInput): void {
+    const previous = this.lifecycle;
+    const next = transition(previous, input, {
+      policy: this.spec.config.restart,
+      maxRestarts: this.spec.config.max_restarts,
+      restarts: this.restarts,
+      describeExit: this.deps.describeExit,
+    });
+    if (next === null) return;
+    this.lifecycle = next;
+    if (next.kind !== previous.kind) {
+      this.phase.abort();
+      this.phase = new AbortController();
+    }
+    this.enter(next, previous, input);
+    this.deps.changed();
+    for (const listener of [...this.listeners]) listener(next, previous);
+  }
+
+  /** What entering `state` means. */
+  private enter(state: Lifecycle, previous: Lifecycle, input: LifecycleInput): void {
+    switch (state.kind) {
+      case 'pending':
+      case 'stop-requested-while-spawning':
+        return;
+      case 'spawning':
+        if (previous.kind === 'backoff') {
+          this.restarts += 1;
+          this.deps.output.markRestart(this.name);
+        } else if (hasEnded(previous)) {
+          this.started = new Milestone();
+          this.ready = new Milestone();
+          this.completed = new Milestone();
+        }
+        void this.spawn();
+        return;
+      case 'starting':
+        void this.awaitReadiness(state.run.proc, this.phase.signal);
+        return;
+      case 'ready':
+        this.deps.emit({
+          type: 'service-ready',
+          service: this.name,
+          elapsedMs: input.type === 'ready' ? input.elapsedMs : 0,
+        });
+        this.ready.resolve(true);
+        return;
+      case 'exiting':
+        void this.sweep(state.run.proc);
+        return;
+      case 'backoff':
+        this.backoff(state.exit, state.attempt, state.delayMs);
+        return;
+      case 'stopping':
+        if (previous.kind !== 'stopping')
+          void this.takeDown(state.run.proc, state.exit, state.force);
+        else if (state.force && !previous.force)
+          void this.deps.killTreeNow(this.target(state.run.proc));
+        return;
+      case 'completed':
+        this.deps.emit({ type: 'service-completed', service: this.name });
+        this.completed.resolve(true);
+        this.settleMilestones();
+        return;
+      case 'failed':
+        this.settleMilestones();
+        if (previous.kind === 'stopping') return; // it had failed already, then was stopped
+        this.deps.emit({
+          type: 'service-failed',
+          service: this.name,
+          reason: state.reason,
+          lastLines: this.deps.output.lastLines(this.name),
+        });
+        this.deps.failed(this.name, state.reason);
+        return;
+      case 'stopped':
+        this.settleMilestones();
+        return;
+      default:
+        assertNever(state);
+    }
+  }
+
+  private async spawn(): Promise<void> {
+    let proc: SpawnedService;
+    try {
+      proc = await this.deps.spawn({
+        name: this.name,
+        command: this.spec.command,
+        cwd: this.spec.config.cwd,
+        env: this.spec.env,
+      });
+    } catch (error) {
+      this.dispatch({
+        type: 'spawn-failed',
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
     this.deps.output.attach(this.name, proc.stdout, 'stdout');
     this.deps.output.attach(this.name, proc.stderr, 'stderr');
     this.deps.watchdog?.watch({
@@ -133,26 +255,26 @@ export class ServiceRunner {
       pid: proc.pid,
     });
     this.started.resolve(true);
-    this.changed();
-    void proc.exit.then((exit) => this.onExit(proc, exit.code, exit.signal));
-    if (this.stopRequested) return; // a stop arrived while spawning: stop() handles the process
-    await this.awaitReadiness(proc);
+    void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
+    const run: Run = { proc, startedAt: new Date().toISOString() };
+    this.dispatch({ type: 'spawned', run });
   }
 
-  private async awaitReadiness(proc: SpawnedService): Promise<void> {
+  private async awaitReadiness(proc: SpawnedService, signal: AbortSignal): Promise<void> {
     const check = this.spec.config.ready;
     if (check === null) {
-      this.markReady(0);
+      this.dispatch({ type: 'ready', proc, elapsedMs: 0 });
       return;
     }
     const port = this.spec.ports.primary ?? Object.values(this.spec.ports)[0] ?? null;
-    const outcome = await waitReady(check, {
+    const outcome = await (this.deps.waitReady ?? waitReady)(check, {
       host: this.spec.config.host,
       port,
       onLine: (listener) => this.deps.output.onLine(this.name, listener),
-      runCheck: (command, signal) => this.runCheck(command, signal),
+      runCheck: (command, checkSignal) =>
+        runReadyCommand(this.spec, this.deps, command, checkSignal),
       exited: proc.exit,
-      signal: this.abort.signal,
+      signal,
       onWaiting: (elapsedMs, last) =>
         this.deps.emit({
           type: 'service-waiting',
@@ -162,160 +284,52 @@ export class ServiceRunner {
           last,
         }),
     });
-    if (this.process !== proc) return; // restarted meanwhile
-    if (outcome.ok) this.markReady(outcome.elapsedMs);
+    if (outcome.ok) this.dispatch({ type: 'ready', proc, elapsedMs: outcome.elapsedMs });
     else if (outcome.reason === 'timeout') {
-      const last = outcome.last === null ? '' : `; last: ${outcome.last}`;
-      this.fail(
-        `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)}${last})`,
-      );
+      const last = outcome.last ? `; last: ${outcome.last}` : '';
+      const reason = `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)}${last})`;
+      this.dispatch({ type: 'not-ready', proc, reason });
     }
-    // 'exited' is handled by onExit, 'aborted' by stop().
+    // 'exited' comes as its own input, 'aborted' means the state has moved on.
   }
 
-  private markReady(elapsedMs: number): void {
-    if (this.stopRequested || this.state !== 'starting') return;
-    this.setState('ready');
-    this.deps.emit({ type: 'service-ready', service: this.name, elapsedMs });
-    this.ready.resolve(true);
-  }
-
-  /** A `ready.command` runs with the service's environment and is stopped with the session. */
-  private async runCheck(command: string | string[], signal: AbortSignal): Promise<number | null> {
-    let check: SpawnedService;
-    try {
-      check = await this.deps.spawn({
-        name: `${this.name} ready check`,
-        command,
-        cwd: this.spec.config.cwd,
-        env: this.spec.env,
-      });
-    } catch {
-      return null;
-    }
-    check.stdout.resume();
-    check.stderr.resume();
-    const target = {
-      pid: check.pid,
-      pgid: check.pgid,
-      startTime: check.startTime,
-      session: this.spec.session,
-    };
-    const onAbort = () => void this.deps.killTreeNow(target);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const exit = await check.exited;
-    signal.removeEventListener('abort', onAbort);
-    return exit.code;
-  }
-
-  private async onExit(
-    proc: SpawnedService,
-    code: number | null,
-    signal: string | null,
-  ): Promise<void> {
-    if (this.process !== proc) return;
-    this.exitCode = code;
-    // The direct child is gone, but a grandchild may still hold the port (or the output pipes):
-    // sweep its tree now, then let the last output arrive before judging the exit.
-    // During a stop, stop() is already taking the tree down with its grace period.
-    if (this.stopRequested) return;
+  /**
+   * The direct child is gone, but a grandchild may still hold the port (or the output pipes):
+   * sweep its tree, then let the last output arrive before judging the exit.
+   */
+  private async sweep(proc: SpawnedService): Promise<void> {
     await this.deps.stopTree(this.target(proc), {
       signal: this.spec.config.stop_signal,
       timeoutMs: this.spec.config.stop_timeout,
     });
     await proc.exited;
     this.deps.watchdog?.unwatch(proc.pid);
-    if (this.stopRequested) return; // stop() settles the state
-    const decision = restartDecision({
-      code,
-      policy: this.spec.config.restart,
-      restarts: this.restarts,
-      maxRestarts: this.spec.config.max_restarts,
-    });
-    if (decision.restart) {
-      this.deps.emit({
-        type: 'service-restarting',
-        service: this.name,
-        attempt: this.restarts + 1,
-        delayMs: decision.delayMs,
-        exitCode: code,
-        signal,
-      });
-      this.process = null;
-      this.setState('starting');
-      await sleep(decision.delayMs, this.abort.signal);
-      if (this.stopRequested) return;
-      this.restarts += 1;
-      this.deps.output.markRestart(this.name);
-      await this.start();
-      return;
-    }
-    if (code === 0) {
-      this.process = null;
-      this.setState('completed');
-      this.deps.emit({ type: 'service-completed', service: this.name });
-      this.completed.resolve(true);
-      this.ready.resolve(false);
-      this.ended.resolve(true);
-      return;
-    }
-    this.fail(this.deps.describeExit(code, signal));
+    this.dispatch({ type: 'swept', proc });
   }
 
-  private fail(reason: string): void {
-    if (this.stopRequested || this.state === 'failed') return;
-    this.setState('failed');
+  private backoff(exit: Exit, attempt: number, delayMs: number): void {
     this.deps.emit({
-      type: 'service-failed',
+      type: 'service-restarting',
       service: this.name,
-      reason,
-      lastLines: this.deps.output.lastLines(this.name),
+      attempt,
+      delayMs,
+      exitCode: exit.code,
+      signal: exit.signal,
     });
-    this.settleAll(false);
-    this.deps.failed(this.name, reason);
+    const signal = this.phase.signal;
+    void (this.deps.sleep ?? sleep)(delayMs, signal).then(() => {
+      if (!signal.aborted) this.dispatch({ type: 'backoff-over' });
+    });
   }
 
-  /** Stops the whole tree (stop_signal, then SIGKILL after stop_timeout). Safe to call twice. */
-  stop(force = false): Promise<void> {
-    this.stopRequested = true;
-    this.abort.abort();
-    this.stopping ??= this.doStop(force);
-    return this.stopping;
-  }
-
-  /**
-   * Second Ctrl+C: no more grace for whatever is still running. The runner counts as stopping
-   * from here on, so the exit this causes is neither a failure nor a reason to restart, even
-   * before the supervisor's ordered stop reaches it.
-   */
-  async forceKill(): Promise<void> {
-    this.stopRequested = true;
-    this.abort.abort();
-    if (this.spawning) await this.spawning.catch(() => {});
-    if (this.process) await this.deps.killTreeNow(this.target(this.process));
-  }
-
-  private async doStop(force: boolean): Promise<void> {
-    // start() resumes first and records the process; only then is there something to stop.
-    if (this.spawning) await this.spawning.catch(() => {});
-    const proc = this.process;
-    // Whether the process itself is still running, not what the state says: a service that
-    // failed its readiness check is still running and deserves its stop_signal and grace.
-    const live = proc !== null && proc.child.exitCode === null && proc.child.signalCode === null;
-    if (proc === null || !live) {
-      if (proc)
-        await this.deps.stopTree(this.target(proc), {
-          signal: 'SIGKILL',
-          timeoutMs: 0,
-          force: true,
-        });
-      if (this.state !== 'completed' && this.state !== 'failed') this.setState('stopped');
-      this.settleAll(false);
+  /** Stops the tree of `proc`; `exit` non-null: the process itself is gone already. */
+  private async takeDown(proc: SpawnedService, exit: Exit | null, force: boolean): Promise<void> {
+    const begun = performance.now();
+    if (exit !== null) {
+      await this.deps.stopTree(this.target(proc), { signal: 'SIGKILL', timeoutMs: 0, force: true });
+      this.dispatch({ type: 'gone', proc, forced: false, elapsedMs: performance.now() - begun });
       return;
     }
-    const failed = this.state === 'failed';
-    this.setState('stopping');
-    const begun = performance.now();
     const { forced } = await this.deps.stopTree(this.target(proc), {
       signal: this.spec.config.stop_signal,
       timeoutMs: this.spec.config.stop_timeout,
@@ -323,14 +337,9 @@ export class ServiceRunner {
     });
     await proc.exited;
     this.deps.watchdog?.unwatch(proc.pid);
-    this.setState(failed ? 'failed' : 'stopped');
-    this.deps.emit({
-      type: 'service-stopped',
-      service: this.name,
-      forced,
-      elapsedMs: performance.now() - begun,
-    });
-    this.settleAll(false);
+    const elapsedMs = performance.now() - begun;
+    this.deps.emit({ type: 'service-stopped', service: this.name, forced, elapsedMs });
+    this.dispatch({ type: 'gone', proc, forced, elapsedMs });
   }
 
   private target(proc: SpawnedService): StopTarget {
@@ -344,25 +353,10 @@ export class ServiceRunner {
     };
   }
 
-  private settleAll(value: boolean): void {
-    this.started.resolve(value);
-    this.ready.resolve(value);
-    this.completed.resolve(value);
-    this.ended.resolve(true);
+  /** Whatever has not been reached can no longer be, until the service starts again. */
+  private settleMilestones(): void {
+    this.started.resolve(false);
+    this.ready.resolve(false);
+    this.completed.resolve(false);
   }
-
-  private setState(state: ServiceState): void {
-    this.state = state;
-    this.changed();
-  }
-
-  private changed(): void {
-    this.deps.changed();
-  }
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1)}s`;
 }

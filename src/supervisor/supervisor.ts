@@ -28,18 +28,12 @@ export class Supervisor {
   private readonly listeners = new Set<EventSink>();
   /** Restarts in progress: the session does not end while one is between stop and start. */
   private changing = 0;
-
-  /**
-   * `runners` in start order (every service after what it depends on). A runner runs its
-   * service once: `remake` gives a fresh one for a service started again (`restart`, `up
-   * SERVICE` after `down SERVICE`); it replaces the old one in `runners`, in place.
-   */
   private readonly emit: EventSink;
 
+  /** `runners` in start order (every service after what it depends on). */
   constructor(
     private readonly runners: ServiceRunner[],
     emit: EventSink,
-    private readonly remake?: (old: ServiceRunner) => ServiceRunner,
   ) {
     this.emit = (event) => {
       emit(event);
@@ -58,17 +52,14 @@ export class Supervisor {
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
     void Promise.all(starts).then(() => this.reportReadyWhenSettled());
-    for (const runner of this.runners) this.finishWhenAllEnded(runner);
+    for (const runner of this.runners) runner.onChange(() => this.finishIfAllEnded());
+    this.finishIfAllEnded();
     return this.done;
   }
 
-  /** Every service ended (completed tasks, or all stopped by `down SERVICE`): the session is over. */
-  private finishWhenAllEnded(runner: ServiceRunner): void {
-    void runner.ended.reached.then(() => this.finishIfAllEnded());
-  }
-
+  /** Every service ended by itself (completed tasks only): the session is over. */
   private finishIfAllEnded(): void {
-    if (this.reason === null && this.changing === 0 && this.runners.every((r) => r.ended.settled)) {
+    if (this.reason === null && this.changing === 0 && this.runners.every((r) => r.ended)) {
       this.requestStop({ kind: 'finished' });
     }
   }
@@ -84,7 +75,7 @@ export class Supervisor {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** The live runner of each service, in start order. */
+  /** The runner of each service, in start order. */
   snapshot(): readonly ServiceRunner[] {
     return [...this.runners];
   }
@@ -99,7 +90,7 @@ export class Supervisor {
     this.changing += 1;
     try {
       await this.stop(names);
-      await this.start(names, { restart: true });
+      await this.start(names);
     } finally {
       this.changing -= 1;
       this.finishIfAllEnded();
@@ -107,22 +98,29 @@ export class Supervisor {
   }
 
   /**
-   * `up NAME...` into the running session: starts those of `names` that are not running (the
-   * caller includes what they need). Resolves once each is ready, completed or failed.
+   * `up NAME...` into the running session: starts those of `names` that have ended (the caller
+   * includes what they need), each once what it depends on allows. Running ones are left
+   * alone. Resolves once each is ready, completed or failed.
    */
-  async start(names: readonly string[], opts: { restart?: boolean } = {}): Promise<void> {
-    if (this.reason !== null || this.remake === undefined) return;
-    const fresh: ServiceRunner[] = [];
-    for (const [i, old] of this.runners.entries()) {
-      if (!names.includes(old.name) || isRunning(old)) continue;
-      const runner = this.remake(old);
-      runner.restarts = old.restarts + (opts.restart ? 1 : 0);
-      this.runners[i] = runner;
-      fresh.push(runner);
-      this.finishWhenAllEnded(runner);
+  async start(names: readonly string[]): Promise<void> {
+    if (this.reason !== null) return;
+    const targets = this.runners.filter((r) => names.includes(r.name) && r.ended);
+    const started = new Map<string, Promise<void>>();
+    for (const runner of targets) {
+      started.set(
+        runner.name,
+        (async () => {
+          for (const [dep, condition] of Object.entries(runner.spec.config.depends_on)) {
+            // A dependency started again here has new milestones once it is past starting.
+            await started.get(dep);
+            const other = this.runners.find((r) => r.name === dep);
+            if (other !== undefined && !(await milestoneOf(other, condition).reached)) return;
+          }
+          if (this.reason === null) await runner.start();
+        })(),
+      );
     }
-    await Promise.all(fresh.map((r) => this.startWhenDependenciesAllow(r)));
-    await Promise.all(fresh.map((r) => r.ready.reached));
+    await Promise.all(started.values());
   }
 
   /** `down NAME...`: see stopServices. */
@@ -136,7 +134,7 @@ export class Supervisor {
       if (force && !this.forced) {
         this.forced = true;
         this.emit({ type: 'stopping', reason: this.reason, graceful: false });
-        for (const runner of this.runners) void runner.forceKill();
+        for (const runner of this.runners) void runner.stop(true);
       }
       return;
     }
@@ -191,6 +189,8 @@ export class Supervisor {
       await runner.stop();
       return;
     }
+    // Stopped meanwhile (down SERVICE while it waited for its dependencies): stays stopped.
+    if (runner.current.kind !== 'pending') return;
     await runner.start();
   }
 
@@ -225,10 +225,6 @@ function stopInReverseOrder(runners: readonly ServiceRunner[], force: boolean): 
     return promise;
   };
   return Promise.all(runners.map(stopOne)).then(() => undefined);
-}
-
-function isRunning(runner: ServiceRunner): boolean {
-  return runner.state === 'starting' || runner.state === 'ready' || runner.state === 'stopping';
 }
 
 function milestoneOf(runner: ServiceRunner, condition: DependencyCondition) {

@@ -35,6 +35,7 @@ export function manifest(
     env: {},
     port_range: null,
     stop_timeout: 5000,
+    dashboard: 0,
     services: Object.fromEntries(
       Object.entries(services).map(([name, s]) => [name, service(name, s)]),
     ),

@@ -3,6 +3,7 @@
  * With a service: that service's own variables. Without: those every service shares (each
  * service's URL and ports, the global env), e.g. for `eval "$(devlaunch env --shell)"`.
  */
+import { dotenvValue } from '../../env/index.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
@@ -32,9 +33,9 @@ export async function run(args: EnvArgs): Promise<number> {
       : Object.fromEntries(found.state.services.map((s) => [s.name, withoutMarks(s.env)]));
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
-    const lines = Object.entries(vars).map(([k, v]) =>
-      args.shell ? `export ${k}=${shellQuote(v)}` : `${k}=${dotenvQuote(v)}`,
-    );
+    const lines = args.shell
+      ? Object.entries(vars).map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+      : dotenvLines(vars);
     process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   }
   return ExitCode.ok;
@@ -76,9 +77,21 @@ export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** dotenv: double quotes when needed, with \n and " escaped. */
-function dotenvQuote(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(value)
-    ? value
-    : `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+/** `NAME=value` lines that dotenv, node --env-file and env_file read back exactly, or an error. */
+function dotenvLines(vars: Record<string, string>): string[] {
+  const lines: string[] = [];
+  const refused: string[] = [];
+  for (const [name, value] of Object.entries(vars)) {
+    const written = dotenvValue(value);
+    if (written.ok) lines.push(`${name}=${written.text}`);
+    else refused.push(`${name}: ${written.reason}`);
+  }
+  if (refused.length > 0) {
+    throw new DevlaunchError(
+      'NOT_REPRESENTABLE',
+      `no dotenv quoting carries ${refused.length === 1 ? 'this value' : 'these values'} exactly, so nothing was written:\n  ${refused.join('\n  ')}`,
+      { hint: 'devlaunch env --json and devlaunch env --shell carry any value.' },
+    );
+  }
+  return lines;
 }

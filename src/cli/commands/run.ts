@@ -20,13 +20,20 @@ export async function run(args: RunArgs): Promise<number> {
       hint: 'For example: devlaunch run --dynamic -- npm test',
     });
   }
-  const session = await openSession({ args, services: args.services, quiet: args.quiet });
+  const session = await openSession({
+    args,
+    services: args.services,
+    quiet: args.quiet,
+    dashboard: false,
+  });
   ignoreBrokenOutput();
   const { supervisor } = session;
   let command: SpawnedCommand | null = null;
   let stoppedBy: StopSignal | null = null;
   const removeSignals = onStopSignals((signal, count) => {
     stoppedBy ??= signal;
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    if (signal === 'SIGHUP') session.output.hangup();
     supervisor.requestStop({ kind: 'signal', signal }, count > 1);
     // CMD shares devlaunch's terminal: a Ctrl+C from the terminal has reached it already.
     // Any other signal was meant for devlaunch alone, so pass it on.

@@ -34,6 +34,8 @@ export interface StatusJson {
   project: string;
   session: string | null;
   supervisor?: { pid: number } | null;
+  /** The dashboard's URL (token included) while the session runs and serves one. */
+  dashboard?: string | null;
   services: {
     name: string;
     state: string;
@@ -117,6 +119,7 @@ async function describe(
           project: live.project,
           session: live.session,
           supervisor: live.supervisor,
+          dashboard: found.state.dashboard ?? null,
           services: live.services.map(({ healthDetail: _, ...s }) => s),
           lastSession: null,
         },
@@ -132,6 +135,7 @@ async function describe(
       project: found.state.project,
       session: found.state.session,
       supervisor: found.live ? { pid: found.state.supervisor.pid } : null,
+      dashboard: found.live ? (found.state.dashboard ?? null) : null,
       services: found.state.services.map((s) => ({
         name: s.name,
         // A process that is gone is stopped, whatever was recorded last (e.g. after kill -9).

@@ -24,11 +24,18 @@ export async function run(args: UpArgs): Promise<number> {
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    if (signal === 'SIGHUP') session?.output.hangup();
     if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
     else process.exit(exitCodeOf(signal));
   });
   try {
-    session = await openSession({ args, services: args.services, quiet: background });
+    session = await openSession({
+      args,
+      services: args.services,
+      quiet: background,
+      dashboard: args.dashboard,
+    });
   } catch (error) {
     removeSignals();
     throw error;
@@ -38,7 +45,9 @@ export async function run(args: UpArgs): Promise<number> {
     const result = await session.supervisor.run();
     return result.exitCode;
   } finally {
-    removeSignals();
+    // Still listening while output is flushed: a late second SIGHUP (the shell and the kernel
+    // both send one) must not kill devlaunch before it exits with its code.
     await session.close();
+    removeSignals();
   }
 }

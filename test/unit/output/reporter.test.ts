@@ -10,7 +10,7 @@ function setup(options: { color?: boolean; interactive?: boolean; verbose?: bool
   const out = new Collector();
   const err = new Collector();
   const color = options.color ?? false;
-  const output = new ServiceOutput({ out, color, names: ['api', 'frontend'], logDir: null });
+  const output = new ServiceOutput({ out, err, color, names: ['api', 'frontend'], logDir: null });
   let clock = 0;
   const report = createReporter({
     output,

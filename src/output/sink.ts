@@ -1,0 +1,231 @@
+/**
+ * One destination of devlaunch's output (its stdout or stderr), with bounded memory whatever
+ * the reader does. Bytes are handed to the destination while it takes them; what it has not
+ * taken waits in memory up to `memoryLimit`, and beyond that in a spill file, in order, read back
+ * as the reader catches up. Nothing here ever waits for the reader: a stalled terminal or pipe
+ * costs disk space, not memory, and never stops devlaunch from reading its services.
+ *
+ * `urgent()` is for devlaunch's own messages: while output is held back they go ahead of the
+ * backlog (at a line boundary), so a failure or the stop progress shows at once.
+ */
+import type { Writable } from 'node:stream';
+import { SpillFile } from './spill.js';
+
+/** What the sink writes to: a Writable stream, as far as the sink needs one. */
+export type Destination = Pick<Writable, 'write' | 'writableLength' | 'once' | 'on' | 'destroy'>;
+
+export interface SinkOptions {
+  dest: Destination;
+  /** The destination was opened for this sink: destroy it when done. */
+  owned: boolean;
+  /** Directory of the spill file. */
+  spillDir: string;
+  /** Names the spill file (`stdout`, `stderr`). */
+  name: string;
+  /** Bytes kept in memory before spilling. Default 4 MiB. */
+  memoryLimit?: number;
+  /** Bytes handed to the destination and not yet written by it. Default 256 KiB. */
+  handLimit?: number;
+  /** Called once if output cannot be held back at all (the spill file cannot be written). */
+  onError?: (error: Error) => void;
+}
+
+export interface SinkStats {
+  /** Most bytes held in memory at once (queued here plus handed to the destination). */
+  maxMemory: number;
+  /** Bytes that went through the spill file. */
+  spilled: number;
+  /** Bytes never shown: the spill file failed, or the reader was gone or stalled at the end. */
+  dropped: number;
+}
+
+const LF = 10;
+const READ_BACK = 1 << 20;
+
+export class OutputSink {
+  readonly #dest: Destination;
+  readonly #owned: boolean;
+  readonly #spill: SpillFile;
+  readonly #memoryLimit: number;
+  readonly #handLimit: number;
+  readonly #onError: (error: Error) => void;
+  #queue: Buffer[] = [];
+  #queued = 0;
+  #urgent: Buffer[] = [];
+  /** The bytes handed last ended inside a line (a piece of a long line read back). */
+  #midLine = false;
+  #waiting = false;
+  #gone = false;
+  #spillFailed = false;
+  readonly #stats: SinkStats = { maxMemory: 0, spilled: 0, dropped: 0 };
+  readonly #drained: Array<() => void> = [];
+
+  constructor(opts: SinkOptions) {
+    this.#dest = opts.dest;
+    this.#owned = opts.owned;
+    this.#spill = new SpillFile(opts.spillDir, opts.name);
+    this.#memoryLimit = opts.memoryLimit ?? 4 << 20;
+    this.#handLimit = opts.handLimit ?? 256 << 10;
+    this.#onError = opts.onError ?? (() => {});
+    // A reader that went away (EPIPE, a closed terminal) ends printing, not the session.
+    opts.dest.on('error', () => this.drop());
+  }
+
+  /** Output in order. */
+  write(bytes: Buffer): void {
+    if (this.#gone || bytes.length === 0) return;
+    if (this.#spill.pending > 0 || this.#queued + bytes.length > this.#memoryLimit) {
+      this.#toSpill(bytes);
+    } else {
+      this.#queue.push(bytes);
+      this.#queued += bytes.length;
+    }
+    this.#pump();
+  }
+
+  /** devlaunch's own message: in order when nothing is held back, else ahead of the backlog. */
+  urgent(bytes: Buffer): void {
+    if (this.#gone || bytes.length === 0) return;
+    if (!this.#waiting && this.#spill.pending === 0 && this.#queued === 0) {
+      this.write(bytes);
+      return;
+    }
+    this.#urgent.push(bytes);
+    this.#pump();
+  }
+
+  /** Bytes not yet taken by the reader (held here, spilled, or handed and unwritten). */
+  get backlog(): number {
+    if (this.#gone) return 0;
+    let urgent = 0;
+    for (const b of this.#urgent) urgent += b.length;
+    return urgent + this.#queued + this.#spill.pending + this.#dest.writableLength;
+  }
+
+  stats(): SinkStats {
+    return { ...this.#stats, spilled: this.#spill.total };
+  }
+
+  /**
+   * Resolves once the reader has taken everything, or has taken nothing for `stallMs` (then the
+   * rest is dropped: a reader that never reads again must not keep devlaunch from exiting).
+   */
+  flush(stallMs: number): Promise<void> {
+    if (this.backlog === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      let left = this.backlog;
+      let lastProgress = performance.now();
+      const done = () => {
+        clearInterval(timer);
+        resolve();
+      };
+      const timer = setInterval(() => {
+        const now = performance.now();
+        const backlog = this.backlog;
+        if (backlog === 0) return done();
+        if (backlog < left) {
+          left = backlog;
+          lastProgress = now;
+        } else if (now - lastProgress >= stallMs) {
+          this.drop();
+          return done();
+        }
+      }, 20);
+      this.#drained.push(done);
+    });
+  }
+
+  /** Flushes (see flush), then releases the destination if it is ours and the spill file. */
+  async close(stallMs: number): Promise<void> {
+    await this.flush(stallMs);
+    this.#spill.dispose();
+    if (this.#owned) this.#dest.destroy();
+  }
+
+  /** The reader is gone (a closed terminal): drop everything, write nothing more, ever. */
+  drop(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.#stats.dropped += this.#held();
+    this.#queue = [];
+    this.#queued = 0;
+    this.#urgent = [];
+    this.#spill.dispose();
+    if (this.#owned) this.#dest.destroy();
+    this.#settle();
+  }
+
+  /** Bytes held here (not yet handed to the destination). */
+  #held(): number {
+    let urgent = 0;
+    for (const b of this.#urgent) urgent += b.length;
+    return urgent + this.#queued + this.#spill.pending;
+  }
+
+  #toSpill(bytes: Buffer): void {
+    if (this.#spillFailed) {
+      this.#stats.dropped += bytes.length;
+      return;
+    }
+    try {
+      this.#spill.append(bytes);
+    } catch (error) {
+      this.#spillFailed = true;
+      this.#stats.dropped += bytes.length;
+      this.#onError(error as Error);
+    }
+  }
+
+  #pump(): void {
+    while (!this.#waiting && !this.#gone) {
+      const next = this.#next();
+      if (next === null) break;
+      this.#dest.write(next);
+      const memory = this.#queued + this.#dest.writableLength;
+      if (memory > this.#stats.maxMemory) this.#stats.maxMemory = memory;
+      if (this.#dest.writableLength >= this.#handLimit) {
+        this.#waiting = true;
+        this.#dest.once('drain', () => {
+          this.#waiting = false;
+          this.#pump();
+        });
+      }
+    }
+    if (!this.#waiting) this.#settle();
+  }
+
+  /** The next bytes to hand on, or null when nothing waits. */
+  #next(): Buffer | null {
+    if (!this.#midLine && this.#urgent.length > 0) return this.#urgent.shift() ?? null;
+    const queued = this.#queue.shift();
+    if (queued !== undefined) {
+      this.#queued -= queued.length;
+      this.#midLine = false;
+      return queued;
+    }
+    if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;
+    let piece: Buffer;
+    try {
+      piece = this.#spill.read(READ_BACK);
+    } catch (error) {
+      this.#onError(error as Error);
+      this.drop();
+      return null;
+    }
+    // Hand on whole lines when the piece holds any, so urgent messages can go in between.
+    const end = piece.lastIndexOf(LF);
+    if (end === -1 || end === piece.length - 1) {
+      this.#midLine = piece[piece.length - 1] !== LF;
+      return piece;
+    }
+    this.#spill.unread(piece.length - end - 1);
+    this.#midLine = false;
+    return piece.subarray(0, end + 1);
+  }
+
+  /** Tells flush() waiters when nothing is left. */
+  #settle(): void {
+    if (this.#drained.length === 0) return;
+    if (this.#gone || this.backlog === 0) for (const resolve of this.#drained.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The last lines of a service, for failure messages. Blocks are kept as bytes and decoded only
+ * when asked for (a failure), so a chatty service costs no decoding; a huge block keeps only its
+ * end, and a very long line is shortened when shown.
+ */
+import { isControlOnly } from './blocks.js';
+import { blockLines } from './line-splitter.js';
+
+const LF = 10;
+/** Bytes kept of one block: enough for the last lines of any real service output. */
+const KEEP_BYTES = 64 << 10;
+/** A line longer than this is shown shortened. */
+const SHOW_CHARS = 2000;
+
+export class Tail {
+  readonly #size: number;
+  #blocks: { bytes: Buffer; lines: number }[] = [];
+  /** Lines in #blocks after the first one. */
+  #later = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  add(block: Buffer): void {
+    if (this.#size <= 0) return;
+    const bytes =
+      block.length > KEEP_BYTES ? Buffer.from(block.subarray(block.length - KEEP_BYTES)) : block;
+    const lines = countLines(bytes, this.#size);
+    if (this.#blocks.length > 0) this.#later += lines;
+    this.#blocks.push({ bytes, lines });
+    // The first block is not needed once the later ones hold enough lines.
+    while (this.#blocks.length > 1 && this.#later >= this.#size) {
+      this.#blocks.shift();
+      this.#later -= this.#blocks[0]?.lines ?? 0;
+    }
+  }
+
+  /** The last lines, oldest first, without control-only lines. */
+  lines(): string[] {
+    const all = this.#blocks.flatMap((b) => this.decode(b.bytes)).filter((l) => !isControlOnly(l));
+    return all
+      .slice(Math.max(0, all.length - this.#size))
+      .map((line) => (line.length > SHOW_CHARS ? `${line.slice(0, SHOW_CHARS)}…` : line));
+  }
+
+  /** The lines of a block, as text. */
+  decode(block: Buffer): string[] {
+    return blockLines(block);
+  }
+}
+
+/** Lines in `bytes` (a last line without '\n' counts), counting at most `max`. */
+function countLines(bytes: Buffer, max: number): number {
+  let count = bytes[bytes.length - 1] === LF ? 0 : 1;
+  let at = bytes.length - 1;
+  while (count < max) {
+    const nl = bytes.lastIndexOf(LF, at);
+    if (nl === -1) break;
+    count += 1;
+    at = nl - 1;
+    if (at < 0) break;
+  }
+  return count;
+}

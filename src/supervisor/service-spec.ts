@@ -1,0 +1,48 @@
+/** What a service runner is given: the resolved service, and its side effects (injected). */
+import type { ServiceConfig } from '../manifest/types.js';
+import type { ServiceOutput } from '../output/index.js';
+import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
+import type { EventSink } from './events.js';
+import type { sleep, waitReady } from './readiness.js';
+
+/** Everything needed to run one service, resolved before anything starts. */
+export interface ServiceSpec {
+  name: string;
+  config: ServiceConfig;
+  /** The command with `${}` expanded. */
+  command: string | string[];
+  env: Record<string, string>;
+  /** The part of `env` devlaunch set (not inherited from its own environment): what `devlaunch env` shows and the state keeps. */
+  ownEnv: Record<string, string>;
+  /** Resolved ports: `primary` plus the named ones. */
+  ports: Record<string, number>;
+  url: string | null;
+  session: string;
+}
+
+/** The side effects a runner needs, injected so tests can fake them. */
+export interface RunnerDeps {
+  spawn: (opts: {
+    name: string;
+    command: string | string[];
+    cwd: string;
+    env: Record<string, string>;
+  }) => Promise<SpawnedService>;
+  stopTree: (
+    target: StopTarget,
+    opts: { signal: string; timeoutMs: number; force?: boolean },
+  ) => Promise<{ forced: boolean }>;
+  killTreeNow: (target: StopTarget) => Promise<void>;
+  describeExit: (code: number | null, signal: string | null) => string;
+  output: ServiceOutput;
+  emit: EventSink;
+  watchdog: Watchdog | null;
+  /** Called after every state change (the session state file follows it). */
+  changed: () => void;
+  /** Called once when the service has failed for good: the session stops. */
+  failed: (service: string, reason: string) => void;
+  /** The readiness wait; default `waitReady`. Tests inject a controllable one. */
+  waitReady?: typeof waitReady;
+  /** Waits out a restart's backoff; default a timer. Tests inject an instant one. */
+  sleep?: typeof sleep;
+}
