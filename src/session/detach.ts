@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { UpArgs } from '../cli/args.js';
+import { loadDotenvFiles } from '../env/index.js';
 import { ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
@@ -17,6 +18,7 @@ import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.j
 import { conflictFlag, parsePortOverrides, resolvePorts } from '../plan/resolve-ports.js';
 import { readState, sessionFile } from '../state/index.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
+import { warnOverrides } from './override-warnings.js';
 
 const POLL_MS = 25;
 
@@ -47,6 +49,13 @@ export async function upDetached(args: UpArgs): Promise<number> {
     force: args.force,
     emit: note,
   });
+
+  const dotenvPaths = [
+    manifest.env_file,
+    ...names.map((n) => manifest.services[n]?.env_file ?? []),
+  ];
+  const dotenv = loadDotenvFiles([...new Set(dotenvPaths.flat())]);
+  warnOverrides({ manifest, ports, processEnv: process.env, dotenv, emit: note });
 
   const id = newSessionId();
   const file = sessionFile(manifest.root, args.dynamic ? id : undefined);

@@ -39,6 +39,7 @@ import { openControl } from './control-handler.js';
 import { EventTee, serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
 import { withBrowserOpening } from './open-browser.js';
+import { warnOverrides } from './override-warnings.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -166,6 +167,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       ...names.map((n) => manifest.services[n]?.env_file ?? []),
     ].flat();
     const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
+    // The detaching parent has said it on the terminal already.
+    if (!detached) warnOverrides({ manifest, ports, processEnv, dotenv, emit });
     if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
     const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !processEnv.CI;
