@@ -70,6 +70,7 @@ function portProblem(
     return {
       path,
       message: `${result.invalid[0]} is not a valid reference`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
       expected: '${NAME} or ${NAME:-default}',
       found: template,
     };

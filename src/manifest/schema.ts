@@ -51,6 +51,7 @@ const Port = field(z.union([z.int().min(0).max(65535), z.literal('auto'), PortTe
   expected: 'a port number 1–65535, or auto',
   explain: explainPort,
 }).describe(
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
   'A port number 1–65535; 0 or auto always takes a free port; ${VAR} or ${VAR:-8000} takes it from the dotenv files or the environment.',
 );
 

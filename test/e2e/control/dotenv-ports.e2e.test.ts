@@ -23,10 +23,12 @@ afterEach(async () => {
 });
 
 describe('ports from .env', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
   it('port: ${BACKEND_PORT:-8000} takes the port .env sets', async () => {
     const port = await freePort();
     const p = project({
       env_file: '.env',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
       services: { backend: server(0, { port: '${BACKEND_PORT:-8000}' }) },
     });
     writeFileSync(join(p.root, '.env'), `BACKEND_PORT=${port}\n`);

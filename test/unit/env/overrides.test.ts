@@ -13,6 +13,7 @@ const base = {
 };
 
 describe('findOverrides', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
   it('reports a dotenv value devlaunch overrides, with the port: ${...} fix', () => {
     const found = findOverrides({
       ...base,
