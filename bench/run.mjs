@@ -10,12 +10,23 @@ import { formatRatio, formatValue } from './lib/stats.mjs';
 import { cleanup, devlaunchBin, root } from './lib/tools.mjs';
 import { coldStart } from './scenarios/cold-start.mjs';
 import { footprint } from './scenarios/footprint.mjs';
+import { longLine } from './scenarios/long-line.mjs';
 import { timeToReady } from './scenarios/ready.mjs';
 import { scale } from './scenarios/scale.mjs';
+import { stalled } from './scenarios/stalled.mjs';
 import { teardown } from './scenarios/teardown.mjs';
 import { throughput } from './scenarios/throughput.mjs';
 
-const scenarios = { coldStart, timeToReady, teardown, throughput, footprint, scale };
+const scenarios = {
+  coldStart,
+  timeToReady,
+  teardown,
+  throughput,
+  stalled,
+  longLine,
+  footprint,
+  scale,
+};
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -56,7 +67,7 @@ function table(rows) {
 }
 
 async function main() {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.cjs'))) {
     process.stderr.write(`${devlaunchBin} needs dist/: run npm install (or npm run build) first\n`);
     return 2;
   }
@@ -82,7 +93,7 @@ async function main() {
   }
   process.stdout.write(`\n${table(rows)}\n`);
   process.stdout.write(
-    '\nbaseline: the fixtures alone (node -e 0 for cold start); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
+    '\nbaseline: the fixtures alone (node -e 0 for cold start and for the overhead beyond Node; an idle Node for memory); peer: concurrently (+ wait-on); ratio: devlaunch ÷ the column named.\n',
   );
   const results = {
     date: new Date().toISOString(),

@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+// CommonJS (bin/package.json): Node starts a CommonJS entry faster than an ES module one.
+require('../dist/cli/boot.cjs');

@@ -1,8 +1,14 @@
 // Bundles the CLI with esbuild. A bundled CLI starts several times faster than one that
 // resolves hundreds of files in node_modules at every start (yargs alone is ~80 ms unbundled).
-// Commands are separate entry points, so `devlaunch --version` loads none of them.
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+//
+// Every command is its own self-contained CommonJS bundle, so `devlaunch config` compiles
+// only what `config` needs, and each bundle can be compiled through V8's code cache on Node 20
+// (src/cli/code-cache.ts), which cannot cache ES modules. dist/cli/boot.cjs is what the bin
+// runs; it loads dist/cli/main.cjs, which loads one command. The watchdog and the Windows
+// launcher, programs of their own, stay ES modules.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 
 // `import text from './page/app.js?raw'`: the file as a string (the dashboard's page), minified
@@ -26,44 +32,79 @@ const rawText = {
   },
 };
 
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => `src/cli/commands/${f}`);
 
-const result = await build({
-  // json-schema.ts is built only so the step below can write launcher.schema.json from it.
-  entryPoints: [
-    'src/cli/main.ts',
-    'src/process/watchdog-main.ts',
-    'src/process/win-launcher.ts',
-    ...commands,
-    'src/manifest/json-schema.ts',
-  ],
-  outdir: 'dist',
+const common = {
   outbase: 'src',
+  outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.19',
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
-  chunkNames: 'chunks/[name]-[hash]',
   // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
   external: ['koffi'],
-  plugins: [rawText],
-  // CommonJS dependencies (cross-spawn, tree-kill) call require() for Node built-ins.
+};
+
+/**
+ * The lazily loaded parts of main.ts (`import('./commands/up.js')`, the yargs parser, the error
+ * reporter) stay separate bundles: main.cjs requires them by relative path, which the code
+ * cache's loader (or Node's require on Node ≥ 22) resolves next to it.
+ */
+const separateBundles = {
+  name: 'separate-bundles',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(commands\/[\w-]+|parser|report-error)\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'main.ts'))
+        ? { path: args.path.replace(/\.js$/, '.cjs'), external: true }
+        : undefined,
+    );
+  },
+};
+
+const cjs = await build({
+  ...common,
+  entryPoints: [
+    'src/cli/boot.ts',
+    'src/cli/main.ts',
+    'src/cli/parser.ts',
+    'src/cli/report-error.ts',
+    ...commands,
+  ],
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // import('./x') becomes require('./x'): the code cache's loader provides require, not import.
+  supported: { 'dynamic-import': false },
+  define: {
+    'import.meta.url': '__devlaunchImportMetaUrl',
+    DEVLAUNCH_VERSION: JSON.stringify(pkg.version),
+  },
+  plugins: [separateBundles, rawText],
+  banner: {
+    js: "var __devlaunchImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+});
+
+const esm = await build({
+  ...common,
+  entryPoints: ['src/process/watchdog-main.ts', 'src/process/win-launcher.ts'],
+  format: 'esm',
+  // CommonJS dependencies (tree-kill) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __devlaunchCreateRequire } from 'node:module'; const require = __devlaunchCreateRequire(import.meta.url);",
   },
 });
 
-// Chunk names carry a content hash, so every build adds files and leaves the old ones: without
-// this sweep dist/ (and the npm package) keeps every chunk ever built. Files younger than ten
+// Files of earlier builds (an older layout, a removed command) are swept. Files younger than ten
 // minutes are kept: in a working tree shared by several people, a run started against the
-// previous build may still import its chunks lazily.
-const built = new Set(Object.keys(result.metafile.outputs).map((f) => relative('dist', f)));
+// previous build may still load them lazily.
+const built = new Set(
+  [cjs, esm].flatMap((r) => Object.keys(r.metafile.outputs)).map((f) => relative('dist', f)),
+);
 const keepAfter = Date.now() - 10 * 60 * 1000;
 for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true })) {
   if (!entry.isFile()) continue;
@@ -71,6 +112,21 @@ for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true }
   if (!built.has(relative('dist', file)) && statSync(file).mtimeMs < keepAfter) rmSync(file);
 }
 
-// The JSON Schema editors use to complete and check launcher.yaml, generated from the one schema.
-const { manifestJsonSchema } = await import('../dist/manifest/json-schema.js');
+// The JSON Schema editors use to complete and check launcher.yaml, generated from the one schema
+// by a throwaway build outside dist/.
+const schemaDir = join('node_modules', '.cache', 'devlaunch-build');
+mkdirSync(schemaDir, { recursive: true });
+const schemaModule = join(schemaDir, 'json-schema.mjs');
+await build({
+  ...common,
+  outdir: undefined,
+  outbase: undefined,
+  sourcemap: false,
+  metafile: false,
+  entryPoints: ['src/manifest/json-schema.ts'],
+  outfile: schemaModule,
+  format: 'esm',
+  plugins: [rawText],
+});
+const { manifestJsonSchema } = await import(pathToFileURL(join(process.cwd(), schemaModule)).href);
 writeFileSync('launcher.schema.json', `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);

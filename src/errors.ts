@@ -54,7 +54,15 @@ const defaultExit: Record<ErrorCode, number> = {
   NO_SESSION: ExitCode.portConflict,
 };
 
+/**
+ * Marks devlaunch's errors across bundles: each command is loaded as its own bundle with its
+ * own copy of this class, so an error thrown in one (the yargs parser's usage error, say) is
+ * not an `instanceof` the copy the error reporter holds.
+ */
+const brand: unique symbol = Symbol.for('devlaunch.error');
+
 export class DevlaunchError extends Error {
+  readonly [brand] = true;
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: number;
@@ -69,7 +77,7 @@ export class DevlaunchError extends Error {
 }
 
 export function isDevlaunchError(error: unknown): error is DevlaunchError {
-  return error instanceof DevlaunchError;
+  return error instanceof Error && (error as Partial<DevlaunchError>)[brand] === true;
 }
 
 /** For exhaustive switches: a new variant that is not handled becomes a compile error. */

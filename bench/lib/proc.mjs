@@ -141,3 +141,39 @@ export function listeningPort(stream, timeoutMs) {
     stream.on('data', onData);
   });
 }
+
+/**
+ * Memory of one process, in bytes, or null if gone: `rss` (resident, the node binary's shared
+ * pages included), `anon` (RssAnon: resident anonymous memory, i.e. what this process alone
+ * costs: heaps, stacks, malloc) and `pss` (proportional set size: shared pages divided among
+ * the processes sharing them).
+ */
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = (name, text) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    let pss = null;
+    try {
+      pss = kb('Pss', readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1')) * 1024;
+    } catch {}
+    return { rss: kb('VmRSS', status) * 1024, anon: kb('RssAnon', status) * 1024, pss };
+  } catch {
+    return null;
+  }
+}
+
+/** Pids of the live children of `pid` whose environment holds `name=value`. */
+export function childrenWithEnv(pid, name, value) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const env = `\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}`;
+      if (env.includes(`\0${name}=${value}\0`)) found.push(Number(entry));
+    } catch {}
+  }
+  return found;
+}

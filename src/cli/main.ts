@@ -4,7 +4,8 @@
  * the only place that prints an error and exits.
  */
 import { createRequire } from 'node:module';
-import type { GlobalArgs } from './args.js';
+import type { GlobalArgs } from '../app/options.js';
+import { setProcessWarningSink } from '../process/warnings.js';
 import { fastParse } from './fast-parse.js';
 
 type Loader = () => Promise<{ run: (args: never) => Promise<number> }>;
@@ -28,6 +29,7 @@ const commands: Record<string, Loader> = {
 
 async function main(args: string[]): Promise<void> {
   let exitCode = 0;
+  setProcessWarningSink((message) => process.stderr.write(`devlaunch: warning: ${message}\n`));
   try {
     const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
     if (parsed === undefined) return; // --help, or yargs already reported a usage error

@@ -57,6 +57,13 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       describe: "allow stopping system or other users' processes",
       global: true,
     })
+    .option('exit-on-failure', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'stop every service when one fails after start-up (default: report it, keep the rest)',
+      global: true,
+    })
     .option('port', {
       type: 'string',
       array: true,
@@ -237,7 +244,7 @@ function followFlag(argv: string[]): string[] {
   return argv.map((a, i) => (i > at && a === '-f' ? '--follow' : a));
 }
 
-/** The package's version; `dist/cli/` and `dist/chunks/` both sit two levels below the root. */
+/** The package's version; the parser's bundle, dist/cli/parser.cjs, sits two levels below the root. */
 function packageVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }

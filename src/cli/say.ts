@@ -1,6 +1,7 @@
 /** Small printing helpers for the commands that are not `up` (which has its reporter). */
+
+import type { GlobalArgs } from '../app/options.js';
 import { paint } from '../output/colors.js';
-import type { GlobalArgs } from './args.js';
 
 /** devlaunch's own message; on stderr when stdout carries --json data. */
 export function say(args: GlobalArgs, text: string): void {

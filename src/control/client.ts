@@ -6,7 +6,7 @@
  */
 import { connect } from 'node:net';
 import { DevlaunchError } from '../errors.js';
-import type { SupervisorEvent } from '../supervisor/events.js';
+import type { SupervisorEvent } from '../output/events.js';
 import { connectAddress } from './address.js';
 import { type ControlRequest, encode, PROTOCOL_VERSION, parseMessage } from './protocol.js';
 

@@ -5,7 +5,7 @@
  * connection keeps both sides simple: no ids, no multiplexing, and a dropped connection is an
  * unambiguous "no answer".
  */
-import type { SupervisorEvent } from '../supervisor/events.js';
+import type { SupervisorEvent } from '../output/events.js';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -7,7 +7,7 @@
 import { chmodSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { isDevlaunchError } from '../errors.js';
-import type { SupervisorEvent } from '../supervisor/events.js';
+import type { SupervisorEvent } from '../output/events.js';
 import { listenAddress, removeAddress } from './address.js';
 import { type ControlRequest, encode, parseRequest } from './protocol.js';
 

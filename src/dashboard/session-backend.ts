@@ -4,8 +4,9 @@
  * the log files. Nothing here runs while no page is open: the event and line listeners exist
  * only while the event stream has a page to feed.
  */
+
+import type { SupervisorEvent } from '../output/events.js';
 import { logFilePath } from '../output/log-files.js';
-import type { SupervisorEvent } from '../supervisor/events.js';
 import { readAfter, readBefore } from './log-reader.js';
 import {
   type BackendEvent,

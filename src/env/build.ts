@@ -11,8 +11,6 @@
  */
 import { dict } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
-import type { KeyPath } from '../manifest/diagnostics.js';
-import type { Manifest } from '../manifest/types.js';
 import { expand } from './expand.js';
 import { type EnvLayer, lookupIn, mergeEnv } from './merge.js';
 import {
@@ -22,9 +20,10 @@ import {
   type ResolvedPorts,
   sessionVariables,
 } from './names.js';
+import type { EnvProject, KeyPath } from './types.js';
 
 export interface ServiceEnvInput {
-  manifest: Manifest;
+  manifest: EnvProject;
   service: string;
   ports: ResolvedPorts;
   /** devlaunch's own environment. */

@@ -1,5 +1,5 @@
 /**
- * Manifest rules about environments, run by validation before anything starts:
+ * EnvProject rules about environments, run by validation before anything starts:
  * - a `${VAR}` with no value in any lower layer and no default (checked per service with the
  *   same code that builds the environment, so validation and start-up always agree);
  * - a `${...}` that is not a valid reference;
@@ -8,14 +8,13 @@
  * - two services whose names give the same variable prefix (`auth-api` and `auth_api`).
  */
 import { dict } from '../dict.js';
-import type { KeyPath, Problem } from '../manifest/diagnostics.js';
-import type { Manifest } from '../manifest/types.js';
 import { expandMap, resolveServiceEnvironment, type Unresolved } from './build.js';
 import { dotenvPaths, readDotenvIfPresent } from './dotenv.js';
 import { envName, injectedNames, RESERVED_PREFIX, type ResolvedPorts } from './names.js';
+import type { EnvProject, KeyPath, EnvProblem as Problem } from './types.js';
 
 export function envProblems(
-  manifest: Manifest,
+  manifest: EnvProject,
   processEnv: Record<string, string | undefined>,
 ): Problem[] {
   return [
@@ -25,7 +24,7 @@ export function envProblems(
   ];
 }
 
-function reservedNameProblems(manifest: Manifest): Problem[] {
+function reservedNameProblems(manifest: EnvProject): Problem[] {
   const reserved = new Map([...injectedNames(manifest)].map((n) => [n.toUpperCase(), n]));
   const problems: Problem[] = [];
   const check = (env: Record<string, string>, prefix: KeyPath) => {
@@ -51,7 +50,7 @@ function reservedNameProblems(manifest: Manifest): Problem[] {
   return problems;
 }
 
-function prefixClashes(manifest: Manifest): Problem[] {
+function prefixClashes(manifest: EnvProject): Problem[] {
   const seen = new Map<string, string>();
   const problems: Problem[] = [];
   for (const name of Object.keys(manifest.services)) {
@@ -71,7 +70,10 @@ function prefixClashes(manifest: Manifest): Problem[] {
   return problems;
 }
 
-function references(manifest: Manifest, processEnv: Record<string, string | undefined>): Problem[] {
+function references(
+  manifest: EnvProject,
+  processEnv: Record<string, string | undefined>,
+): Problem[] {
   const dotenv: Record<string, Record<string, string>> = {};
   for (const path of dotenvPaths(manifest)) {
     // A missing file is reported by its own rule; here it just sets nothing.

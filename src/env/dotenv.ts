@@ -4,13 +4,14 @@
  * with other tools means the same thing to all of them. Expansion happens in the manifest's
  * `env:` and `command`, which may refer to anything a dotenv file sets.
  */
+
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { DevlaunchError } from '../errors.js';
-import type { Manifest } from '../manifest/types.js';
+import type { EnvProject } from './types.js';
 
 /** Every dotenv file the manifest names (global first, then each service's), without repeats. */
-export function dotenvPaths(manifest: Manifest): string[] {
+export function dotenvPaths(manifest: EnvProject): string[] {
   const paths = [...manifest.env_file];
   for (const service of Object.values(manifest.services)) paths.push(...service.env_file);
   return [...new Set(paths)];

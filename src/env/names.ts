@@ -2,9 +2,8 @@
  * Names of the variables devlaunch injects. Both the environment builder and manifest
  * validation use them, so a name is reserved exactly when devlaunch would set it.
  */
-
 import { dict } from '../dict.js';
-import type { Manifest } from '../manifest/types.js';
+import type { EnvProject } from './types.js';
 
 /** `auth-api` -> `AUTH_API`: upper-cased, every character outside `A-Z0-9` turned into `_`. */
 export function envName(service: string): string {
@@ -55,7 +54,7 @@ export function serviceVariableNames(
  * Names devlaunch injects, for validation: a manifest `env` must not set them. Includes the
  * own names (`PORT`, `HOST`, `DEVLAUNCH*`) and every `S_*` name of the manifest's services.
  */
-export function injectedNames(manifest: Manifest): Set<string> {
+export function injectedNames(manifest: EnvProject): Set<string> {
   const names = new Set<string>(OWN_NAMES);
   for (const [name, service] of Object.entries(manifest.services)) {
     const vars = serviceVariableNames(name, service.port !== null, Object.keys(service.ports));
@@ -85,7 +84,7 @@ export function serviceUrl(host: string, port: number): string {
  * counts as having none.
  */
 export function injectedVariables(
-  manifest: Manifest,
+  manifest: EnvProject,
   ports: ResolvedPorts,
 ): Record<string, string> {
   const vars = dict<string>();
@@ -111,7 +110,7 @@ export function injectedVariables(
 
 /** The variables only the service itself gets: `PORT` (if it has one), `HOST`, `DEVLAUNCH*`. */
 export function ownVariables(
-  manifest: Manifest,
+  manifest: EnvProject,
   service: string,
   ports: ResolvedPorts,
   session: string,
@@ -126,6 +125,6 @@ export function ownVariables(
 }
 
 /** What every process devlaunch starts carries, inside a service or not. */
-export function sessionVariables(manifest: Manifest, session: string): Record<string, string> {
+export function sessionVariables(manifest: EnvProject, session: string): Record<string, string> {
   return { DEVLAUNCH: '1', DEVLAUNCH_PROJECT: manifest.name, DEVLAUNCH_SESSION: session };
 }

@@ -10,12 +10,16 @@ const LF = 10;
 
 /** Partial lines longer than this are not reported by partial(): see there. */
 export const PARTIAL_LIMIT = 4096;
+/** A pending line longer than this is handed on in its pieces instead of being joined. */
+const JOIN_LIMIT = 64 << 10;
 
 /**
  * The complete lines of one chunk, exactly as received, final '\n' included (missing only for
- * a last line emitted by end()).
+ * a last line emitted by end()). `head`: when the first line began in earlier chunks and is
+ * longer than JOIN_LIMIT, its beginning, in pieces without '\n' (joining a 50 MB line would
+ * cost a copy for nothing); otherwise empty.
  */
-export type BlockListener = (bytes: Buffer) => void;
+export type BlockListener = (bytes: Buffer, head: readonly Buffer[]) => void;
 
 /** Splits into blocks of complete lines: one callback per chunk, no per-line work at all. */
 export class BlockSplitter {
@@ -35,14 +39,15 @@ export class BlockSplitter {
       return;
     }
     let bytes = chunk.subarray(0, last + 1);
-    if (this.#pendingLength > 0) {
+    let head: Buffer[] = [];
+    if (this.#pendingLength > JOIN_LIMIT) head = this.#pending;
+    else if (this.#pendingLength > 0)
       bytes = Buffer.concat([...this.#pending, bytes], this.#pendingLength + bytes.length);
-      this.#pending = [];
-      this.#pendingLength = 0;
-    }
+    this.#pending = [];
+    this.#pendingLength = 0;
     // Copy the remainder so a small partial line does not pin the whole chunk in memory.
     if (last + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(last + 1)));
-    this.#onBlock(bytes);
+    this.#onBlock(bytes, head);
   }
 
   /** Bytes of the incomplete last line. */
@@ -65,10 +70,10 @@ export class BlockSplitter {
   /** At end of stream: emits the partial line (if any) as a block without a final newline. */
   end(): void {
     if (this.#pendingLength === 0) return;
-    const bytes = this.#joined();
+    const pieces = this.#pendingLength > JOIN_LIMIT ? this.#pending : [this.#joined()];
     this.#pending = [];
     this.#pendingLength = 0;
-    this.#onBlock(bytes);
+    this.#onBlock(pieces.at(-1) as Buffer, pieces.slice(0, -1));
   }
 
   #keep(bytes: Buffer): void {
@@ -101,7 +106,9 @@ export class LineSplitter {
 
   /** `onLines` is called once per push with every complete line of that chunk (never with none). */
   constructor(onLines: (lines: string[]) => void) {
-    this.#blocks = new BlockSplitter((bytes) => onLines(blockLines(bytes)));
+    this.#blocks = new BlockSplitter((bytes, head) =>
+      onLines(blockLines(head.length === 0 ? bytes : Buffer.concat([...head, bytes]))),
+    );
   }
 
   push(chunk: Buffer): void {

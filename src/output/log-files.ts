@@ -26,7 +26,10 @@ interface LogFile {
   /** null when the file could not even be created, or failed since. */
   fd: number | null;
   queue: Buffer[];
+  /** Bytes queued, huge pieces left out (see write). */
   queued: number;
+  /** Bytes queued, all of them. */
+  size: number;
   /** Where the next write goes. */
   position: number;
   writing: boolean;
@@ -50,9 +53,12 @@ export class LogFiles {
     if (file.fd === null || bytes.length === 0) return;
     const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     file.queue.push(buffer);
-    file.queued += buffer.length;
-    if (file.queued > QUEUE_LIMIT) this.#writeNow(service, file);
-    else if (!file.writing) this.#writeLater(service, file);
+    // A huge piece (a 50 MB line) is already in memory: it does not count towards the limit,
+    // which bounds what piles up from many writes.
+    if (buffer.length <= QUEUE_LIMIT) file.queued += buffer.length;
+    file.size += buffer.length;
+    if (!file.writing) this.#writeLater(service, file);
+    else if (file.queued > QUEUE_LIMIT) this.#writeNow(service, file);
   }
 
   /** Writes what is pending, closes every file; resolves once all are closed. */
@@ -71,16 +77,17 @@ export class LogFiles {
 
   #take(file: LogFile): { buffers: Buffer[]; at: number; size: number } {
     const buffers = file.queue.length > MAX_BUFFERS ? [Buffer.concat(file.queue)] : file.queue;
-    const size = file.queued;
+    const size = file.size;
     const at = file.position;
     file.queue = [];
     file.queued = 0;
+    file.size = 0;
     file.position += size;
     return { buffers, at, size };
   }
 
   #writeNow(service: string, file: LogFile): void {
-    if (file.fd === null || file.queued === 0) return;
+    if (file.fd === null || file.size === 0) return;
     const { buffers, at, size } = this.#take(file);
     try {
       finish(file.fd, buffers, at, size, writevSync(file.fd, buffers, at));
@@ -90,7 +97,7 @@ export class LogFiles {
   }
 
   #writeLater(service: string, file: LogFile): void {
-    if (file.fd === null || file.queued === 0) {
+    if (file.fd === null || file.size === 0) {
       for (const resolve of file.idle.splice(0)) resolve();
       return;
     }
@@ -117,11 +124,20 @@ export class LogFiles {
     file.fd = null;
     file.queue = [];
     file.queued = 0;
+    file.size = 0;
     this.#onError(service, error);
   }
 
   #open(service: string): LogFile {
-    const file: LogFile = { fd: null, queue: [], queued: 0, position: 0, writing: false, idle: [] };
+    const file: LogFile = {
+      fd: null,
+      queue: [],
+      queued: 0,
+      size: 0,
+      position: 0,
+      writing: false,
+      idle: [],
+    };
     this.#files.set(service, file);
     try {
       if (!this.#dirReady) mkdirSync(this.#dir, { recursive: true });

@@ -7,8 +7,8 @@
  */
 import type { Writable } from 'node:stream';
 import { assertNever } from '../errors.js';
-import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from '../supervisor/events.js';
 import { paint } from './colors.js';
+import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from './events.js';
 import type { ServiceOutput } from './service-output.js';
 import { renderTable, stripAnsi } from './table.js';
 

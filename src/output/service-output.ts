@@ -11,9 +11,9 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainBlock, prefixBlock, stripSequences } from './blocks.js';
+import { plainBlock, plainLong, prefixBlock, prefixLong, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter } from './line-splitter.js';
+import { BlockSplitter, blockLines } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { OutputSink } from './sink.js';
 import { Tail } from './tail.js';
@@ -61,6 +61,40 @@ export interface OutputStats {
   spilled: number;
   /** Bytes never shown on `out` (its reader went away or never read again). */
   dropped: number;
+}
+
+/** Of a line longer than LONG_LINE, line listeners see its first and last WINDOW bytes. */
+const LONG_LINE = 1 << 20;
+const WINDOW = 64 << 10;
+
+/**
+ * The lines of a block whose first line began with `head` (see BlockSplitter), for line
+ * listeners. A line over LONG_LINE is not decoded whole (that would stall every service for a
+ * 50 MB minified bundle): its first and its last WINDOW bytes are reported, as two lines.
+ */
+function longLines(head: readonly Buffer[], bytes: Buffer): string[] {
+  const lf = bytes.indexOf(LF);
+  const first = lf === -1 ? bytes : bytes.subarray(0, lf + 1);
+  let length = first.length;
+  for (const piece of head) length += piece.length;
+  const rest = lf === -1 ? [] : blockLines(bytes.subarray(lf + 1));
+  const line = [...head, first];
+  if (length <= LONG_LINE) return [...blockLines(Buffer.concat(line)), ...rest];
+  return [...blockLines(window(line, false)), ...blockLines(window(line, true)), ...rest];
+}
+
+/** The first (or last) WINDOW bytes of a line given in pieces. */
+function window(pieces: Buffer[], last: boolean): Buffer {
+  const taken: Buffer[] = [];
+  let got = 0;
+  for (let i = 0; i < pieces.length && got < WINDOW; i++) {
+    const piece = pieces[last ? pieces.length - 1 - i : i] as Buffer;
+    if (last) taken.unshift(piece);
+    else taken.push(piece);
+    got += piece.length;
+  }
+  const bytes = Buffer.concat(taken);
+  return last ? bytes.subarray(Math.max(0, bytes.length - WINDOW)) : bytes.subarray(0, WINDOW);
 }
 
 const SYSTEM_NAME = 'devlaunch';
@@ -126,7 +160,7 @@ export class ServiceOutput {
   /** Start draining a service's stream. stdout and stderr lines are printed the same way. */
   attach(service: string, stream: NodeJS.ReadableStream, _kind: 'stdout' | 'stderr'): void {
     const state = this.#service(service);
-    const splitter = new BlockSplitter((bytes) => this.#emit(state, bytes));
+    const splitter = new BlockSplitter((bytes, head) => this.#emit(state, bytes, head));
     this.#open += 1;
     let ended = false;
     const finish = () => {
@@ -153,7 +187,8 @@ export class ServiceOutput {
   /**
    * Subscribe to a service's lines, without escape sequences. Partial lines (a prompt printed
    * without a newline) are reported too while they are at most PARTIAL_LIMIT bytes long; a
-   * longer line is reported once, when complete, so the cost stays linear in its length.
+   * longer line is reported once, when complete, so the cost stays linear in its length. Of a
+   * line over 1 MiB, only its first and last 64 KiB are reported (see longLines).
    */
   onLine(service: string, listener: LineListener): () => void {
     const state = this.#service(service);
@@ -224,18 +259,28 @@ export class ServiceOutput {
     ]);
   }
 
-  #emit(state: ServiceState, bytes: Buffer): void {
+  /** `head`: the beginning of a long first line, in pieces (see BlockSplitter). */
+  #emit(state: ServiceState, bytes: Buffer, head: readonly Buffer[]): void {
+    for (const piece of head) this.#bytes += piece.length;
     this.#bytes += bytes.length;
-    if (!this.#quiet) this.#outSink.write(prefixBlock(bytes, state.prefix));
+    if (!this.#quiet) {
+      if (head.length === 0) this.#outSink.write(prefixBlock(bytes, state.prefix));
+      else this.#outSink.writeAll(prefixLong(head, bytes, state.prefix));
+    }
     if (this.#logs !== null) {
-      const plain = plainBlock(bytes);
-      this.#logs.write(state.name, plain);
+      const plain = head.length === 0 ? [plainBlock(bytes)] : plainLong(head, bytes);
+      let last = 0;
+      for (const piece of plain) {
+        this.#logs.write(state.name, piece);
+        if (piece.length > 0) last = piece[piece.length - 1] as number;
+      }
       // The unterminated last line of a stream is closed in the log.
-      if (plain.length > 0 && plain[plain.length - 1] !== LF) this.#logs.write(state.name, '\n');
+      if (last !== 0 && last !== LF) this.#logs.write(state.name, '\n');
     }
     state.tail.add(bytes);
     if (state.listeners.size > 0) {
-      for (const line of state.tail.decode(bytes))
+      const lines = head.length === 0 ? state.tail.decode(bytes) : longLines(head, bytes);
+      for (const line of lines)
         for (const listener of state.listeners) listener(stripSequences(line), false);
     }
   }

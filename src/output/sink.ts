@@ -50,6 +50,8 @@ export class OutputSink {
   readonly #handLimit: number;
   readonly #onError: (error: Error) => void;
   #queue: Buffer[] = [];
+  /** Queued pieces that end inside a line (a piece of a long line). */
+  readonly #openEnded = new WeakSet<Buffer>();
   #queued = 0;
   #urgent: Buffer[] = [];
   /** The bytes handed last ended inside a line (a piece of a long line read back). */
@@ -73,12 +75,29 @@ export class OutputSink {
 
   /** Output in order. */
   write(bytes: Buffer): void {
-    if (this.#gone || bytes.length === 0) return;
-    if (this.#spill.pending > 0 || this.#queued + bytes.length > this.#memoryLimit) {
-      this.#toSpill(bytes);
+    this.writeAll([bytes]);
+  }
+
+  /**
+   * Output in order, the pieces kept together (nothing goes in between). When the reader keeps
+   * up, even a piece bigger than the memory limit (a 50 MB line, already in memory) is handed
+   * on directly; behind a slow reader, what does not fit in memory goes to the spill file.
+   */
+  writeAll(pieces: readonly Buffer[]): void {
+    if (this.#gone) return;
+    let size = 0;
+    for (const piece of pieces) size += piece.length;
+    if (size === 0) return;
+    const idle = !this.#waiting && this.#queued === 0 && this.#spill.pending === 0;
+    if (idle || (this.#spill.pending === 0 && this.#queued + size <= this.#memoryLimit)) {
+      pieces.forEach((piece, i) => {
+        if (piece.length === 0) return;
+        this.#queue.push(piece);
+        if (i < pieces.length - 1) this.#openEnded.add(piece);
+      });
+      this.#queued += size;
     } else {
-      this.#queue.push(bytes);
-      this.#queued += bytes.length;
+      for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
     }
     this.#pump();
   }
@@ -200,7 +219,7 @@ export class OutputSink {
     const queued = this.#queue.shift();
     if (queued !== undefined) {
       this.#queued -= queued.length;
-      this.#midLine = false;
+      this.#midLine = this.#openEnded.has(queued);
       return queued;
     }
     if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;

@@ -9,6 +9,8 @@
  * through /proc/self/fd/N: that gives devlaunch a private file description of the same terminal
  * or pipe, which is made non-blocking; libuv then writes as the reader takes the bytes.
  * Anything else (a file, /dev/null, a socket, other platforms) keeps the given stream.
+ * Node itself makes a piped stdout non-blocking for everyone sharing it; with a private
+ * description for devlaunch's writes, the shared one is put back to blocking.
  */
 import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -43,6 +45,12 @@ export function privateWriter(stream: NodeJS.WritableStream): Writer {
       }
       return { dest: writer, owned: true };
     }
+    // Node made the shared pipe non-blocking when it opened process.stdout: a command started
+    // with the same stdout (`devlaunch run -- CMD`) would get EAGAIN on a full pipe. devlaunch
+    // writes through its own description now, so the shared one goes back to blocking.
+    const shared = (stream as unknown as { _handle?: { setBlocking?(b: boolean): number } })
+      ._handle;
+    shared?.setBlocking?.(true);
     return { dest: new Socket({ fd: own, readable: false, writable: true }), owned: true };
   } catch {
     return given;

@@ -4,10 +4,12 @@
  * tests answer with a fake instead of a terminal. Only asked when stdin and stdout are both
  * terminals (see `isInteractive`).
  */
-import { createInterface } from 'node:readline/promises';
+import { withReadline } from '../output/prompt.js';
 import { describeHolder } from './explain.js';
 import type { AskAnswer } from './policy.js';
 import type { PortHolder } from './types.js';
+
+export { isInteractive } from '../output/prompt.js';
 
 export interface PortQuestion {
   service: string;
@@ -22,14 +24,6 @@ export type Asker = (question: PortQuestion) => Promise<AskAnswer>;
 
 /** Answers a yes/no question; false when the person says no (or anything but yes). */
 export type Confirmer = (question: string) => Promise<boolean>;
-
-/** Standard input and output are both terminals: there is someone to ask. */
-export function isInteractive(
-  stdin: { isTTY?: boolean } = process.stdin,
-  stdout: { isTTY?: boolean } = process.stdout,
-): boolean {
-  return stdin.isTTY === true && stdout.isTTY === true;
-}
 
 /** The answer typed, read leniently: `s`/`stop`/`k`/`kill`, `r`/`remap`/`a…nother`, else abort. */
 export function parseAnswer(text: string): AskAnswer | null {
@@ -48,17 +42,6 @@ export function questionText(q: PortQuestion): string {
     `port ${q.port} of ${q.label} is held by another program:\n${who}\n` +
     `[s] stop it   [r] use another port   [a] abort (default)\n> `
   );
-}
-
-async function withReadline<T>(
-  ask: (line: (prompt: string) => Promise<string>) => Promise<T>,
-): Promise<T> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return await ask((prompt) => rl.question(prompt));
-  } finally {
-    rl.close();
-  }
 }
 
 /** Asks on the terminal until the answer is understood (Ctrl+D aborts). */

@@ -5,8 +5,10 @@
  * the spawned pid would orphan the real server. Windows: win/stop.ts (job object, console
  * break, then TerminateJobObject or `taskkill /F /T`, every result checked).
  */
+
 import { constants } from 'node:os';
 import { send, sleep, TreeStopper } from './tree-stopper.js';
+import { processWarning } from './warnings.js';
 import { winApi } from './win/api.js';
 import { graceDeadline, ownedService, releaseOwned, requestBreak } from './win/owned.js';
 import { stopWindowsTree, type WinStopDeps } from './win/stop.js';
@@ -97,7 +99,7 @@ function windowsDeps(target: StopTarget): WinStopDeps {
     now: Date.now,
     sleep,
     graceDeadline,
-    warn: (message) => process.stderr.write(`devlaunch: warning: ${message}\n`),
+    warn: processWarning,
   };
 }
 

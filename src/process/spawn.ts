@@ -2,12 +2,14 @@
  * Starts a service's process. The only module that imports cross-spawn (which resolves
  * PATHEXT and shebang scripts on Windows for list commands).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import crossSpawn from 'cross-spawn';
 import { DevlaunchError } from '../errors.js';
 import { startTimeOf } from './proc-info.js';
+import { processWarning } from './warnings.js';
 import { watchdogScript } from './watchdog.js';
 import { winApi, winApiLoadError } from './win/api.js';
 import { launcherScript, spawnContained } from './win/contain.js';
@@ -42,7 +44,8 @@ export interface SpawnedService {
    */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once, when the direct child has exited AND its stdio closed. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `error`: why the command could not start (then `code` is 126 or 127), for the caller to print. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>;
 }
 
 function describeSpawnError(error: NodeJS.ErrnoException, program: string, cwd: string): string {
@@ -100,9 +103,9 @@ export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
   const api = isWindows ? winApi() : null;
   if (isWindows && !warnedUncontained && api === null) {
     warnedUncontained = true;
-    process.stderr.write(
-      `devlaunch: warning: the Win32 API is unavailable (${winApiLoadError() ?? 'koffi not installed'}): ` +
-        'services run without a job object, and may survive an unclean exit of devlaunch\n',
+    processWarning(
+      `the Win32 API is unavailable (${winApiLoadError() ?? 'koffi not installed'}): ` +
+        'services run without a job object, and may survive an unclean exit of devlaunch',
     );
   }
   const emptyCommand = Array.isArray(opts.command) && (opts.command[0] ?? '') === '';
@@ -199,11 +202,18 @@ export function describeExit(code: number | null, signal: string | null): string
   return `exited with code ${code}`;
 }
 
+export interface CommandExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the command could not start (`code` is then 126 or 127), for the caller to print. */
+  error?: string;
+}
+
 export interface SpawnedCommand {
   pid: number;
   startTime: string;
   child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<CommandExit>;
 }
 
 /**
@@ -217,10 +227,13 @@ export function spawnCommand(
 ): SpawnedCommand {
   const [file, ...args] = command;
   const child = crossSpawn(file ?? '', args, { cwd: opts.cwd, env: opts.env, stdio: 'inherit' });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  const exited = new Promise<CommandExit>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`devlaunch: ${describeSpawnError(error, file ?? '', opts.cwd)}\n`);
-      resolve({ code: error.code === 'EACCES' ? 126 : 127, signal: null });
+      resolve({
+        code: error.code === 'EACCES' ? 126 : 127,
+        signal: null,
+        error: describeSpawnError(error, file ?? '', opts.cwd),
+      });
     });
     child.once('close', (code, signal) => resolve({ code, signal }));
   });

@@ -5,7 +5,7 @@
  * tree, wait out a restart's backoff, stop the tree — reporting every step as an event.
  */
 import { assertNever } from '../errors.js';
-import type { SpawnedService, StopTarget } from '../process/index.js';
+import type { SpawnedService } from '../process/index.js';
 import type { ServiceState } from '../state/index.js';
 import {
   type Exit,
@@ -15,20 +15,30 @@ import {
   type Lifecycle,
   type LifecycleInput,
   publicState,
-  type Run,
   runOf,
   transition,
 } from './lifecycle.js';
 import { Milestone } from './milestone.js';
-import { describeCheck, formatMs, sleep, waitReady } from './readiness.js';
-import { runReadyCommand } from './ready-command.js';
-import type { RunnerDeps, ServiceSpec } from './service-spec.js';
+import { sleep } from './readiness.js';
+import {
+  awaitReadiness,
+  spawnService,
+  stopTarget,
+  sweepTree,
+  takeDownTree,
+} from './service-process.js';
+import type { RunnerDeps, ServiceSnapshot, ServiceSpec } from './service-spec.js';
 
 /** The states of the contract's `status` (lifecycle.ts maps the machine's states onto them). */
-export type { RunnerDeps, ServiceSpec, ServiceState };
+export type { RunnerDeps, ServiceSnapshot, ServiceSpec, ServiceState };
 
 export class ServiceRunner {
+  /** Restarts so far: by the restart policy, and asked for (`devlaunch restart`). */
   restarts = 0;
+  /** How the last run ended (`exited with code 1`, `not ready after 60s …`), null before any. */
+  lastExit: string | null = null;
+  /** Restarts the policy made since the service was last started on request: its budget. */
+  private policyRestarts = 0;
   /** Milestones of the current run; a service started again (restart, up SERVICE) gets new ones. */
   started = new Milestone();
   ready = new Milestone();
@@ -79,6 +89,21 @@ export class ServiceRunner {
     return exitOf(this.lifecycle)?.code ?? null;
   }
 
+  /** What `status`, the control channel and the dashboard show of the service now. */
+  snapshot(): ServiceSnapshot {
+    return {
+      name: this.name,
+      state: this.state,
+      pid: this.pid,
+      ports: this.spec.ports,
+      url: this.spec.url,
+      startedAt: this.startedAt,
+      restarts: this.restarts,
+      exitCode: this.exitCode,
+      lastExit: this.lastExit,
+    };
+  }
+
   /** Ended (completed, failed or stopped). */
   get ended(): boolean {
     return hasEnded(this.lifecycle);
@@ -91,12 +116,17 @@ export class ServiceRunner {
   }
 
   /**
-   * Spawns the service (from pending, or again once it has ended). Resolves once it is past
+   * Spawns the service (from pending, or again once it has ended: `restart` counts it as a
+   * restart). The restart policy gets its full budget again. Resolves once it is past
    * starting: ready, failed, stopping, or ended.
    */
-  start(): Promise<void> {
+  async start(opts: { restart?: boolean } = {}): Promise<void> {
+    if (this.current.kind === 'pending' || hasEnded(this.current)) {
+      this.policyRestarts = 0;
+      if (opts.restart && this.current.kind !== 'pending') this.restarts += 1;
+    }
     this.dispatch({ type: 'start' });
-    return this.until(
+    await this.until(
       (s) =>
         s.kind !== 'spawning' &&
         s.kind !== 'starting' &&
@@ -108,19 +138,19 @@ export class ServiceRunner {
    * Stops the whole tree (stop_signal, then SIGKILL after stop_timeout; `force`: SIGKILL now,
    * also for a stop already under way). Resolves once nothing of it runs. Safe to call twice.
    */
-  stop(force = false): Promise<void> {
+  async stop(force = false): Promise<void> {
     this.dispatch({ type: 'stop', force });
-    return this.until(isSettled);
+    await this.until(isSettled);
   }
 
-  /** Resolves once `predicate` holds for the state. */
-  until(predicate: (state: Lifecycle) => boolean): Promise<void> {
-    if (predicate(this.lifecycle)) return Promise.resolve();
+  /** Resolves, with that state, once `predicate` holds for the state. */
+  until(predicate: (state: Lifecycle) => boolean): Promise<Lifecycle> {
+    if (predicate(this.lifecycle)) return Promise.resolve(this.lifecycle);
     return new Promise((resolve) => {
       const off = this.onChange((state) => {
         if (!predicate(state)) return;
         off();
-        resolve();
+        resolve(state);
       });
     });
   }
@@ -144,11 +174,15 @@ export class ServiceRunner {
     const next = transition(previous, input, {
       policy: this.spec.config.restart,
       maxRestarts: this.spec.config.max_restarts,
-      restarts: this.restarts,
+      restarts: this.policyRestarts,
       describeExit: this.deps.describeExit,
     });
     if (next === null) return;
     this.lifecycle = next;
+    if (next.kind === 'failed') this.lastExit = next.reason;
+    else if (next.kind === 'completed' || next.kind === 'exiting' || next.kind === 'stopped') {
+      if (next.exit) this.lastExit = this.deps.describeExit(next.exit.code, next.exit.signal);
+    }
     if (next.kind !== previous.kind) {
       this.phase.abort();
       this.phase = new AbortController();
@@ -167,6 +201,7 @@ export class ServiceRunner {
       case 'spawning':
         if (previous.kind === 'backoff') {
           this.restarts += 1;
+          this.policyRestarts += 1;
           this.deps.output.markRestart(this.name);
         } else if (hasEnded(previous)) {
           this.started = new Milestone();
@@ -176,7 +211,9 @@ export class ServiceRunner {
         void this.spawn();
         return;
       case 'starting':
-        void this.awaitReadiness(state.run.proc, this.phase.signal);
+        void awaitReadiness(this.spec, this.deps, state.run.proc, this.phase.signal).then(
+          (next) => next && this.dispatch(next),
+        );
         return;
       case 'ready':
         this.deps.emit({
@@ -186,18 +223,27 @@ export class ServiceRunner {
         });
         this.ready.resolve(true);
         return;
-      case 'exiting':
-        void this.sweep(state.run.proc);
+      case 'exiting': {
+        const { proc } = state.run;
+        void sweepTree(this.spec, this.deps, proc).then(() =>
+          this.dispatch({ type: 'swept', proc }),
+        );
         return;
+      }
       case 'backoff':
         this.backoff(state.exit, state.attempt, state.delayMs);
         return;
-      case 'stopping':
-        if (previous.kind !== 'stopping')
-          void this.takeDown(state.run.proc, state.exit, state.force);
-        else if (state.force && !previous.force)
-          void this.deps.killTreeNow(this.target(state.run.proc));
+      case 'stopping': {
+        const { proc } = state.run;
+        if (previous.kind !== 'stopping') {
+          void takeDownTree(this.spec, this.deps, proc, state.exit, state.force).then((r) =>
+            this.dispatch({ type: 'gone', proc, ...r }),
+          );
+        } else if (state.force && !previous.force) {
+          void this.deps.killTreeNow(stopTarget(this.spec, proc));
+        }
         return;
+      }
       case 'completed':
         this.deps.emit({ type: 'service-completed', service: this.name });
         this.completed.resolve(true);
@@ -225,86 +271,15 @@ export class ServiceRunner {
   private async spawn(): Promise<void> {
     let proc: SpawnedService;
     try {
-      proc = await this.deps.spawn({
-        name: this.name,
-        command: this.spec.command,
-        cwd: this.spec.config.cwd,
-        env: this.spec.env,
-      });
+      proc = await spawnService(this.spec, this.deps);
     } catch (error) {
-      this.dispatch({
-        type: 'spawn-failed',
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      const reason = error instanceof Error ? error.message : String(error);
+      this.dispatch({ type: 'spawn-failed', reason });
       return;
     }
-    this.deps.output.attach(this.name, proc.stdout, 'stdout');
-    this.deps.output.attach(this.name, proc.stderr, 'stderr');
-    this.deps.watchdog?.watch({
-      pid: proc.pid,
-      pgid: proc.pgid,
-      startTime: proc.startTime,
-      signal: this.spec.config.stop_signal,
-      timeoutMs: this.spec.config.stop_timeout,
-      session: this.spec.session,
-    });
-    this.deps.emit({
-      type: 'service-starting',
-      service: this.name,
-      command: Array.isArray(this.spec.command) ? this.spec.command.join(' ') : this.spec.command,
-      pid: proc.pid,
-    });
     this.started.resolve(true);
     void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
-    const run: Run = { proc, startedAt: new Date().toISOString() };
-    this.dispatch({ type: 'spawned', run });
-  }
-
-  private async awaitReadiness(proc: SpawnedService, signal: AbortSignal): Promise<void> {
-    const check = this.spec.config.ready;
-    if (check === null) {
-      this.dispatch({ type: 'ready', proc, elapsedMs: 0 });
-      return;
-    }
-    const port = this.spec.ports.primary ?? Object.values(this.spec.ports)[0] ?? null;
-    const outcome = await (this.deps.waitReady ?? waitReady)(check, {
-      host: this.spec.config.host,
-      port,
-      onLine: (listener) => this.deps.output.onLine(this.name, listener),
-      runCheck: (command, checkSignal) =>
-        runReadyCommand(this.spec, this.deps, command, checkSignal),
-      exited: proc.exit,
-      signal,
-      onWaiting: (elapsedMs, last) =>
-        this.deps.emit({
-          type: 'service-waiting',
-          service: this.name,
-          check: describeCheck(check, port),
-          elapsedMs,
-          last,
-        }),
-    });
-    if (outcome.ok) this.dispatch({ type: 'ready', proc, elapsedMs: outcome.elapsedMs });
-    else if (outcome.reason === 'timeout') {
-      const last = outcome.last ? `; last: ${outcome.last}` : '';
-      const reason = `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)}${last})`;
-      this.dispatch({ type: 'not-ready', proc, reason });
-    }
-    // 'exited' comes as its own input, 'aborted' means the state has moved on.
-  }
-
-  /**
-   * The direct child is gone, but a grandchild may still hold the port (or the output pipes):
-   * sweep its tree, then let the last output arrive before judging the exit.
-   */
-  private async sweep(proc: SpawnedService): Promise<void> {
-    await this.deps.stopTree(this.target(proc), {
-      signal: this.spec.config.stop_signal,
-      timeoutMs: this.spec.config.stop_timeout,
-    });
-    await proc.exited;
-    this.deps.watchdog?.unwatch(proc.pid);
-    this.dispatch({ type: 'swept', proc });
+    this.dispatch({ type: 'spawned', run: { proc, startedAt: new Date().toISOString() } });
   }
 
   private backoff(exit: Exit, attempt: number, delayMs: number): void {
@@ -320,37 +295,6 @@ export class ServiceRunner {
     void (this.deps.sleep ?? sleep)(delayMs, signal).then(() => {
       if (!signal.aborted) this.dispatch({ type: 'backoff-over' });
     });
-  }
-
-  /** Stops the tree of `proc`; `exit` non-null: the process itself is gone already. */
-  private async takeDown(proc: SpawnedService, exit: Exit | null, force: boolean): Promise<void> {
-    const begun = performance.now();
-    if (exit !== null) {
-      await this.deps.stopTree(this.target(proc), { signal: 'SIGKILL', timeoutMs: 0, force: true });
-      this.dispatch({ type: 'gone', proc, forced: false, elapsedMs: performance.now() - begun });
-      return;
-    }
-    const { forced } = await this.deps.stopTree(this.target(proc), {
-      signal: this.spec.config.stop_signal,
-      timeoutMs: this.spec.config.stop_timeout,
-      force,
-    });
-    await proc.exited;
-    this.deps.watchdog?.unwatch(proc.pid);
-    const elapsedMs = performance.now() - begun;
-    this.deps.emit({ type: 'service-stopped', service: this.name, forced, elapsedMs });
-    this.dispatch({ type: 'gone', proc, forced, elapsedMs });
-  }
-
-  private target(proc: SpawnedService): StopTarget {
-    // `service` limits the session-mark sweep to this service's own processes.
-    return {
-      pid: proc.pid,
-      pgid: proc.pgid,
-      startTime: proc.startTime,
-      session: this.spec.session,
-      service: this.name,
-    };
   }
 
   /** Whatever has not been reached can no longer be, until the service starts again. */

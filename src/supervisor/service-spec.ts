@@ -1,8 +1,9 @@
 /** What a service runner is given: the resolved service, and its side effects (injected). */
 import type { ServiceConfig } from '../manifest/types.js';
+import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { SpawnedService, StopTarget, Watchdog } from '../process/index.js';
-import type { EventSink } from './events.js';
+import type { ServiceState } from '../state/index.js';
 import type { sleep, waitReady } from './readiness.js';
 
 /** Everything needed to run one service, resolved before anything starts. */
@@ -45,4 +46,20 @@ export interface RunnerDeps {
   waitReady?: typeof waitReady;
   /** Waits out a restart's backoff; default a timer. Tests inject an instant one. */
   sleep?: typeof sleep;
+}
+
+/** One service as `Supervisor.snapshot()` shows it. */
+export interface ServiceSnapshot {
+  name: string;
+  state: ServiceState;
+  /** The running process (the shell for a string command); null when none runs. */
+  pid: number | null;
+  ports: Record<string, number>;
+  url: string | null;
+  /** ISO 8601 start of the running process; null when none runs. */
+  startedAt: string | null;
+  restarts: number;
+  exitCode: number | null;
+  /** How the last run ended, e.g. `exited with code 1`; null if none has. */
+  lastExit: string | null;
 }

@@ -38,16 +38,6 @@ export function onStopSignals(
   };
 }
 
-/**
- * After a terminal closes, writing to it fails (EIO, EPIPE). devlaunch must still tear down
- * cleanly, so write errors on its own stdout and stderr are ignored from then on.
- */
-export function ignoreBrokenOutput(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', () => {});
-  }
-}
-
 /** The contract's exit code after a clean stop caused by `signal`. */
 export function exitCodeOf(signal: StopSignal): number {
   if (signal === 'SIGTERM') return 143;

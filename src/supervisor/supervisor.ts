@@ -1,18 +1,41 @@
 /**
  * Runs a session: starts each service once what it depends on has reached the required
  * condition (independent services start in parallel), reports when everything is ready, and
- * stops everything in reverse dependency order when asked, on a signal, or when a service fails.
+ * stops everything in reverse dependency order when asked or on a signal.
+ *
+ * A service that fails during start-up (before everything is ready) stops the session. One that
+ * fails after start-up is reported and the others keep running (unless `exitOnFailure`); the
+ * session ends by itself once nothing is left running.
+ *
+ * While it runs, single services can be restarted, started and stopped (`restart`, `start`,
+ * `stop`: the control channel and the dashboard use them), each a transition of the service's
+ * state machine; `snapshot` and `subscribe` show what happens.
  */
-import { ExitCode } from '../errors.js';
+import { DevlaunchError, ExitCode } from '../errors.js';
 import type { DependencyCondition } from '../manifest/types.js';
-import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from './events.js';
+import type { EventBus, EventSink, ReadyRow, StopReason } from '../output/events.js';
+import { isSettled } from './lifecycle.js';
 import { Milestone } from './milestone.js';
-import type { ServiceRunner } from './service-runner.js';
+import {
+  isRunning,
+  meets,
+  milestoneOf,
+  stopInReverseOrder,
+  whenReady,
+  withDependencies,
+  withDependents,
+} from './service-graph.js';
+import type { ServiceRunner, ServiceSnapshot } from './service-runner.js';
 import { exitCodeOf } from './signals.js';
 
 export interface SessionResult {
   exitCode: number;
   reason: StopReason;
+}
+
+export interface SupervisorOptions {
+  /** A failure after start-up stops the session too (`--exit-on-failure`, and `run`). */
+  exitOnFailure?: boolean;
 }
 
 export class Supervisor {
@@ -24,21 +47,17 @@ export class Supervisor {
   private readonly done: Promise<SessionResult>;
   private finish!: (result: SessionResult) => void;
   private readonly begun = performance.now();
-
-  private readonly listeners = new Set<EventSink>();
-  /** Restarts in progress: the session does not end while one is between stop and start. */
-  private changing = 0;
+  /** Single-service operations under way: the session does not end by itself meanwhile. */
+  private operations = 0;
   private readonly emit: EventSink;
 
-  /** `runners` in start order (every service after what it depends on). */
+  /** `runners` in start order (every service after what it depends on), emitting to `events`. */
   constructor(
     private readonly runners: ServiceRunner[],
-    emit: EventSink,
+    private readonly events: EventBus,
+    private readonly options: SupervisorOptions = {},
   ) {
-    this.emit = (event) => {
-      emit(event);
-      this.notify(event);
-    };
+    this.emit = events.emit;
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -52,80 +71,18 @@ export class Supervisor {
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
     void Promise.all(starts).then(() => this.reportReadyWhenSettled());
-    for (const runner of this.runners) runner.onChange(() => this.finishIfAllEnded());
-    this.finishIfAllEnded();
+    for (const runner of this.runners) runner.onChange(() => this.endIfNothingRuns());
+    this.endIfNothingRuns();
     return this.done;
   }
 
-  /** Every service ended by itself (completed tasks only): the session is over. */
-  private finishIfAllEnded(): void {
-    if (this.reason === null && this.changing === 0 && this.runners.every((r) => r.ended)) {
-      this.requestStop({ kind: 'finished' });
-    }
-  }
-
-  /** Every event the supervisor reports, for the control channel and the dashboard. */
-  subscribe(listener: EventSink): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Tells every subscriber (runners' events reach the reporter directly, then come here). */
-  notify(event: SupervisorEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  /** The runner of each service, in start order. */
-  snapshot(): readonly ServiceRunner[] {
-    return [...this.runners];
-  }
-
   /**
-   * `restart NAME...`: stops each (dependents first) and starts it again on the same ports, in
-   * dependency order. Resolves once each is ready again, or has failed.
+   * Nothing is left running (tasks completed, services failed after start-up or stopped with
+   * down SERVICE): the session is over, exit 1 if any failed.
    */
-  async restart(names: readonly string[]): Promise<void> {
-    if (this.reason !== null) return;
-    // Between the stop and the start every service may have ended: that is not the end.
-    this.changing += 1;
-    try {
-      await this.stop(names);
-      await this.start(names);
-    } finally {
-      this.changing -= 1;
-      this.finishIfAllEnded();
-    }
-  }
-
-  /**
-   * `up NAME...` into the running session: starts those of `names` that have ended (the caller
-   * includes what they need), each once what it depends on allows. Running ones are left
-   * alone. Resolves once each is ready, completed or failed.
-   */
-  async start(names: readonly string[]): Promise<void> {
-    if (this.reason !== null) return;
-    const targets = this.runners.filter((r) => names.includes(r.name) && r.ended);
-    const started = new Map<string, Promise<void>>();
-    for (const runner of targets) {
-      started.set(
-        runner.name,
-        (async () => {
-          for (const [dep, condition] of Object.entries(runner.spec.config.depends_on)) {
-            // A dependency started again here has new milestones once it is past starting.
-            await started.get(dep);
-            const other = this.runners.find((r) => r.name === dep);
-            if (other !== undefined && !(await milestoneOf(other, condition).reached)) return;
-          }
-          if (this.reason === null) await runner.start();
-        })(),
-      );
-    }
-    await Promise.all(started.values());
-  }
-
-  /** `down NAME...`: see stopServices. */
-  stop(names: readonly string[]): Promise<void> {
-    return this.stopServices(names);
+  private endIfNothingRuns(): void {
+    if (this.reason !== null || this.operations > 0) return;
+    if (this.runners.every((r) => r.ended)) this.requestStop({ kind: 'finished' });
   }
 
   /** The first reason wins; a later request (e.g. a second Ctrl+C) only forces. */
@@ -149,21 +106,144 @@ export class Supervisor {
     });
   }
 
+  /** Every service as it is now, in start order. */
+  snapshot(): ServiceSnapshot[] {
+    return this.runners.map((r) => r.snapshot());
+  }
+
+  /** Every event of the session from now on (those the reporter prints); returns the unsubscribe. */
+  subscribe(listener: EventSink): () => void {
+    return this.events.subscribe(listener);
+  }
+
   /**
-   * `down SERVICE`: stops those services (the caller includes their dependents) in reverse
-   * dependency order. The session lives on while any other service runs.
+   * Stops each named service's whole tree and starts it again on the same ports (and what it
+   * needs that is not running), in dependency order; resolves once they are ready, rejects
+   * (SERVICE_FAILED) if one is not. No names: every service. Unknown name: rejects (USAGE).
    */
-  async stopServices(names: readonly string[]): Promise<void> {
-    if (this.reason !== null) return;
-    await stopInReverseOrder(
-      this.runners.filter((r) => names.includes(r.name)),
-      false,
+  restart(names: readonly string[] = []): Promise<void> {
+    return this.operation(names, async (targets) => {
+      await stopInReverseOrder(targets, false);
+      await this.startAll(targets, true);
+    });
+  }
+
+  /**
+   * Starts the named services and what they need that is not running (in dependency order);
+   * running ones are left alone. Resolves once all named are ready (or completed), rejects
+   * (SERVICE_FAILED) if one is not. No names: every service.
+   */
+  start(names: readonly string[] = []): Promise<void> {
+    return this.operation(names, (targets) => this.startAll(targets, false));
+  }
+
+  /**
+   * Stops the named services and, first, everything that depends on them; the session lives
+   * on while any service runs. Resolves once their trees are gone. No names: every service.
+   */
+  stop(names: readonly string[] = []): Promise<void> {
+    return this.operation(names, (targets) =>
+      stopInReverseOrder(withDependents(this.runners, targets), false),
     );
+  }
+
+  /** `down SERVICE` (the caller includes dependents): names not in the session are ignored. */
+  async stopServices(names: readonly string[]): Promise<void> {
+    const known = names.filter((n) => this.runners.some((r) => r.name === n));
+    if (this.reason !== null || known.length === 0) return;
+    await this.stop(known);
+  }
+
+  private async operation(
+    names: readonly string[],
+    work: (targets: ServiceRunner[]) => Promise<void>,
+  ): Promise<void> {
+    const targets = this.pick(names);
+    this.operations += 1;
+    try {
+      await work(targets);
+    } finally {
+      this.operations -= 1;
+      this.endIfNothingRuns();
+    }
+  }
+
+  private pick(names: readonly string[]): ServiceRunner[] {
+    if (this.reason !== null) {
+      throw new DevlaunchError('SESSION_RUNNING', 'the session is stopping', {
+        exitCode: 3,
+        hint: 'Start a new session with devlaunch up once it has stopped.',
+      });
+    }
+    if (names.length === 0) return [...this.runners];
+    const unknown = names.filter((n) => !this.runners.some((r) => r.name === n));
+    if (unknown.length > 0) {
+      throw new DevlaunchError('USAGE', `no service ${unknown.join(', ')} in this session`, {
+        hint: `It runs: ${this.runners.map((r) => r.name).join(', ')}.`,
+      });
+    }
+    return this.runners.filter((r) => names.includes(r.name));
+  }
+
+  /** Starts `targets` and what they need, each once its dependencies allow; waits until ready. */
+  private async startAll(targets: readonly ServiceRunner[], restart: boolean): Promise<void> {
+    const begun = new Map<ServiceRunner, Promise<void>>();
+    const launches = withDependencies(this.runners, targets).map((runner) => {
+      let markBegun!: () => void;
+      begun.set(runner, new Promise((resolve) => (markBegun = resolve)));
+      return (async () => {
+        try {
+          await this.dependenciesMet(runner, begun);
+          if (this.reason !== null)
+            throw new DevlaunchError('SERVICE_FAILED', 'the session stopped');
+          if (!isRunning(runner)) {
+            await runner.until((s) => s.kind === 'pending' || isSettled(s));
+            void runner.start({ restart: restart && targets.includes(runner) });
+          }
+        } finally {
+          markBegun();
+        }
+        if (targets.includes(runner)) await whenReady(runner);
+      })();
+    });
+    const failed = (await Promise.allSettled(launches)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async dependenciesMet(
+    runner: ServiceRunner,
+    begun: ReadonlyMap<ServiceRunner, Promise<void>>,
+  ): Promise<void> {
+    for (const [dep, condition] of Object.entries(runner.spec.config.depends_on)) {
+      const other = this.runners.find((r) => r.name === dep);
+      if (other === undefined) continue;
+      await begun.get(other);
+      if (meets(other.current, condition)) continue;
+      if (!(await milestoneOf(other, condition).reached)) {
+        throw new DevlaunchError(
+          'SERVICE_FAILED',
+          `${runner.name} was not started: ${dep} did not get ${condition}`,
+        );
+      }
+    }
   }
 
   /** Called by a runner that failed for good. */
   serviceFailed(service: string): void {
-    this.requestStop({ kind: 'failure', service });
+    if (this.options.exitOnFailure || this.allReady.value !== true) {
+      this.requestStop({ kind: 'failure', service });
+      return;
+    }
+    if (this.reason !== null) return;
+    // After start-up: the others keep running. A failed service still running (not ready
+    // after a restart) is taken down; the session ends once nothing is left running.
+    void this.runners.find((r) => r.name === service)?.stop();
+    this.emit({
+      type: 'message',
+      level: 'warn',
+      text: `${service} failed after start-up; the other services keep running`,
+      hint: `devlaunch restart ${service} starts it again.`,
+    });
   }
 
   private async startWhenDependenciesAllow(runner: ServiceRunner): Promise<void> {
@@ -210,31 +290,6 @@ export class Supervisor {
         this.allReady.resolve(true);
       },
     );
-  }
-}
-
-/** Dependents stop before what they depend on; independent services stop in parallel. */
-function stopInReverseOrder(runners: readonly ServiceRunner[], force: boolean): Promise<void> {
-  const stops = new Map<string, Promise<void>>();
-  const stopOne = (runner: ServiceRunner): Promise<void> => {
-    const existing = stops.get(runner.name);
-    if (existing) return existing;
-    const dependents = runners.filter((r) => runner.name in r.spec.config.depends_on);
-    const promise = Promise.all(dependents.map(stopOne)).then(() => runner.stop(force));
-    stops.set(runner.name, promise);
-    return promise;
-  };
-  return Promise.all(runners.map(stopOne)).then(() => undefined);
-}
-
-function milestoneOf(runner: ServiceRunner, condition: DependencyCondition) {
-  switch (condition) {
-    case 'started':
-      return runner.started;
-    case 'ready':
-      return runner.ready;
-    case 'completed':
-      return runner.completed;
   }
 }
 

@@ -59,7 +59,7 @@ export async function bundleTestProgram(entry: string): Promise<string> {
  * go through `npm test` (which builds first). Parallel test workers build once, under a lock.
  */
 export async function ensureCliBuilt(): Promise<void> {
-  const main = join(root, 'dist', 'cli', 'main.js');
+  const main = join(root, 'dist', 'cli', 'main.cjs');
   const stale = () => !existsSync(main) || statSync(main).mtimeMs < newest(join(root, 'src'));
   if (!stale()) return;
   const lock = join(root, 'node_modules', '.cache', 'devlaunch-build.lock');

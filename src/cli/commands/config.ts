@@ -3,11 +3,11 @@
  * durations in ms, paths absolute — or, for an invalid one, every problem on stderr and exit 2.
  */
 import { stringify } from 'yaml';
+import type { GlobalArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
 import { displayFile } from '../../manifest/format.js';
 import { formatDiagnostics, readManifest } from '../../manifest/index.js';
 import { colorEnabled } from '../../output/colors.js';
-import type { GlobalArgs } from '../args.js';
 
 export async function run(args: GlobalArgs): Promise<number> {
   const result = readManifest({ file: args.file, cwd: process.cwd(), env: process.env });

@@ -2,11 +2,13 @@
  * `devlaunch dashboard`: opens the running session's dashboard in the browser. Without a
  * terminal (or in CI) it only prints the URL, which also carries the session's token.
  */
+
+import { findSession } from '../../app/find.js';
+import { openInBrowser } from '../../app/open-browser.js';
+import type { GlobalArgs } from '../../app/options.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
-import { findSession } from '../../session/find.js';
-import { openInBrowser } from '../../session/open-browser.js';
-import type { GlobalArgs } from '../args.js';
+import { isInteractive } from '../../output/prompt.js';
 
 export async function run(args: GlobalArgs): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
@@ -27,7 +29,7 @@ export async function run(args: GlobalArgs): Promise<number> {
     return ExitCode.ok;
   }
   process.stdout.write(`${url}\n`);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+  const interactive = isInteractive() && !process.env.CI;
   if (interactive && args.open) openInBrowser(url);
   return ExitCode.ok;
 }

@@ -4,10 +4,10 @@
  * what to do about each problem. Changes nothing. Exit 0 without errors (warnings allowed), 1
  * with any error.
  */
-import { doctorExitCode, runDoctor } from '../../doctor/index.js';
-import { renderJson, renderText } from '../../doctor/render.js';
+import { doctorExitCode, runDoctor } from '../../app/doctor/index.js';
+import { renderJson, renderText } from '../../app/doctor/render.js';
+import type { GlobalArgs } from '../../app/options.js';
 import { paint } from '../../output/colors.js';
-import type { GlobalArgs } from '../args.js';
 
 export async function run(args: GlobalArgs): Promise<number> {
   const results = await runDoctor({

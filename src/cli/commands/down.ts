@@ -4,18 +4,19 @@
  * whose supervisor is gone is stopped here, process by process, each proven ours by pid and
  * start time. Returns once every process is gone and every port binds.
  */
+
+import { sendDownRequest } from '../../app/control.js';
+import { liveLockOwner } from '../../app/find.js';
+import type { DownArgs } from '../../app/options.js';
+import { inspectSessions, processesOf, reapSession, type StopGrace } from '../../app/reap.js';
+import { waitUntil } from '../../app/wait.js';
 import { callControl, SupervisorGone } from '../../control/client.js';
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import type { Manifest } from '../../manifest/types.js';
 import { checkServiceNames, dependentsOf } from '../../plan/graph.js';
 import { isSameProcess, stopTree } from '../../process/index.js';
-import { sendDownRequest } from '../../session/control.js';
-import { liveLockOwner } from '../../session/find.js';
-import { inspectSessions, processesOf, reapSession, type StopGrace } from '../../session/reap.js';
-import { waitUntil } from '../../session/wait.js';
 import { readState, type SessionState, sessionFile } from '../../state/index.js';
-import type { DownArgs } from '../args.js';
 import { say, warn } from '../say.js';
 
 export async function run(args: DownArgs): Promise<number> {

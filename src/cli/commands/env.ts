@@ -3,13 +3,14 @@
  * With a service: that service's own variables. Without: those every service shares (each
  * service's URL and ports, the global env), e.g. for `eval "$(devlaunch env --shell)"`.
  */
+
+import { findSession } from '../../app/find.js';
+import type { EnvArgs } from '../../app/options.js';
 import { dotenvValue } from '../../env/index.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
-import { findSession } from '../../session/find.js';
 import type { SessionState } from '../../state/index.js';
-import type { EnvArgs } from '../args.js';
 
 export async function run(args: EnvArgs): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });

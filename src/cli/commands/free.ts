@@ -10,6 +10,8 @@
  * or a system process without --force, a running session of this project without --force),
  * nothing is stopped and the reasons are printed (exit 3).
  */
+
+import type { FreeArgs } from '../../app/options.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { type Confirmer, isInteractive, terminalConfirmer } from '../../ports/ask.js';
 import { describeHolder } from '../../ports/explain.js';
@@ -18,7 +20,6 @@ import { killContext, killRefusal, stopHolders } from '../../ports/kill-safety.j
 import { type ClassifiedHolder, holdersOf } from '../../ports/ownership.js';
 import { waitBindable } from '../../ports/probe.js';
 import { listProcesses } from '../../process/index.js';
-import type { FreeArgs } from '../args.js';
 import { say } from '../say.js';
 import { optionalManifest } from './ports.js';
 

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GlobalArgs } from '../../app/options.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { MANIFEST_NAMES } from '../../manifest/index.js';
-import type { GlobalArgs } from '../args.js';
 import { say } from '../say.js';
 
 /** The starter manifest: a backend and a frontend that calls it, every line explained. */

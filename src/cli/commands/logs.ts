@@ -6,15 +6,15 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { findSession } from '../../app/find.js';
+import type { LogsArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
 import { loadManifest } from '../../manifest/index.js';
 import { colorEnabled } from '../../output/colors.js';
 import { ServiceOutput } from '../../output/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
-import { findSession } from '../../session/find.js';
 import { logsDir } from '../../state/index.js';
 import { onStopSignals } from '../../supervisor/signals.js';
-import type { LogsArgs } from '../args.js';
 import { say } from '../say.js';
 
 const FOLLOW_POLL_MS = 200;

@@ -5,11 +5,12 @@
  * devlaunch's own code when the services fail first.
  */
 import { constants } from 'node:os';
+import { openSession } from '../../app/open-session.js';
+import type { RunArgs } from '../../app/options.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import { type SpawnedCommand, spawnCommand, stopTree } from '../../process/index.js';
-import { openSession } from '../../session/open-session.js';
-import { ignoreBrokenOutput, onStopSignals, type StopSignal } from '../../supervisor/signals.js';
-import type { RunArgs } from '../args.js';
+import { onStopSignals, type StopSignal } from '../../supervisor/signals.js';
+import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 /** How long CMD gets to exit after a stop signal before its tree is killed. */
 const COMMAND_GRACE_MS = 5000;
@@ -20,11 +21,14 @@ export async function run(args: RunArgs): Promise<number> {
       hint: 'For example: devlaunch run --dynamic -- npm test',
     });
   }
+  // A service failing while CMD runs stops CMD and everything else.
   const session = await openSession({
     args,
     services: args.services,
     quiet: args.quiet,
     dashboard: false,
+    term: terminal(),
+    exitOnFailure: true,
   });
   ignoreBrokenOutput();
   const { supervisor } = session;
@@ -48,7 +52,10 @@ export async function run(args: RunArgs): Promise<number> {
     command = spawnCommand(args.command, { env: session.commandEnv, cwd: process.cwd() });
     const cmd = command;
     const outcome = await Promise.race([
-      cmd.exited.then((exit) => ({ kind: 'command' as const, exit })),
+      cmd.exited.then((exit) => {
+        if (exit.error) process.stderr.write(`devlaunch: ${exit.error}\n`);
+        return { kind: 'command' as const, exit };
+      }),
       sessionEnded.then((result) => ({ kind: 'session' as const, result })),
     ]);
     if (outcome.kind === 'session') {

@@ -5,6 +5,15 @@
  * supervisor is gone while its state remains), 3 not running — then it says when and why the
  * last session ended.
  */
+
+import {
+  type FoundSession,
+  findSession,
+  liveLockOwner,
+  unreadableSessions,
+} from '../../app/find.js';
+import type { GlobalArgs } from '../../app/options.js';
+import { ask } from '../../app/remote.js';
 import { SupervisorGone } from '../../control/client.js';
 import type { StatusResult } from '../../control/protocol.js';
 import { ExitCode } from '../../errors.js';
@@ -12,20 +21,13 @@ import { loadManifest } from '../../manifest/index.js';
 import { renderTable } from '../../output/index.js';
 import { isSameProcess } from '../../process/index.js';
 import {
-  type FoundSession,
-  findSession,
-  liveLockOwner,
-  unreadableSessions,
-} from '../../session/find.js';
-import { ask } from '../../session/remote.js';
-import {
   type LastSession,
   readLastSession,
   type ServiceRecord,
   sessionFile,
 } from '../../state/index.js';
-import type { GlobalArgs } from '../args.js';
 import { say, warn } from '../say.js';
+import { terminal } from '../terminal.js';
 
 /** LSB `status`: 3 "program is not running". */
 const NOT_RUNNING = 3;
@@ -110,7 +112,12 @@ async function describe(
   const details = new Map<string, string>();
   if (found.live) {
     try {
-      const live = await ask<StatusResult>(found, { op: 'status' }, { ...args, verbose: false });
+      const live = await ask<StatusResult>(
+        found,
+        { op: 'status' },
+        { ...args, verbose: false },
+        terminal(),
+      );
       for (const s of live.services) {
         if (s.healthy === false && s.healthDetail) details.set(s.name, s.healthDetail);
       }

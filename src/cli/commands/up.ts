@@ -1,24 +1,25 @@
 /**
  * `devlaunch up [SERVICE...]`: start the services in dependency order, stream their output, and
  * stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing service.
- * With -d, a background supervisor runs them instead (src/session/detach.ts).
+ * With -d, a background supervisor runs them instead (src/app/detach.ts).
  */
-import { openSession, type Session } from '../../session/open-session.js';
-import { exitCodeOf, ignoreBrokenOutput, onStopSignals } from '../../supervisor/signals.js';
-import type { UpArgs } from '../args.js';
+import { openSession, type Session } from '../../app/open-session.js';
+import type { UpArgs } from '../../app/options.js';
+import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
+import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
   if (args.services.length > 0 && !args.dynamic && !background) {
     // Named services while a session runs: they join it (like docker compose up -d web).
-    const { upIntoRunningSession } = await import('../../session/remote.js');
-    const code = await upIntoRunningSession(args);
+    const { upIntoRunningSession } = await import('../../app/remote.js');
+    const code = await upIntoRunningSession(args, terminal());
     if (code !== null) return code;
   }
   if (args.detach) {
-    const { upDetached } = await import('../../session/detach.js');
-    return upDetached(args);
+    const { upDetached } = await import('../../app/detach.js');
+    return upDetached(args, terminal());
   }
   // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
@@ -35,6 +36,7 @@ export async function run(args: UpArgs): Promise<number> {
       services: args.services,
       quiet: background,
       dashboard: args.dashboard,
+      term: terminal(),
     });
   } catch (error) {
     removeSignals();

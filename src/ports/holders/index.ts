@@ -4,7 +4,7 @@
  * sockets whose owner /proc would not show; macOS uses lsof; Windows netstat and tasklist.
  * All parsing is pure (the parse-*.ts files); this file only runs the tools.
  */
-import { execFile } from 'node:child_process';
+import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';
 import { listenersFromProc } from './linux-proc.js';
 import { parseLsofF } from './parse-lsof.js';
@@ -106,24 +106,5 @@ async function windowsListeners(ports: Set<number>): Promise<Listener[]> {
   return listeners.map((l) => {
     const name = l.pid === null ? undefined : names.get(l.pid);
     return name === undefined ? l : { ...l, processName: name };
-  });
-}
-
-/**
- * Runs a tool and returns its stdout, or null when it cannot run (not installed). A non-zero
- * exit with output still counts: lsof exits 1 when nothing matched, and warns on stderr.
- */
-function run(command: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { encoding: 'utf8', windowsHide: true, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve(null);
-        else if (error && !stdout) resolve(error.killed ? null : '');
-        else resolve(stdout);
-      },
-    );
   });
 }

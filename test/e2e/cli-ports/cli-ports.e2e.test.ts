@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FreeArgs } from '../../../src/cli/args.js';
+import type { FreeArgs } from '../../../src/app/options.js';
 import { run as free } from '../../../src/cli/commands/free.js';
 import { isDevlaunchError } from '../../../src/errors.js';
 import { repoRoot, runCli } from '../../helpers/cli.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.js'))) {
+  if (!existsSync(join(repoRoot, 'dist/cli/commands/ports.cjs'))) {
     throw new Error('run npm run build before the CLI tests');
   }
 });
@@ -144,6 +144,7 @@ describe('devlaunch free', () => {
       remap: false,
       fail: false,
       force: false,
+      exitOnFailure: false,
       port: [],
       open: true,
       color: false,

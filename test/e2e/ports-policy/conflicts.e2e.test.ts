@@ -1,9 +1,9 @@
 /** A foreign squatter on a preferred port meets each conflict policy: fail, kill, remap, ask. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDevlaunchError } from '../../../src/errors.js';
-import { resolvePorts } from '../../../src/plan/resolve-ports.js';
+import type { SupervisorEvent } from '../../../src/output/events.js';
 import type { Asker } from '../../../src/ports/ask.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
+import { resolvePorts } from '../../../src/ports/resolve-ports.js';
 import { canBind, freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
 import { manifest, removeTempDirs, startSquatter } from './helpers.js';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePorts } from '../../../src/plan/resolve-ports.js';
+import { resolvePorts } from '../../../src/ports/resolve-ports.js';
 import { bundleTestProgram } from '../../helpers/build.js';
 import { cleanupTracked, isAlive, LineReader, track } from '../../helpers/processes.js';
 import { manifest, removeTempDirs, startSquatter } from './helpers.js';
@@ -59,7 +59,7 @@ describe('--dynamic', () => {
       d: { port: 'auto' },
     });
     const entry = join(m.root, 'resolve-dynamic.ts');
-    const src = new URL('../../../src/plan/resolve-ports.ts', import.meta.url).pathname;
+    const src = new URL('../../../src/ports/resolve-ports.ts', import.meta.url).pathname;
     writeFileSync(
       entry,
       `import { resolvePorts } from ${JSON.stringify(src)};\n` +

@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDevlaunchError } from '../../../src/errors.js';
-import { resolvePorts } from '../../../src/plan/resolve-ports.js';
+import type { SupervisorEvent } from '../../../src/output/events.js';
 import type { Asker } from '../../../src/ports/ask.js';
 import { holdersOf } from '../../../src/ports/ownership.js';
+import { resolvePorts } from '../../../src/ports/resolve-ports.js';
 import { startTimeOf } from '../../../src/process/index.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import { canBind } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
 import { manifest, removeTempDirs, startSquatter, writeEarlierSession } from './helpers.js';

@@ -12,6 +12,7 @@ import {
   busyPorts,
   cli,
   ensureCliBuilt,
+  nodeFixture,
   project,
   removeProjects,
   server,
@@ -80,6 +81,33 @@ describe('devlaunch run', () => {
     expect(existsSync(marker)).toBe(false);
     expect(survivors(p.marker)).toEqual([]);
     expect(await busyPorts([pok, pslow])).toEqual([]);
+  });
+
+  it('a service failing while CMD runs stops CMD and everything else: exit 1', async () => {
+    const port = await freePort();
+    const p = project({
+      services: {
+        ok: server(port),
+        bad: {
+          command: nodeFixture('exit-early.mjs'),
+          env: { EXIT_CODE: '3', DELAY_MS: '1500' },
+          depends_on: ['ok'],
+        },
+      },
+    });
+    const marker = join(p.root, 'cmd-ended');
+    // CMD would run for a minute, then leave a marker: it must be stopped before that.
+    const cmd = [
+      process.execPath,
+      '-e',
+      `setTimeout(() => require('node:fs').writeFileSync(${JSON.stringify(marker)}, ''), 60000)`,
+    ];
+    const r = await cli(p, ['run', '--', ...cmd], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad failed: exited with code 3/);
+    expect(existsSync(marker)).toBe(false);
+    expect(survivors(p.marker)).toEqual([]);
+    expect(await busyPorts([port])).toEqual([]);
   });
 
   it('Ctrl+C (SIGINT to the process group) stops CMD and the services: exit 130', async () => {

@@ -47,17 +47,19 @@ describe('devlaunch up fails cleanly', () => {
       services: {
         ok: server(pok),
         slow: server(pslow, {
-          env: { READY_DELAY_MS: '10000' },
-          ready: { http: '/health', timeout: '500ms' },
+          env: { READY_DELAY_MS: '60000' },
+          // Long enough for Node to boot (and trap SIGTERM) on a loaded machine.
+          ready: { http: '/health', timeout: '3s' },
         }),
       },
     });
     const cli = up(p);
     const begun = Date.now();
-    const exit = await cli.waitForExit(10_000);
-    expect(Date.now() - begun).toBeLessThan(5000);
+    const exit = await cli.waitForExit(25_000);
+    // Failed at its timeout, not when the server would have listened (60 s).
+    expect(Date.now() - begun).toBeLessThan(20_000);
     expect(exit.code).toBe(1);
-    expect(cli.stderr.text()).toMatch(/slow failed: not ready after 500ms/);
+    expect(cli.stderr.text()).toMatch(/slow failed: not ready after 3s/);
     // Still running when it failed: it is stopped like any other, with its stop_signal first.
     expect(cli.stdout.lines).toContain('slow | STOPPING');
     expect(cli.stdout.text()).not.toMatch(/slow killed/);
@@ -65,7 +67,7 @@ describe('devlaunch up fails cleanly', () => {
     expect(await busyPorts([pok, pslow])).toEqual([]);
   });
 
-  it('a service exiting with code 3: exit 1 with its code and last output, nothing left', async () => {
+  it('a service failing after start-up is reported; the others keep answering HTTP', async () => {
     const [pa, pb] = [await freePort(), await freePort()];
     const p = project({
       services: {
@@ -80,6 +82,39 @@ describe('devlaunch up fails cleanly', () => {
     });
     const cli = up(p);
     await cli.stdout.waitFor(/all services ready/, 15_000);
+    await cli.stdout.waitFor(/hint: devlaunch restart bad/, 10_000);
+    expect(cli.stdout.text()).toMatch(/bad failed after start-up; the other services keep running/);
+    const err = cli.stderr.text();
+    expect(err).toMatch(/bad failed: exited with code 3/);
+    expect(err).toMatch(/last output of bad:\n\s+BYE/);
+    expect(cli.stdout.text()).not.toMatch(/stopping every service/);
+    for (const port of [pa, pb]) {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(res.status).toBe(200);
+    }
+    expect(cli.child.exitCode).toBeNull();
+    process.kill(-cli.pid, 'SIGINT');
+    const exit = await cli.waitForExit(10_000);
+    expect(exit.code).toBe(130);
+    expect(leftovers(cli)).toEqual([]);
+    expect(await busyPorts([pa, pb])).toEqual([]);
+  });
+
+  it('--exit-on-failure: a service exiting with code 3 after start-up stops everything, exit 1', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: {
+        a: server(pa),
+        b: server(pb),
+        bad: {
+          command: nodeFixture('exit-early.mjs'),
+          env: { EXIT_CODE: '3', DELAY_MS: '200' },
+          depends_on: ['a', 'b'],
+        },
+      },
+    });
+    const cli = up(p, ['--exit-on-failure']);
+    await cli.stdout.waitFor(/all services ready/, 15_000);
     const exit = await cli.waitForExit(10_000);
     expect(exit.code).toBe(1);
     const err = cli.stderr.text();
@@ -88,6 +123,21 @@ describe('devlaunch up fails cleanly', () => {
     expect(cli.stdout.text()).toMatch(/bad failed: stopping every service/);
     expect(leftovers(cli)).toEqual([]);
     expect(await busyPorts([pa, pb])).toEqual([]);
+  });
+
+  it('up ends by itself, exit 1, once every service has failed after start-up', async () => {
+    const p = project({
+      services: {
+        bad: { command: nodeFixture('exit-early.mjs'), env: { EXIT_CODE: '3', DELAY_MS: '200' } },
+      },
+    });
+    const cli = up(p);
+    await cli.stdout.waitFor(/all services ready/, 15_000);
+    const exit = await cli.waitForExit(10_000);
+    expect(exit.code).toBe(1);
+    expect(cli.stderr.text()).toMatch(/bad failed: exited with code 3/);
+    expect(cli.stdout.text()).toMatch(/every service has ended/);
+    expect(leftovers(cli)).toEqual([]);
   });
 
   it.each([

@@ -48,7 +48,7 @@ describe('devlaunch up output', () => {
     for (const line of cli.stdout.lines) {
       const m = /^(one|two) \| (.*)$/.exec(line);
       if (m) byService[m[1]!]!.push(m[2]!);
-      else if (!line.startsWith('devlaunch ') && !/^(SERVICE|one |two )/.test(line))
+      else if (!line.startsWith('devlaunch ') && !/^(SERVICE|one |two |dashboard )/.test(line))
         stray.push(line);
     }
     expect(stray).toEqual([]);

@@ -12,12 +12,12 @@ import type {
   RestartPolicy,
   ServiceConfig,
 } from '../../../src/manifest/types.js';
+import { EventBus, type SupervisorEvent } from '../../../src/output/events.js';
 import { ServiceOutput } from '../../../src/output/index.js';
 import type { SpawnedService, StopTarget } from '../../../src/process/index.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import type { ReadyContext, ReadyOutcome } from '../../../src/supervisor/readiness.js';
 import { ServiceRunner } from '../../../src/supervisor/service-runner.js';
-import { Supervisor } from '../../../src/supervisor/supervisor.js';
+import { Supervisor, type SupervisorOptions } from '../../../src/supervisor/supervisor.js';
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -128,11 +128,12 @@ export class FakeWorld {
   readonly supervisor: Supervisor;
   readonly out = new PassThrough();
 
-  constructor(services: Record<string, FakeService>) {
+  constructor(services: Record<string, FakeService>, options: SupervisorOptions = {}) {
     this.out.resume();
     const names = Object.keys(services);
     const output = new ServiceOutput({ out: this.out, color: false, names, logDir: null });
-    const emit = (event: SupervisorEvent) => this.events.push(event);
+    const bus = new EventBus((event) => this.events.push(event));
+    const emit = bus.emit;
     let supervisor: Supervisor | undefined;
     const runners = names.map((name) => {
       const def = services[name]!;
@@ -170,7 +171,7 @@ export class FakeWorld {
         },
       );
     });
-    supervisor = new Supervisor(runners, emit);
+    supervisor = new Supervisor(runners, bus, options);
     this.supervisor = supervisor;
   }
 

@@ -193,16 +193,6 @@ describe('Supervisor: failures during and after start-up', () => {
     expect(world.children.every((c) => !c.alive)).toBe(true);
   });
 
-  it('after start-up (today): a crash stops the session, exit 1', async () => {
-    const world = new FakeWorld({ db: {}, api: { depends_on: { db: 'ready' } } });
-    const done = world.supervisor.run();
-    await world.supervisor.allReady.reached;
-    world.child('api').end(1);
-    const result = await done;
-    expect(result).toEqual({ exitCode: 1, reason: { kind: 'failure', service: 'api' } });
-    expect(world.stops).toContain('db SIGTERM');
-  });
-
   it('stopServices (down SERVICE) stops only those; the session lives on', async () => {
     const world = new FakeWorld({ db: {}, api: { depends_on: { db: 'ready' } }, web: {} });
     const done = world.supervisor.run();

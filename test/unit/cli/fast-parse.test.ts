@@ -14,6 +14,7 @@ const agreeing = [
   ['up', '--detach', '--no-color', '-v'],
   ['up', '--wait', '--dynamic'],
   ['up', '--kill', '--force'],
+  ['up', '--exit-on-failure', 'api'],
   ['up', '--remap', '-f', 'x/launcher.yaml'],
   ['up', '--fail', '--file', 'launcher.yml', 'auth'],
   ['up', '--no-open', '--json'],

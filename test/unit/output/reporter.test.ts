@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SupervisorEvent } from '../../../src/output/events.js';
 import { createReporter } from '../../../src/output/reporter.js';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import { Collector } from './helpers.js';
 
 const ESC = '\u001b';

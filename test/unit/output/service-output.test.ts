@@ -292,6 +292,37 @@ describe('ServiceOutput', () => {
     expect(output.lastLines('api')).toEqual(['still drained']);
   });
 
+  it('passes a line of several MB through whole, once, with linear work, also to line listeners', async () => {
+    const out = new Collector();
+    const dir = logDir();
+    const output = new ServiceOutput({ out, color: false, names: ['big'], logDir: dir });
+    const heard: [number, boolean][] = [];
+    output.onLine('big', (text, partial) => heard.push([text.length, partial]));
+    const source = new PassThrough();
+    output.attach('big', source, 'stdout');
+    const size = 5 << 20;
+    const piece = 'x'.repeat(65536);
+    source.write('before\n');
+    for (let sent = 0; sent < size; sent += piece.length) source.write(piece);
+    source.write(`${ESC}[0m\r\nafter\n`);
+    source.end(`${ESC}[?25h`);
+    await output.close();
+    const expected = `big | before\nbig | ${'x'.repeat(size)}${ESC}[0m\nbig | after\n${ESC}[?25h`;
+    expect(out.text() === expected).toBe(true);
+    const logged = readFileSync(join(dir, 'big.log'), 'utf8');
+    expect(logged === `before\n${'x'.repeat(size)}\r\nafter\n`).toBe(true);
+    // The long line was reported once, by its first and last 64 KiB; partial updates stopped
+    // at 4 KiB.
+    expect(heard.filter(([, partial]) => !partial)).toEqual([
+      [6, false],
+      [65536, false],
+      [65536 - 6, false], // without ESC[0m and CR LF
+      [5, false],
+      [0, false],
+    ]);
+    expect(heard.every(([length, partial]) => !partial || length <= 4096)).toBe(true);
+  });
+
   it('closes at once when nothing was attached', async () => {
     const output = new ServiceOutput({
       out: new Collector(),

@@ -1,0 +1,364 @@
+/**
+ * Turns a manifest into a running session: manifest → selection → ports → environments →
+ * runners under one supervisor. `up` and `run` share it; they differ only in what they do
+ * while the session runs.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Dashboard } from '../dashboard/server.js';
+import {
+  commandEnvironment,
+  loadDotenvFiles,
+  type ResolvedPorts,
+  serviceEnvironment,
+} from '../env/index.js';
+import { DevlaunchError } from '../errors.js';
+import { loadManifest } from '../manifest/index.js';
+import type { Manifest } from '../manifest/types.js';
+import { colorEnabled } from '../output/colors.js';
+import { EventBus, type EventSink } from '../output/events.js';
+import { createReporter, ServiceOutput } from '../output/index.js';
+import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
+import { waitAllBindable } from '../ports/index.js';
+import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import {
+  describeExit,
+  isSameProcess,
+  killTreeNow,
+  processInfo,
+  spawnService,
+  startWatchdog,
+  stopTree,
+  type Watchdog,
+} from '../process/index.js';
+import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
+import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { listenForDown } from './control.js';
+import { openControl } from './control-handler.js';
+import { EventTee, serveDashboard } from './dashboard.js';
+import { EndRecord } from './end-record.js';
+import { withBrowserOpening } from './open-browser.js';
+import type { GlobalArgs, Terminal } from './options.js';
+import { warnOverrides } from './override-warnings.js';
+import { inspectSessions, reapSession } from './reap.js';
+import { SessionRecorder } from './recorder.js';
+
+const PORT_RELEASE_WAIT_MS = 3000;
+
+export interface SessionOptions {
+  args: GlobalArgs;
+  /** Services asked for on the command line; empty: all. */
+  services: readonly string[];
+  /** Service output only to the log files (devlaunch run). */
+  quiet: boolean;
+  /** Serve the dashboard (unless the manifest says `dashboard: false`). */
+  dashboard: boolean;
+  term: Terminal;
+  /** A failure after start-up stops the session; default `--exit-on-failure`. */
+  exitOnFailure?: boolean;
+}
+
+/**
+ * A background supervisor started by `up -d` learns its session from its parent, which has
+ * already resolved the ports (asking on the terminal where needed) and passed them as --port.
+ */
+interface DetachedChild {
+  session: string;
+  dynamic: boolean;
+}
+
+function detachedChild(env: NodeJS.ProcessEnv): DetachedChild | null {
+  const session = env.DEVLAUNCH_DETACHED_SESSION;
+  if (!session) return null;
+  const child = { session, dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1' };
+  // Not for the services: they must not look like a supervisor to a sweep.
+  delete env.DEVLAUNCH_DETACHED_SESSION;
+  delete env.DEVLAUNCH_DETACHED_DYNAMIC;
+  delete env.DEVLAUNCH_ROLE;
+  return child;
+}
+
+export interface Session {
+  manifest: Manifest;
+  id: string;
+  ports: ResolvedPorts;
+  supervisor: Supervisor;
+  output: ServiceOutput;
+  emit: EventSink;
+  watchdog: Watchdog;
+  /** The session's dashboard, or null when it serves none. */
+  dashboard: Dashboard | null;
+  /** The environment a command run beside the services gets (devlaunch run). */
+  commandEnv: Record<string, string>;
+  /** Flushes output and ends the watchdog; call after the supervisor has finished. */
+  close(): Promise<void>;
+}
+
+export function newSessionId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { args, term } = options;
+  const processEnv = process.env;
+  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
+  checkServiceNames(manifest, options.services);
+  const names = startOrder(manifest, withDependencies(manifest, options.services));
+  const overrides = parsePortOverrides(args.port, manifest);
+  const detached = detachedChild(processEnv);
+  const id = detached?.session ?? newSessionId();
+  const dynamic = args.dynamic || detached?.dynamic === true;
+  const color = colorEnabled(term.stdout, args.color);
+  const logDir = logsDir(manifest.root, dynamic ? id : undefined);
+  const output = new ServiceOutput({
+    // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
+    out: options.quiet ? term.stderr : term.stdout,
+    color,
+    names,
+    logDir,
+    quiet: options.quiet,
+  });
+  const events = new EventTee();
+  const reporter = createReporter({
+    output,
+    err: term.stderr,
+    color: colorEnabled(term.stderr, args.color),
+    interactive: Boolean(term.stdout.isTTY),
+    verbose: args.verbose,
+  });
+  let dashboard: Dashboard | null = null;
+  let supervisor: Supervisor | undefined;
+  const emit = events.wrap((event) =>
+    reporter(
+      event.type === 'all-ready' && dashboard !== null
+        ? { ...event, dashboard: dashboard.url }
+        : event,
+    ),
+  );
+
+  // Nothing is started until everything that can fail early has been checked: the lock, leftovers
+  // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
+  const cleanups: (() => void)[] = [];
+  // Bound while the ports are resolved, so it costs the start-up nothing.
+  const serving =
+    options.dashboard && manifest.dashboard !== false
+      ? serveDashboard({
+          manifest,
+          session: id,
+          port: manifest.dashboard,
+          logDir,
+          output,
+          events,
+          emit,
+          supervisor: () => supervisor as Supervisor,
+        })
+      : Promise.resolve(null);
+  try {
+    if (!dynamic) {
+      await clearEarlierSessions(manifest, emit);
+      cleanups.push(takeLock(manifest));
+    }
+    const ports = await resolvePorts(manifest, names, {
+      dynamic: args.dynamic,
+      overrides,
+      conflict: conflictFlag(args),
+      force: args.force,
+      emit: emit,
+    });
+    const dotenvPaths = [
+      manifest.env_file,
+      ...names.map((n) => manifest.services[n]?.env_file ?? []),
+    ].flat();
+    const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
+    // The detaching parent has said it on the terminal already.
+    if (!detached) warnOverrides({ manifest, ports, processEnv, dotenv, emit });
+    if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
+    const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
+    const interactive = Boolean(term.stdin.isTTY && term.stdout.isTTY) && !processEnv.CI;
+    const emitAll =
+      args.open && interactive && !detached
+        ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
+        : emit;
+
+    const watchdog = await startWatchdog({ session: id });
+    dashboard = await serving;
+    const recorder = new SessionRecorder({
+      file: sessionFile(manifest.root, dynamic ? id : undefined),
+      project: manifest.name,
+      session: id,
+      dynamic,
+      manifest: manifest.file,
+      root: manifest.root,
+      watchdog,
+      dashboard: dashboard?.url ?? null,
+    });
+    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
+    const bus = new EventBus(emitAll);
+    const runners = specs.map(
+      (spec) =>
+        new ServiceRunner(spec, {
+          spawn: spawnService,
+          stopTree,
+          killTreeNow,
+          describeExit,
+          output,
+          emit: bus.emit,
+          watchdog,
+          changed: () => {
+            recorder.changed();
+            events.changed();
+          },
+          failed: (service) => supervisor?.serviceFailed(service),
+        }),
+    );
+    supervisor = new Supervisor(runners, bus, {
+      exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
+    });
+    recorder.track(runners);
+    const sup = supervisor;
+    const control = await openControl(manifest, id, sup, emit);
+    const ending = new EndRecord(recorder.file, id);
+    sup.subscribe(ending.listener);
+    const stopListening = listenForDown(recorder.file, (request) => {
+      if (request.services.length === 0) sup.requestStop({ kind: 'down' });
+      else {
+        const withDependents = request.services.flatMap((s) => [s, ...dependentsOf(manifest, s)]);
+        void sup.stopServices(withDependents);
+      }
+    });
+    const commandEnv = commandEnvironment({ manifest, ports, processEnv, dotenv, session: id });
+    return {
+      manifest,
+      id,
+      ports,
+      supervisor,
+      output,
+      emit,
+      watchdog,
+      dashboard,
+      commandEnv,
+      close: async () => {
+        stopListening();
+        await control?.close();
+        await dashboard?.close();
+        // devlaunch returns only once every port it resolved can be bound again (bounded wait).
+        const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
+        if (stillHeld.length > 0) {
+          emit({
+            type: 'message',
+            level: 'warn',
+            text: `port ${stillHeld.join(', ')} still cannot be bound after every service stopped`,
+            hint: `devlaunch ports ${stillHeld.join(' ')} shows what holds it.`,
+          });
+        }
+        recorder.close();
+        ending.write();
+        for (const cleanup of cleanups.reverse()) cleanup();
+        await output.close();
+        await watchdog.dispose();
+      },
+    };
+  } catch (error) {
+    await (await serving.catch(() => null))?.close();
+    for (const cleanup of cleanups.reverse()) cleanup();
+    await output.close();
+    throw error;
+  }
+}
+
+function serviceSpec(
+  manifest: Manifest,
+  name: string,
+  ports: ResolvedPorts,
+  processEnv: Record<string, string | undefined>,
+  dotenv: Record<string, Record<string, string>>,
+  session: string,
+): ServiceSpec {
+  const config = manifest.services[name]!;
+  const built = serviceEnvironment({ manifest, service: name, ports, processEnv, dotenv, session });
+  const resolved = ports[name] ?? { primary: null, named: {} };
+  const servicePorts: Record<string, number> = { ...resolved.named };
+  if (resolved.primary !== null) servicePorts.primary = resolved.primary;
+  return {
+    name,
+    config,
+    command: built.command,
+    env: built.env,
+    ownEnv: Object.fromEntries(Object.entries(built.env).filter(([k, v]) => processEnv[k] !== v)),
+    ports: servicePorts,
+    url: resolved.primary === null ? null : `http://${config.host}:${resolved.primary}`,
+    session,
+  };
+}
+
+/**
+ * Leftovers of an earlier session whose supervisor is gone are ours: stop them without asking.
+ * A live session of the project means this one must not start (exit 3).
+ */
+export async function clearEarlierSessions(manifest: Manifest, emit: EventSink): Promise<void> {
+  for (const found of inspectSessions(manifest.root)) {
+    if (found.kind === 'corrupt') {
+      emit({
+        type: 'message',
+        level: 'warn',
+        text: `the session state ${found.file} was unreadable (${found.reason}); it was moved to ${found.movedTo} and nothing it names was stopped`,
+        hint: 'If processes of an earlier session still hold ports, devlaunch ports shows them.',
+      });
+    } else if (found.kind === 'live' && !found.state.dynamic) {
+      throw sessionRunning(found.state);
+    } else if (found.kind === 'stale') {
+      const stopped = await reapSession(
+        found.state,
+        found.file,
+        (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
+      );
+      if (stopped.length > 0) {
+        emit({
+          type: 'message',
+          level: 'info',
+          text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
+        });
+      }
+    }
+  }
+}
+
+function takeLock(manifest: Manifest): () => void {
+  const self = processInfo(process.pid);
+  const owner = {
+    pid: process.pid,
+    startTime: self?.startTime ?? '',
+    startedAt: new Date().toISOString(),
+  };
+  const lock = acquireLock(manifest.root, owner, (o: { pid: number; startTime: string }) =>
+    isSameProcess(o),
+  );
+  if (!lock.acquired) {
+    throw new DevlaunchError(
+      'SESSION_RUNNING',
+      `a session of ${manifest.name} is already running (pid ${lock.owner.pid}, since ${lock.owner.startedAt})`,
+      {
+        hint: 'Stop it with devlaunch down, see it with devlaunch status, or start a separate one with --dynamic.',
+      },
+    );
+  }
+  return () => lock.release();
+}
+
+export function sessionRunning(state: SessionState): DevlaunchError {
+  return new DevlaunchError(
+    'SESSION_RUNNING',
+    `a session of ${state.project} is already running (pid ${state.supervisor.pid}, since ${state.startedAt})`,
+    {
+      hint: 'Stop it with devlaunch down, see it with devlaunch status, or start a separate one with --dynamic.',
+    },
+  );
+}
+
+/** Every port the given services resolved. */
+function portsOf(ports: ResolvedPorts, names: readonly string[]): number[] {
+  return names.flatMap((n) => {
+    const p = ports[n];
+    return p ? [...(p.primary === null ? [] : [p.primary]), ...Object.values(p.named)] : [];
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The options of the use cases, as the command line gives them (`cli/` parses argv into these;
+ * only `cli/main.ts` knows yargs).
+ */
+import type { Writable } from 'node:stream';
+
+export interface GlobalArgs {
+  /** `-f/--file`: the manifest, overriding discovery and `DEVLAUNCH_FILE`. */
+  file: string | undefined;
+  dynamic: boolean;
+  kill: boolean;
+  remap: boolean;
+  fail: boolean;
+  force: boolean;
+  /** `--exit-on-failure`: a service failing after start-up stops the session (default: reported, the rest runs on). */
+  exitOnFailure: boolean;
+  /** `--port NAME=PORT`, repeatable, as written. */
+  port: string[];
+  open: boolean;
+  color: boolean;
+  json: boolean;
+  verbose: boolean;
+}
+
+export interface UpArgs extends GlobalArgs {
+  services: string[];
+  detach: boolean;
+  /** `--no-dashboard`: serve no dashboard this time. Default true. */
+  dashboard: boolean;
+}
+
+export interface DownArgs extends GlobalArgs {
+  services: string[];
+}
+
+export interface RestartArgs extends GlobalArgs {
+  services: string[];
+}
+
+export interface RunArgs extends GlobalArgs {
+  services: string[];
+  /** The command after `--`. */
+  command: string[];
+  quiet: boolean;
+}
+
+export interface EnvArgs extends GlobalArgs {
+  service: string | undefined;
+  shell: boolean;
+}
+
+export interface PortsArgs extends GlobalArgs {
+  ports: number[];
+}
+
+export interface FreeArgs extends GlobalArgs {
+  ports: number[];
+  yes: boolean;
+}
+
+export interface LogsArgs extends GlobalArgs {
+  services: string[];
+  follow: boolean;
+  lines: number | undefined;
+}
+
+/**
+ * The caller's standard streams, handed to the use cases by cli/ (the only reader of the
+ * process globals): what is printed, and whether a person is at a terminal.
+ */
+export interface Terminal {
+  stdin: { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}

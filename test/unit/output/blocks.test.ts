@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { plainBlock, prefixBlock } from '../../../src/output/blocks.js';
+
+const ESC = '\u001b';
+const P = `${ESC}[36mweb |${ESC}[39m `;
+/** The prefix as ServiceOutput passes it: latin1 text of its UTF-8 bytes. */
+const latin1 = (s: string) => Buffer.from(s).toString('latin1');
+const prefixed = (text: string, prefix = P) =>
+  prefixBlock(Buffer.from(text), latin1(prefix)).toString('utf8');
+const plain = (text: string) => plainBlock(Buffer.from(text)).toString('utf8');
+
+describe('prefixBlock', () => {
+  it('puts the prefix before every line of a block and keeps UTF-8 intact', () => {
+    expect(prefixed('a\nbé\n日本 🎉\n')).toBe(`${P}a\n${P}bé\n${P}日本 🎉\n`);
+  });
+
+  it('keeps empty lines, drops the CR of CRLF, closes an unterminated last line', () => {
+    expect(prefixed('a\r\n\r\nb')).toBe(`${P}a\n${P}\n${P}b\n`);
+    expect(prefixed('50%\r100%\n')).toBe(`${P}50%\r100%\n`);
+  });
+
+  it('keeps the colours of a service on the terminal', () => {
+    expect(prefixed(`${ESC}[31mred${ESC}[39m\n`)).toBe(`${P}${ESC}[31mred${ESC}[39m\n`);
+  });
+
+  it('passes a control-only line on without prefix or newline (no empty `web |` line)', () => {
+    expect(prefixed(`a\n${ESC}[?25h\nb\n`)).toBe(`${P}a\n${ESC}[?25h${P}b\n`);
+    expect(prefixed(`${ESC}[?25h${ESC}[0m\r\n`)).toBe(`${ESC}[?25h${ESC}[0m`);
+  });
+
+  it('works on a non-ASCII prefix', () => {
+    expect(prefixed('x\ny\n', 'café | ')).toBe('café | x\ncafé | y\n');
+  });
+});
+
+describe('plainBlock', () => {
+  it('returns the very same bytes when there is no escape sequence', () => {
+    const block = Buffer.from('a\r\nb\n');
+    expect(plainBlock(block)).toBe(block);
+  });
+
+  it('takes out colours, cursor and title sequences, keeps the text', () => {
+    expect(plain(`${ESC}[1;32m✓${ESC}[0m ready in ${ESC}[1m120${ESC}[22m ms\n`)).toBe(
+      '✓ ready in 120 ms\n',
+    );
+    expect(plain(`${ESC}]0;title${ESC}\\x${ESC}]8;;http://a${ESC}\\link${ESC}]8;;${ESC}\\\n`)).toBe(
+      'xlink\n',
+    );
+    expect(plain(`a${ESC}[2K${ESC}[1Gb${ESC}7c\n`)).toBe('abc\n');
+  });
+
+  it('leaves out lines that hold only escape sequences, keeps real empty lines', () => {
+    expect(plain(`a\n${ESC}[?25h\n\nb\n${ESC}[0m\r\n`)).toBe('a\n\nb\n');
+    expect(plain(`a\n${ESC}[?25l`)).toBe('a\n');
+  });
+});
+
+describe('big blocks (handled as slices)', () => {
+  it('prefix and strip lines of a block over 1 MiB the same way as small ones', () => {
+    const lines = [`${ESC}[?25h`, 'a\r', '', `${ESC}[31mred${ESC}[39m`, 'x'.repeat(3 << 20), 'end'];
+    const text = `${lines.join('\n')}\n`;
+    const small = lines.map((l) => `${l}\n`);
+    const expected = small.map((l) => prefixed(l)).join('');
+    expect(prefixed(text)).toBe(expected);
+    expect(plain(text)).toBe(small.map((l) => plain(l)).join(''));
+  });
+});
