@@ -10,6 +10,7 @@ import {
   loadDotenvFiles,
   type ResolvedPorts,
   serviceEnvironment,
+  serviceUrlOf,
 } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
@@ -286,7 +287,7 @@ function serviceSpec(
     env: built.env,
     ownEnv: Object.fromEntries(Object.entries(built.env).filter(([k, v]) => processEnv[k] !== v)),
     ports: servicePorts,
-    url: resolved.primary === null ? null : `http://${config.host}:${resolved.primary}`,
+    url: resolved.primary === null ? null : serviceUrlOf(config, resolved.primary, resolved.named),
     session,
   };
 }

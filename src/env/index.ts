@@ -10,6 +10,7 @@ export {
   injectedNames,
   injectedVariables,
   type ResolvedPorts,
+  serviceUrlOf,
   serviceVariableNames,
 } from './names.js';
 export { describeOverride, findOverrides, type Override } from './overrides.js';

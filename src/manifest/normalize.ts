@@ -81,6 +81,7 @@ function service(name: string, raw: RawService, root: string, stopTimeout: numbe
     restart: raw.restart ?? 'no',
     max_restarts: raw.max_restarts ?? DEFAULT_MAX_RESTARTS,
     open: raw.open ?? null,
+    url: raw.url ?? null,
   };
 }
 

@@ -206,6 +206,15 @@ export const ServiceSchema = field(
       .min(0)
       .describe('Restarts allowed before the service counts as failed. Default 3.')
       .optional(),
+    url: field(z.string().regex(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//), {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+      expected: 'a URL template such as redis://${HOST}:${PORT}',
+    })
+      .describe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+        'The URL others get as S_URL, for a service that is not HTTP, e.g. redis://${HOST}:${PORT}; ${HOST}, ${PORT} and ${<NAME>_PORT} of its named ports are filled in. Default http://HOST:PORT.',
+      )
+      .optional(),
     open: field(z.string().regex(NON_BLANK), { expected: 'a path or URL' })
       .describe('Path or URL to open in the browser once the service is ready.')
       .optional(),
