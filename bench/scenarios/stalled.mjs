@@ -1,11 +1,13 @@
 /**
  * Stalled reader: one service floods 100-byte lines at 30 MB/s for 9 s (honouring
  * back-pressure, so a blocked service falls behind); devlaunch's output goes to a reader that
- * stops reading for 5 s after the first 2 s, then drains everything. Once through a pipe, once
- * through a pseudo-terminal (`script`). Measured: the service's write rate during the stall
+ * stops reading for 5 s after the first 2 s, then drains everything. Once through a named pipe,
+ * once through a pseudo-terminal (`script`). Measured: the service's write rate during the stall
  * against its rate before it, devlaunch's peak RSS, and every line delivered once, in order.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { reap } from '../lib/measure.mjs';
 import { newMark, node, sleep, start, survivors, within } from '../lib/proc.mjs';
@@ -57,12 +59,21 @@ async function once(mode) {
     },
   });
   const mark = newMark();
-  const run =
-    mode === 'pipe'
-      ? start(node, [devlaunchBin, 'up'], { mark, cwd })
-      : start('script', ['-qfec', `${node} ${devlaunchBin} up`, '/dev/null'], { mark, cwd });
+  let run;
+  let out;
+  if (mode === 'pipe') {
+    // A named pipe, as `devlaunch up | less` has (Node's own 'pipe' is a socket pair).
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    out = new Socket({ fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK) });
+    const writer = openSync(fifo, 'w');
+    run = start(node, [devlaunchBin, 'up'], { mark, cwd, stdout: writer });
+    closeSync(writer);
+  } else {
+    run = start('script', ['-qfec', `${node} ${devlaunchBin} up`, '/dev/null'], { mark, cwd });
+    out = run.child.stdout;
+  }
   try {
-    const out = run.child.stdout;
     let pending = '';
     let next = 0;
     let bad = 0;

@@ -3,14 +3,16 @@
  * state, their output, their log files, and the restart/stop/start actions. The dashboard code
  * is imported here lazily, so a session without one never loads it.
  */
-
 import type { Dashboard } from '../dashboard/server.js';
 import type { SessionEvent, SessionLink } from '../dashboard/session-backend.js';
 import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
-import { dependentsOf } from '../plan/graph.js';
+import { dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
+import { describeExit } from '../process/index.js';
+import { exitOf, type Lifecycle } from '../supervisor/lifecycle.js';
+import { describeCheck } from '../supervisor/readiness.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
@@ -31,11 +33,6 @@ export class EventTee {
     return () => {
       this.#listeners.delete(listener);
     };
-  }
-
-  /** A change of state that has no event of its own (a service begins stopping). */
-  changed(): void {
-    for (const listener of this.#listeners) listener({ type: 'service-changed' });
   }
 }
 
@@ -80,37 +77,83 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
 }
 
 function sessionLink(opts: SessionDashboardOptions): SessionLink {
+  const { manifest } = opts;
   const runners = () => opts.supervisor().services;
-  const find = (name: string) => runners().find((r) => r.name === name);
+  const runner = (name: string) => runners().find((r) => r.name === name);
+  // How each service last ended, kept across its restarts (its state forgets it on a new run).
+  const lastExit = new Map<string, string>();
+  const remember = (r: ServiceRunner, state: Lifecycle) => {
+    const exit = exitOf(state);
+    if (exit !== null) lastExit.set(r.name, describeExit(exit.code, exit.signal));
+  };
+  for (const r of runners()) {
+    remember(r, r.current);
+    r.onChange((state) => remember(r, state));
+  }
+  /** Starts what is not running, in dependency order (as `up SERVICE` does). */
+  const start = async (names: readonly string[]) => {
+    for (const name of startOrder(manifest, [...names])) {
+      const r = runner(name);
+      if (r?.ended) await r.start();
+    }
+  };
   return {
-    project: opts.manifest.name,
+    project: manifest.name,
     session: opts.session,
     logDir: opts.logDir,
-    services: () => runners().map(view),
-    subscribe: (listener) => opts.events.subscribe(listener),
-    onLine: (service, listener) => opts.output.onLine(service, listener),
+    services: () => runners().map((r) => view(r, lastExit.get(r.name) ?? null)),
+    subscribe(listener) {
+      const offs = [
+        opts.events.subscribe(listener),
+        ...runners().map((r) => r.onChange(() => listener({ type: 'service-changed' }))),
+      ];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
     lastLines: (service) => opts.output.lastLines(service),
     async act(action, service) {
       const supervisor = opts.supervisor();
-      const withDependents = [service, ...dependentsOf(opts.manifest, service)];
-      if (action === 'stop') return supervisor.stopServices(withDependents);
-      if (find(service) === undefined) throw new Error(`no service ${service}`);
-      throw new Error(`${action} is not available in this version`);
+      if (action === 'stop') {
+        return supervisor.stopServices([service, ...dependentsOf(manifest, service)]);
+      }
+      if (action === 'restart') await runner(service)?.stop();
+      await start(withDependencies(manifest, [service]));
     },
   };
 }
 
-function view(runner: ServiceRunner): ServiceView {
+function view(r: ServiceRunner, lastExit: string | null): ServiceView {
   return {
-    name: runner.name,
-    state: runner.state,
-    health: null,
-    pid: runner.pid,
-    ports: runner.spec.ports,
-    url: runner.spec.url,
-    startedAt: runner.startedAt,
-    restarts: runner.restarts,
-    exitCode: runner.exitCode,
-    lastExit: null,
+    name: r.name,
+    state: r.state,
+    health: health(r),
+    pid: r.pid,
+    ports: r.spec.ports,
+    url: r.spec.url,
+    startedAt: r.startedAt,
+    restarts: r.restarts,
+    exitCode: r.exitCode,
+    lastExit,
   };
+}
+
+function health(r: ServiceRunner): ServiceView['health'] {
+  const check = r.spec.config.ready;
+  const port = r.spec.ports.primary ?? Object.values(r.spec.ports)[0] ?? null;
+  const state = r.current;
+  switch (state.kind) {
+    case 'ready':
+      return {
+        ok: true,
+        text: check === null ? 'running' : `ready (${describeCheck(check, port)})`,
+      };
+    case 'starting':
+      return check === null ? null : { ok: null, text: `waiting (${describeCheck(check, port)})` };
+    case 'failed':
+      return { ok: false, text: state.reason };
+    default:
+      return null;
+  }
 }

@@ -1,24 +1,25 @@
 /**
- * `devlaunch up -d` (`--detach`, `--wait`): resolve the ports here, where a question can still
- * be asked on the terminal, then start a background supervisor that holds none of the caller's
- * terminal or pipes (so `out=$(devlaunch up -d)` returns), and wait until every service is
- * ready (exit 0, with the table) or the supervisor gives up (exit with its code, and why).
+ * `devlaunch up -d` (`--detach`, `--wait`): plan and apply the ports here, where a question can
+ * still be asked on the terminal, then hand the plan to a background supervisor that holds
+ * none of the caller's terminal or pipes (so `out=$(devlaunch up -d)` returns), and wait until
+ * every service is ready (exit 0, with the table) or the supervisor gives up (exit with its
+ * code, and why). The supervisor starts what the plan says: it does not probe ports again.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadDotenvFiles } from '../env/index.js';
 import { ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled, paint } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import { isInteractive } from '../ports/ask.js';
 import { startBackground } from '../process/launch.js';
-import { readState, sessionFile } from '../state/index.js';
+import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
+import { applyLaunch, handOver, prepareLaunch } from './launch.js';
 import { clearEarlierSessions, newSessionId } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
-import { warnOverrides } from './override-warnings.js';
+import { stopCommand } from './targets.js';
 
 const POLL_MS = 25;
 
@@ -26,7 +27,6 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
-  const overrides = parsePortOverrides(args.port, manifest);
   // What happens before detaching (leftovers reclaimed, ports remapped) is said here, on stderr.
   const output = new ServiceOutput({
     out: term.stderr,
@@ -41,34 +41,24 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     interactive: false,
     verbose: args.verbose,
   });
+  assertUsableState(manifest.root, { write: true });
   if (!args.dynamic) await clearEarlierSessions(manifest, note);
-  const ports = await resolvePorts(manifest, names, {
-    dynamic: args.dynamic,
-    overrides,
-    conflict: conflictFlag(args),
-    force: args.force,
-    emit: note,
-  });
-
-  const dotenvPaths = [
-    manifest.env_file,
-    ...names.map((n) => manifest.services[n]?.env_file ?? []),
-  ];
-  const dotenv = loadDotenvFiles([...new Set(dotenvPaths.flat())]);
-  warnOverrides({ manifest, ports, processEnv: process.env, dotenv, emit: note });
-
   const id = newSessionId();
+  // Planned and applied here, where a question can still be asked; the supervisor takes it over.
+  const prepared = await prepareLaunch({
+    manifest,
+    order: names,
+    session: id,
+    args,
+    inherited: process.env,
+    interactive: isInteractive(term.stdin, term.stdout),
+  });
+  await applyLaunch(manifest, prepared, note);
   const file = sessionFile(manifest.root, args.dynamic ? id : undefined);
   mkdirSync(dirname(file), { recursive: true });
   const logFile = join(dirname(file), 'supervisor.log');
-  const portArgs = names.flatMap((name) => {
-    const p = ports[name];
-    if (!p) return [];
-    return [
-      ...(p.primary === null ? [] : ['--port', `${name}=${p.primary}`]),
-      ...Object.entries(p.named).flatMap(([k, v]) => ['--port', `${name}.${k}=${v}`]),
-    ];
-  });
+  const planFile = join(dirname(file), `plan-${id}.json`);
+  handOver(prepared.plan, planFile);
   const out = openSync(logFile, 'w');
   const child = startBackground(
     [
@@ -77,8 +67,6 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       ...args.services,
       '--file',
       manifest.file,
-      ...portArgs,
-      '--fail',
       ...(args.force ? ['--force'] : []),
       ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
       ...(args.verbose ? ['--verbose'] : []),
@@ -93,6 +81,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
         ...process.env,
         DEVLAUNCH_DETACHED_SESSION: id,
         DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
+        DEVLAUNCH_DETACHED_PLAN: planFile,
         // Every process devlaunch starts carries the session; the role keeps sweeps off it.
         DEVLAUNCH_SESSION: id,
         DEVLAUNCH_ROLE: 'supervisor',
@@ -104,7 +93,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   for (;;) {
     const exitCode = child.exitCode();
     if (exitCode !== null) {
-      term.stderr.write(explainFailure(logFile));
+      term.stderr.write(explainFailure(logFile, manifest.root));
       return exitCode === 0 ? ExitCode.serviceFailed : exitCode;
     }
     const read = readState(file);
@@ -114,7 +103,10 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       allReady(read.state.services)
     ) {
       child.unref();
-      printReady(manifest, read.state.services, args, file, term);
+      printReady(manifest, read.state.services, args, file, term, {
+        id,
+        dynamic: args.dynamic,
+      });
       return ExitCode.ok;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -138,6 +130,7 @@ function printReady(
   args: UpArgs,
   file: string,
   term: Terminal,
+  session: { id: string; dynamic: boolean },
 ): void {
   const rows = services.map((s) => [
     s.name,
@@ -148,13 +141,16 @@ function printReady(
   term.stdout.write(`${renderTable(['SERVICE', 'URL', 'PID', 'PORTS'], rows)}\n`);
   const color = paint(term.stderr, args.color);
   term.stderr.write(
-    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: devlaunch down\n`,
+    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: ${stopCommand(session, args.file)}\n`,
   );
 }
 
 /** The supervisor's own report (its failure message and the service's last lines). */
-function explainFailure(logFile: string): string {
-  const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+function explainFailure(logFile: string, root: string): string {
+  // A --dynamic session's folder is gone once it ended: its output moved to last-dynamic/.
+  const kept = join(lastDynamicLogsDir(root), 'supervisor.log');
+  const file = existsSync(logFile) ? logFile : kept;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = text.trimEnd().split('\n').slice(-40).join('\n');
   return lines
     ? `${lines}\n`

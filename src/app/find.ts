@@ -34,6 +34,17 @@ export function findSession(root: string): FoundSession | null {
   return preferred ?? null;
 }
 
+/** The recorded session with this id whose supervisor still runs, or null. */
+export function findSessionById(root: string, id: string): FoundSession | null {
+  for (const file of listSessionFiles(root)) {
+    const read = readState(file);
+    if (read.kind === 'ok' && read.state.session === id && supervisorAlive(read.state)) {
+      return { state: read.state, file, live: true };
+    }
+  }
+  return null;
+}
+
 /** Session files that cannot be used (truncated, edited by hand, another version), with why. */
 export function unreadableSessions(root: string): { file: string; reason: string }[] {
   return listSessionFiles(root).flatMap((file) => {

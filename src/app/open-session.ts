@@ -5,13 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Dashboard } from '../dashboard/server.js';
-import {
-  commandEnvironment,
-  loadDotenvFiles,
-  type ResolvedPorts,
-  serviceEnvironment,
-  serviceUrlOf,
-} from '../env/index.js';
+import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
 import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
@@ -19,9 +13,11 @@ import { colorEnabled } from '../output/colors.js';
 import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { waitAllBindable } from '../ports/index.js';
-import { conflictFlag, parsePortOverrides, resolvePorts } from '../ports/resolve-ports.js';
+import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
+import { isInteractive } from '../ports/ask.js';
+import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
+  descendantsOf,
   describeExit,
   isSameProcess,
   killTreeNow,
@@ -31,16 +27,23 @@ import {
   stopTree,
   type Watchdog,
 } from '../process/index.js';
-import { acquireLock, logsDir, type SessionState, sessionFile } from '../state/index.js';
+import {
+  acquireLock,
+  assertUsableState,
+  logsDir,
+  retireSession,
+  type SessionState,
+  sessionFile,
+} from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
 import { openControl } from './control-handler.js';
 import { EventTee, serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
+import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
-import { warnOverrides } from './override-warnings.js';
 import { inspectSessions, reapSession } from './reap.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -61,20 +64,28 @@ export interface SessionOptions {
 
 /**
  * A background supervisor started by `up -d` learns its session from its parent, which has
- * already resolved the ports (asking on the terminal where needed) and passed them as --port.
+ * already planned and applied the ports (asking on the terminal where needed) and handed the
+ * plan over in a file.
  */
 interface DetachedChild {
   session: string;
   dynamic: boolean;
+  /** The launch plan file (app/launch.ts `handOver`). */
+  plan: string | null;
 }
 
 function detachedChild(env: NodeJS.ProcessEnv): DetachedChild | null {
   const session = env.DEVLAUNCH_DETACHED_SESSION;
   if (!session) return null;
-  const child = { session, dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1' };
+  const child = {
+    session,
+    dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1',
+    plan: env.DEVLAUNCH_DETACHED_PLAN || null,
+  };
   // Not for the services: they must not look like a supervisor to a sweep.
   delete env.DEVLAUNCH_DETACHED_SESSION;
   delete env.DEVLAUNCH_DETACHED_DYNAMIC;
+  delete env.DEVLAUNCH_DETACHED_PLAN;
   delete env.DEVLAUNCH_ROLE;
   return child;
 }
@@ -104,8 +115,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const processEnv = process.env;
   const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
   checkServiceNames(manifest, options.services);
+  assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
-  const overrides = parsePortOverrides(args.port, manifest);
   const detached = detachedChild(processEnv);
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
@@ -159,22 +170,27 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
-    const ports = await resolvePorts(manifest, names, {
-      dynamic: args.dynamic,
-      overrides,
-      conflict: conflictFlag(args),
-      force: args.force,
-      emit: emit,
-    });
-    const dotenvPaths = [
-      manifest.env_file,
-      ...names.map((n) => manifest.services[n]?.env_file ?? []),
-    ].flat();
-    const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
-    // The detaching parent has said it on the terminal already.
-    if (!detached) warnOverrides({ manifest, ports, processEnv, dotenv, emit });
-    if (color && processEnv.FORCE_COLOR === undefined) processEnv.FORCE_COLOR = '1';
-    const specs = names.map((name) => serviceSpec(manifest, name, ports, processEnv, dotenv, id));
+    // Services inherit devlaunch's environment; with colour on, they are told to colour too.
+    const inherited =
+      color && processEnv.FORCE_COLOR === undefined
+        ? { ...processEnv, FORCE_COLOR: '1' }
+        : processEnv;
+    let plan: LaunchPlan;
+    if (detached?.plan) plan = takeOver(detached.plan, id);
+    else {
+      const prepared = await prepareLaunch({
+        manifest,
+        order: names,
+        session: id,
+        args,
+        inherited,
+        interactive: isInteractive(term.stdin, term.stdout),
+      });
+      await applyLaunch(manifest, prepared, emit);
+      plan = prepared.plan;
+    }
+    const ports = plan.resolved;
+    const specs = plan.services.map((planned) => serviceSpec(manifest, planned, id));
     const interactive = Boolean(term.stdin.isTTY && term.stdout.isTTY) && !processEnv.CI;
     const emitAll =
       args.open && interactive && !detached
@@ -202,13 +218,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           stopTree,
           killTreeNow,
           describeExit,
+          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
           output,
           emit: bus.emit,
           watchdog,
-          changed: () => {
-            recorder.changed();
-            events.changed();
-          },
+          changed: () => recorder.changed(),
           failed: (service) => supervisor?.serviceFailed(service),
         }),
     );
@@ -227,7 +241,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         void sup.stopServices(withDependents);
       }
     });
-    const commandEnv = commandEnvironment({ manifest, ports, processEnv, dotenv, session: id });
+    const commandEnv = commandEnvironment({
+      manifest,
+      ports,
+      processEnv: inherited,
+      dotenv: loadDotenvFiles(manifest.env_file),
+      session: id,
+    });
     return {
       manifest,
       id,
@@ -257,6 +277,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();
+        retireSession({ root: manifest.root, session: id, dynamic });
       },
     };
   } catch (error) {
@@ -267,27 +288,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
 }
 
-function serviceSpec(
-  manifest: Manifest,
-  name: string,
-  ports: ResolvedPorts,
-  processEnv: Record<string, string | undefined>,
-  dotenv: Record<string, Record<string, string>>,
-  session: string,
-): ServiceSpec {
-  const config = manifest.services[name]!;
-  const built = serviceEnvironment({ manifest, service: name, ports, processEnv, dotenv, session });
-  const resolved = ports[name] ?? { primary: null, named: {} };
-  const servicePorts: Record<string, number> = { ...resolved.named };
-  if (resolved.primary !== null) servicePorts.primary = resolved.primary;
+function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {
   return {
-    name,
-    config,
-    command: built.command,
-    env: built.env,
-    ownEnv: Object.fromEntries(Object.entries(built.env).filter(([k, v]) => processEnv[k] !== v)),
-    ports: servicePorts,
-    url: resolved.primary === null ? null : serviceUrlOf(config, resolved.primary, resolved.named),
+    name: planned.name,
+    config: manifest.services[planned.name]!,
+    command: planned.command,
+    env: planned.env,
+    ownEnv: planned.ownEnv,
+    ports: planned.ports,
+    url: planned.url,
     session,
   };
 }

@@ -25,12 +25,18 @@ export interface GlobalArgs {
 export interface UpArgs extends GlobalArgs {
   services: string[];
   detach: boolean;
+  /** `--dry-run`: print the launch plan, change nothing. */
+  dryRun: boolean;
   /** `--no-dashboard`: serve no dashboard this time. Default true. */
   dashboard: boolean;
 }
 
 export interface DownArgs extends GlobalArgs {
   services: string[];
+  /** `--all`: every session of the project, `--dynamic` ones included. Default false. */
+  all: boolean;
+  /** `--session ID`: that session only. */
+  session: string | undefined;
 }
 
 export interface RestartArgs extends GlobalArgs {
@@ -60,6 +66,8 @@ export interface FreeArgs extends GlobalArgs {
 
 export interface LogsArgs extends GlobalArgs {
   services: string[];
+  /** `--session ID`: that session's logs (a running or the last finished `--dynamic` one). */
+  session: string | undefined;
   follow: boolean;
   lines: number | undefined;
 }

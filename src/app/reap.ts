@@ -15,7 +15,14 @@ import {
   readEnviron,
   stopTree,
 } from '../process/index.js';
-import { listSessionFiles, readState, removeState, type SessionState } from '../state/index.js';
+import {
+  listSessionFiles,
+  readState,
+  removeState,
+  retireSession,
+  type SessionState,
+  writeState,
+} from '../state/index.js';
 
 const PORT_RELEASE_WAIT_MS = 2000;
 
@@ -107,7 +114,57 @@ export async function reapSession(
   grace: StopGrace,
 ): Promise<StaleProcess[]> {
   const table = listProcesses();
-  const stale = processesOf(state, table);
+  const stale = await stopProcesses(state, processesOf(state, table), table, grace);
+  removeState(file);
+  retireSession(state);
+  return stale;
+}
+
+/**
+ * `down SERVICE` on a session whose supervisor is gone: stops only those services' processes
+ * and records them as stopped; the state goes once nothing of the session runs any more.
+ */
+export async function reapServices(
+  state: SessionState,
+  file: string,
+  services: readonly string[],
+  grace: StopGrace,
+): Promise<StaleProcess[]> {
+  const asked = state.services.filter((s) => services.includes(s.name));
+  const table = listProcesses();
+  const stale = await stopProcesses(
+    state,
+    processesOf({ ...state, services: asked }, table, { partial: true }),
+    table,
+    grace,
+  );
+  const next: SessionState = {
+    ...state,
+    services: state.services.map((s) =>
+      services.includes(s.name) &&
+      (s.state === 'starting' ||
+        s.state === 'ready' ||
+        s.state === 'stopping' ||
+        s.state === 'pending')
+        ? { ...s, state: 'stopped' }
+        : s,
+    ),
+  };
+  if (processesOf(next).length === 0) {
+    removeState(file);
+    retireSession(state);
+  } else {
+    writeState(file, next);
+  }
+  return stale;
+}
+
+async function stopProcesses(
+  state: SessionState,
+  stale: StaleProcess[],
+  table: ProcessInfo[],
+  grace: StopGrace,
+): Promise<StaleProcess[]> {
   const pids = new Set(stale.map((p) => p.pid));
   // One stop per tree, from its top: each stopper signals the tree's descendants itself, and a
   // process must not get a second SIGTERM in the middle of its shutdown.
@@ -131,11 +188,14 @@ export async function reapSession(
   );
   // Whoever reclaims the ports must not find them still busy (see waitBindable).
   if (stale.length > 0) {
+    // A marked process that names no service ('?') may hold any of the session's ports.
+    const stopped = new Set(stale.map((p) => p.service));
     await waitAllBindable(
-      state.services.flatMap((s) => Object.values(s.ports)),
+      state.services
+        .filter((s) => stopped.has('?') || stopped.has(s.name))
+        .flatMap((s) => Object.values(s.ports)),
       PORT_RELEASE_WAIT_MS,
     );
   }
-  removeState(file);
   return stale;
 }

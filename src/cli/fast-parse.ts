@@ -51,12 +51,17 @@ const FAST: Record<string, FastCommand> = {
       '-d': ['detach', true],
       '--detach': ['detach', true],
       '--wait': ['detach', true],
+      '--dry-run': ['dryRun', true],
       '--dashboard': ['dashboard', true],
       '--no-dashboard': ['dashboard', false],
     },
-    defaults: { services: [], detach: false, dashboard: true },
+    defaults: { services: [], detach: false, dryRun: false, dashboard: true },
   },
-  down: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
+  down: {
+    positionals: { key: 'services', many: true },
+    flags: { '--all': ['all', true] },
+    defaults: { services: [], all: false, session: undefined },
+  },
   restart: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   run: {
     positionals: { key: 'services', many: true },
@@ -74,7 +79,7 @@ const FAST: Record<string, FastCommand> = {
     positionals: { key: 'services', many: true },
     // `-f` after `logs` follows, as with tail -f (see parser.ts).
     flags: { '-f': ['follow', true], '--follow': ['follow', true] },
-    defaults: { services: [], follow: false, lines: undefined },
+    defaults: { services: [], session: undefined, follow: false, lines: undefined },
   },
   config: { positionals: null, flags: {}, defaults: {} },
   doctor: { positionals: null, flags: {}, defaults: {} },

@@ -111,6 +111,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             default: false,
             describe: 'return once ready; leave a background supervisor',
           })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print what up would do (ports and why, holders to stop, env, order); change nothing',
+          })
           .option('dashboard', {
             type: 'boolean',
             default: true,
@@ -121,7 +127,19 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
     .command(
       'down [services..]',
       "stop the project's running session (or one service and its dependents)",
-      (y) => y.positional('services', { type: 'string', array: true, default: [] as string[] }),
+      (y) =>
+        y
+          .positional('services', { type: 'string', array: true, default: [] as string[] })
+          .option('all', {
+            type: 'boolean',
+            default: false,
+            describe: 'stop every session of the project, --dynamic ones included',
+          })
+          .option('session', {
+            type: 'string',
+            describe: 'stop this session (its id, as status and up -d print it)',
+          })
+          .conflicts('all', 'session'),
       set('down'),
     )
     .command(
@@ -186,6 +204,10 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       (y) =>
         y
           .positional('services', { type: 'string', array: true, default: [] as string[] })
+          .option('session', {
+            type: 'string',
+            describe: 'the logs of this session (a --dynamic one, running or the last finished)',
+          })
           .option('follow', {
             type: 'boolean',
             default: false,

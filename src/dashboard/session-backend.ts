@@ -29,7 +29,10 @@ export interface SessionLink {
   services(): ServiceView[];
   /** The session's typed events. Returns the unsubscribe function. */
   subscribe(listener: (event: SessionEvent) => void): () => void;
-  /** Each complete output line of a service (`partial` lines are in-progress updates). */
+  /**
+   * Each complete output line of a service, colours (escape sequences) included; `partial`
+   * lines are in-progress updates.
+   */
   onLine(service: string, listener: (text: string, partial: boolean) => void): () => void;
   /** The service's latest lines the session keeps. */
   lastLines(service: string): string[];

@@ -8,8 +8,11 @@ export interface ServiceView {
   name: string;
   /** pending, starting, ready, stopping, completed, failed, stopped. */
   state: string;
-  /** What the readiness check says now (e.g. "healthy", "waiting: http /health"), or null. */
-  health: string | null;
+  /**
+   * What is known of the service's health: `ok` true (ready by its check), false (failing:
+   * `text` says why) or null (waiting, or nothing to tell); null when there is nothing at all.
+   */
+  health: { ok: boolean | null; text: string } | null;
   pid: number | null;
   ports: Record<string, number>;
   url: string | null;

@@ -2,7 +2,7 @@
 export type { Diagnostic, KeyPath, Problem } from './diagnostics.js';
 export { findManifest, type LoadOptions, MANIFEST_NAMES } from './discover.js';
 export { parseDuration } from './duration.js';
-export { formatDiagnostics, formatPath } from './format.js';
+export { displayFile, formatDiagnostics, formatPath } from './format.js';
 export { manifestJsonSchema } from './json-schema.js';
 export { loadManifest, type ReadResult, readManifest } from './load.js';
 export { normalizeManifest } from './normalize.js';

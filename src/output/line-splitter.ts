@@ -89,6 +89,40 @@ export class BlockSplitter {
   }
 }
 
+/** Of a line longer than LONG_LINE, line listeners see its first and last WINDOW bytes. */
+const LONG_LINE = 1 << 20;
+const WINDOW = 64 << 10;
+
+/**
+ * The lines of a block whose first line began with `head` (see BlockSplitter), for line
+ * listeners. A line over LONG_LINE is not decoded whole (that would stall every service for a
+ * 50 MB minified bundle): its first and its last WINDOW bytes are reported, as two lines.
+ */
+export function longLines(head: readonly Buffer[], bytes: Buffer): string[] {
+  const lf = bytes.indexOf(LF);
+  const first = lf === -1 ? bytes : bytes.subarray(0, lf + 1);
+  let length = first.length;
+  for (const piece of head) length += piece.length;
+  const rest = lf === -1 ? [] : blockLines(bytes.subarray(lf + 1));
+  const line = [...head, first];
+  if (length <= LONG_LINE) return [...blockLines(Buffer.concat(line)), ...rest];
+  return [...blockLines(window(line, false)), ...blockLines(window(line, true)), ...rest];
+}
+
+/** The first (or last) WINDOW bytes of a line given in pieces. */
+function window(pieces: Buffer[], last: boolean): Buffer {
+  const taken: Buffer[] = [];
+  let got = 0;
+  for (let i = 0; i < pieces.length && got < WINDOW; i++) {
+    const piece = pieces[last ? pieces.length - 1 - i : i] as Buffer;
+    if (last) taken.unshift(piece);
+    else taken.push(piece);
+    got += piece.length;
+  }
+  const bytes = Buffer.concat(taken);
+  return last ? bytes.subarray(Math.max(0, bytes.length - WINDOW)) : bytes.subarray(0, WINDOW);
+}
+
 /** The lines of a block as text: decoded, split, each '\r' before a '\n' dropped. */
 export function blockLines(bytes: Buffer): string[] {
   const end = bytes[bytes.length - 1] === LF ? bytes.length - 1 : bytes.length;

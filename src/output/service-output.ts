@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { plainBlock, plainLong, prefixBlock, prefixLong, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter, blockLines } from './line-splitter.js';
+import { BlockSplitter, longLines } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { OutputSink } from './sink.js';
 import { Tail } from './tail.js';
@@ -63,40 +63,6 @@ export interface OutputStats {
   dropped: number;
 }
 
-/** Of a line longer than LONG_LINE, line listeners see its first and last WINDOW bytes. */
-const LONG_LINE = 1 << 20;
-const WINDOW = 64 << 10;
-
-/**
- * The lines of a block whose first line began with `head` (see BlockSplitter), for line
- * listeners. A line over LONG_LINE is not decoded whole (that would stall every service for a
- * 50 MB minified bundle): its first and its last WINDOW bytes are reported, as two lines.
- */
-function longLines(head: readonly Buffer[], bytes: Buffer): string[] {
-  const lf = bytes.indexOf(LF);
-  const first = lf === -1 ? bytes : bytes.subarray(0, lf + 1);
-  let length = first.length;
-  for (const piece of head) length += piece.length;
-  const rest = lf === -1 ? [] : blockLines(bytes.subarray(lf + 1));
-  const line = [...head, first];
-  if (length <= LONG_LINE) return [...blockLines(Buffer.concat(line)), ...rest];
-  return [...blockLines(window(line, false)), ...blockLines(window(line, true)), ...rest];
-}
-
-/** The first (or last) WINDOW bytes of a line given in pieces. */
-function window(pieces: Buffer[], last: boolean): Buffer {
-  const taken: Buffer[] = [];
-  let got = 0;
-  for (let i = 0; i < pieces.length && got < WINDOW; i++) {
-    const piece = pieces[last ? pieces.length - 1 - i : i] as Buffer;
-    if (last) taken.unshift(piece);
-    else taken.push(piece);
-    got += piece.length;
-  }
-  const bytes = Buffer.concat(taken);
-  return last ? bytes.subarray(Math.max(0, bytes.length - WINDOW)) : bytes.subarray(0, WINDOW);
-}
-
 const SYSTEM_NAME = 'devlaunch';
 const LF = 10;
 /** At the end, how long a reader that takes nothing is waited for before the rest is dropped. */
@@ -112,6 +78,8 @@ export class ServiceOutput {
   readonly #tailSize: number;
   readonly #logs: LogFiles | null;
   readonly #services = new Map<string, ServiceState>();
+  /** Line listeners that asked for the escape sequences left in (see onLine). */
+  readonly #keepSequences = new WeakSet<LineListener>();
   readonly #paintPrefix: (index: number, padded: string) => string;
   readonly #width: number;
   readonly #systemPrefix: string;
@@ -190,8 +158,16 @@ export class ServiceOutput {
    * longer line is reported once, when complete, so the cost stays linear in its length. Of a
    * line over 1 MiB, only its first and last 64 KiB are reported (see longLines).
    */
-  onLine(service: string, listener: LineListener): () => void {
+  onLine(
+    service: string,
+    listener: LineListener,
+    opts: {
+      /** Complete lines keep their escape sequences (colours), e.g. for the dashboard. Default false. */
+      sequences?: boolean;
+    } = {},
+  ): () => void {
     const state = this.#service(service);
+    if (opts.sequences) this.#keepSequences.add(listener);
     state.listeners.add(listener);
     return () => {
       state.listeners.delete(listener);
@@ -281,7 +257,9 @@ export class ServiceOutput {
     if (state.listeners.size > 0) {
       const lines = head.length === 0 ? state.tail.decode(bytes) : longLines(head, bytes);
       for (const line of lines)
-        for (const listener of state.listeners) listener(stripSequences(line), false);
+        for (const listener of state.listeners) {
+          listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
+        }
     }
   }
 

@@ -5,8 +5,8 @@
  * terminals (see `isInteractive`).
  */
 import { withReadline } from '../output/prompt.js';
+import type { AskAnswer } from '../plan/port-policy.js';
 import { describeHolder } from './explain.js';
-import type { AskAnswer } from './policy.js';
 import type { PortHolder } from './types.js';
 
 export { isInteractive } from '../output/prompt.js';

@@ -5,9 +5,9 @@
  * an explicit `platform` so it can be tested anywhere.
  */
 import { DevlaunchError } from '../errors.js';
+import type { FailReason } from '../plan/port-policy.js';
 import type { ProcessInfo } from '../process/types.js';
 import type { Refusal } from './kill-safety.js';
-import type { FailReason } from './policy.js';
 
 /** `backend` for a primary port, `backend.debug` for a named one. */
 export function portLabel(service: string, name: string): string {

@@ -3,6 +3,7 @@
 export {
   listenersOn,
   parseExcludedPortRanges,
+  portsListenedBy,
   windowsReservedRanges,
 } from './holders/index.js';
 export {

@@ -4,6 +4,8 @@
  * `killContext` reads the facts about the running devlaunch it needs (uid, ancestors);
  * `stopHolders` does the stopping; `waitBindable` (probe.ts) checks that the port is free again.
  */
+
+import type { Refusal } from '../plan/facts.js';
 import { stopTree } from '../process/index.js';
 import type { ProcessInfo } from '../process/types.js';
 
@@ -12,6 +14,8 @@ export interface KillContext {
   selfPid: number;
   /** devlaunch's uid, or null where uids do not exist (Windows). */
   selfUid: number | null;
+  /** Windows: devlaunch's owner SID (null or absent when unknown or elsewhere). */
+  selfSid?: string | null;
   /** devlaunch's ancestors (its shell, terminal, npm, ...): stopping one would stop devlaunch. */
   ancestors: ReadonlySet<number>;
   /** `--force`: allow other users' and system processes. Default false. */
@@ -20,11 +24,7 @@ export interface KillContext {
   platform?: NodeJS.Platform;
 }
 
-export interface Refusal {
-  /** Whether `--force` lifts it. pid 0/1 and devlaunch itself are never stopped. */
-  forceable: boolean;
-  reason: string;
-}
+export type { Refusal };
 
 /**
  * Why `holder` must not be stopped, or null when it may be. Never: pid 0 and 1 (init), and
@@ -53,6 +53,7 @@ export function killRefusal(holder: ProcessInfo, ctx: KillContext): Refusal | nu
       reason: `pid ${holder.pid} (${holder.command}) is a system process`,
     };
   }
+  if (platform === 'win32') return windowsOwnerRefusal(holder, ctx);
   if (ctx.selfUid !== null && holder.uid !== null && holder.uid !== ctx.selfUid) {
     return {
       forceable: true,
@@ -63,11 +64,56 @@ export function killRefusal(holder: ProcessInfo, ctx: KillContext): Refusal | nu
 }
 
 /**
- * Kernel threads (kthreadd, pid 2, and its children on Linux) and Windows' System and Idle.
+ * Windows: a process whose owner cannot be read (protected, elevated, or another user's) or
+ * differs from devlaunch's is not the user's to stop without --force.
+ */
+function windowsOwnerRefusal(holder: ProcessInfo, ctx: KillContext): Refusal | null {
+  if (holder.sid === undefined) return null; // no owner facts gathered: nothing to compare
+  if (holder.sid === null) {
+    return {
+      forceable: true,
+      reason: `pid ${holder.pid} (${holder.command}): its owner cannot be read (a protected, elevated or another user's process)`,
+    };
+  }
+  if (ctx.selfSid && holder.sid !== ctx.selfSid) {
+    return {
+      forceable: true,
+      reason: `pid ${holder.pid} belongs to another user (${holder.user || holder.sid}), not to you`,
+    };
+  }
+  return null;
+}
+
+/** Windows processes that keep the system running: stopping one can crash or log out. */
+const WINDOWS_CRITICAL = new Set([
+  'system',
+  'registry',
+  'memory compression',
+  'smss.exe',
+  'csrss.exe',
+  'wininit.exe',
+  'winlogon.exe',
+  'services.exe',
+  'lsass.exe',
+  'lsaiso.exe',
+  'svchost.exe',
+  'fontdrvhost.exe',
+  'dwm.exe',
+]);
+/** LocalSystem, LocalService, NetworkService. */
+const WINDOWS_SERVICE_SIDS = new Set(['S-1-5-18', 'S-1-5-19', 'S-1-5-20']);
+
+/**
+ * Kernel threads (kthreadd, pid 2, and its children on Linux); on Windows System and Idle,
+ * anything in session 0 (services), the critical system executables and the service accounts.
  * A parent pid of 0 alone proves nothing: in a container, `docker exec` shells have one.
  */
 export function isSystemProcess(p: ProcessInfo, platform: NodeJS.Platform): boolean {
-  if (platform === 'win32') return p.pid === 4 || p.pid === 0;
+  if (platform === 'win32') {
+    if (p.pid === 4 || p.pid === 0 || p.winSession === 0) return true;
+    const exe = (p.exe ?? p.command.split(/[\\/]/).pop()?.split(' ')[0] ?? '').toLowerCase();
+    return WINDOWS_CRITICAL.has(exe) || (p.sid != null && WINDOWS_SERVICE_SIDS.has(p.sid));
+  }
   if (platform === 'linux') return p.pid === 2 || p.ppid === 2;
   return p.pid === 0;
 }
@@ -88,7 +134,8 @@ export function killContext(table: readonly ProcessInfo[], force: boolean): Kill
   const uid = typeof process.getuid === 'function' ? process.getuid() : null;
   const ancestors = ancestorsOf(process.pid, table);
   ancestors.add(process.ppid);
-  return { selfPid: process.pid, selfUid: uid, ancestors, force };
+  const selfSid = table.find((p) => p.pid === process.pid)?.sid ?? null;
+  return { selfPid: process.pid, selfUid: uid, selfSid, ancestors, force };
 }
 
 /** A holder to stop, with the recorded tree it belongs to when it is one of ours. */

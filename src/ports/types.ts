@@ -1,14 +1,7 @@
+import type { Ownership } from '../plan/facts.js';
 import type { ProcessInfo } from '../process/types.js';
 
-/**
- * Who holds a port, relative to this project:
- * - `ours`: a process of this project's live session;
- * - `stale-ours`: recorded by an earlier session of this project that no longer runs (or a
- *   descendant of such a process), proven by pid and start time, or on Linux by the
- *   `DEVLAUNCH_SESSION` mark of one of this project's sessions in its environment;
- * - `foreign`: anything else.
- */
-export type Ownership = 'ours' | 'stale-ours' | 'foreign';
+export type { Ownership };
 
 /** A listening socket on a TCP port and the process holding it, as the OS tools report it. */
 export interface Listener {

@@ -27,3 +27,5 @@ export {
 export { stoppedInTree } from './stopped.js';
 export type { ProcessIdentity, ProcessInfo } from './types.js';
 export { startWatchdog, type Watchdog, type WatchedService } from './watchdog.js';
+export { type WinApi, winApi, winApiLoadError } from './win/api.js';
+export { runToolOutput } from './win/taskkill.js';

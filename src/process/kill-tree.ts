@@ -82,6 +82,7 @@ function windowsDeps(target: StopTarget): WinStopDeps {
       own !== null && job !== null && own.api !== null
         ? {
             requestBreak: () => requestBreak(own),
+            breakFailed: () => own.breakFailed,
             active: () => own.api?.jobActiveCount(job) ?? null,
             terminate: () => own.api?.terminateJob(job, 1) ?? false,
             pids: () => own.api?.jobPids(job) ?? null,

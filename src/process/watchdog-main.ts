@@ -10,10 +10,11 @@ import { createInterface } from 'node:readline';
 import { stopTree } from './kill-tree.js';
 import { listProcesses, readEnviron } from './proc-info.js';
 import type { WatchdogMessage, WatchedService } from './watchdog.js';
+import { closeJob, stopJob } from './win/watchdog-jobs.js';
 
 const session = process.env.DEVLAUNCH_SESSION ?? '';
 const logFile = process.env.DEVLAUNCH_WATCHDOG_LOG;
-const watched = new Map<number, WatchedService>();
+const watched = new Map<number, WatchedService & { job?: string }>();
 let stopping = false;
 
 function log(text: string): void {
@@ -48,15 +49,18 @@ async function stopEverything(why: string): Promise<never> {
   log(`${why}: stopping ${services.length} service(s)`);
   await Promise.all(
     services.map((s) =>
-      stopTree(
-        {
-          pid: s.pid,
-          pgid: s.pgid,
-          startTime: s.startTime,
-          session: s.session,
-          service: s.service,
-        },
-        { signal: s.signal, timeoutMs: s.timeoutMs },
+      (s.job !== undefined
+        ? stopJob({ pid: s.pid, job: s.job, timeoutMs: s.timeoutMs }, log)
+        : stopTree(
+            {
+              pid: s.pid,
+              pgid: s.pgid,
+              startTime: s.startTime,
+              session: s.session,
+              service: s.service,
+            },
+            { signal: s.signal, timeoutMs: s.timeoutMs },
+          ).then(() => undefined)
       ).catch((error: unknown) => log(`stopping ${s.pid} failed: ${String(error)}`)),
     ),
   );
@@ -68,12 +72,20 @@ async function stopEverything(why: string): Promise<never> {
 
 function handle(message: WatchdogMessage): void {
   switch (message.type) {
-    case 'watch':
-      watched.set(message.pid, message);
+    case 'watch': {
+      const { type: _, ...service } = message;
+      watched.set(message.pid, service);
+      log(
+        `watching ${message.pid}${message.job === undefined ? '' : ` and its job ${message.job}`}`,
+      );
       return;
-    case 'unwatch':
+    }
+    case 'unwatch': {
+      const job = watched.get(message.pid)?.job;
+      if (job !== undefined) closeJob(job);
       watched.delete(message.pid);
       return;
+    }
     case 'exit':
       log('told to exit');
       process.exit(0);

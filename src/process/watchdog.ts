@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jobForWatchdog } from './win/watchdog-jobs.js';
 
 export interface WatchedService {
   pid: number;
@@ -33,7 +34,8 @@ export interface Watchdog {
 }
 
 export type WatchdogMessage =
-  | ({ type: 'watch' } & WatchedService)
+  /** `job`: Windows, the service's job object as a handle value inside the watchdog. */
+  | ({ type: 'watch'; job?: string } & WatchedService)
   | { type: 'unwatch'; pid: number }
   | { type: 'exit' };
 
@@ -102,7 +104,10 @@ export async function startWatchdog(opts: {
   };
   return {
     pid: child.pid!,
-    watch: (s) => send({ type: 'watch', ...s }),
+    watch: (s) => {
+      const job = process.platform === 'win32' ? jobForWatchdog(s.pid, child.pid!) : undefined;
+      send({ type: 'watch', ...s, ...(job === undefined ? {} : { job }) });
+    },
     unwatch: (pid) => send({ type: 'unwatch', pid }),
     dispose: async () => {
       if (exitedAlready(child)) return;

@@ -7,13 +7,15 @@
  * - runs the command (a string through cmd.exe, a list directly) with its own stdout/stderr,
  *   which are devlaunch's pipes, and exits with the command's exit code;
  * - on `break`, or when its stdin closes (devlaunch is gone), sends CTRL_BREAK_EVENT to its
- *   console. The launcher was started without a console window, so Windows gave it a hidden
+ *   console, and reports on fd 3 when Windows refused (`break-failed REASON`), so devlaunch
+ *   goes on to the forced step at once instead of waiting out the grace. The launcher was started without a console window, so Windows gave it a hidden
  *   console of its own that only the service's processes share: the break reaches the whole
  *   service and nothing else (not devlaunch, not the user's terminal).
  *
  * argv[2]: JSON `{ command: string | string[], nodeOptions?: string }`.
  */
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import crossSpawn from 'cross-spawn';
 import { winApi } from './win/api.js';
@@ -32,9 +34,22 @@ let child: ReturnType<typeof spawn> | null = null;
 process.on('SIGBREAK', () => {});
 process.on('SIGINT', () => {});
 
+/** Tells devlaunch (fd 3, a pipe only it reads) that the graceful step cannot work. */
+function report(line: string): void {
+  try {
+    writeSync(3, `${line}\n`);
+  } catch {} // devlaunch is gone: the watchdog's grace and the job take it from here
+}
+
 function sendBreak(): void {
   if (child === null) process.exit(130); // nothing started yet: nothing to stop gracefully
-  winApi()?.ctrlBreak(0);
+  const api = winApi();
+  if (api === null) {
+    report('break-failed the Win32 API is unavailable in the launcher');
+    return;
+  }
+  const error = api.ctrlBreak(0);
+  if (error !== 0) report(`break-failed GenerateConsoleCtrlEvent failed (Win32 error ${error})`);
 }
 
 function start(): void {

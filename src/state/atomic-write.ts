@@ -18,9 +18,12 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), `.${basename(file)}.${unique}.tmp`);
 }
 
-/** Writes `data` to a new file and (when `durable`) flushes it; fails if `path` exists. */
-export function writeNewFileSync(path: string, data: string, durable = true): void {
-  const fd = openSync(path, 'wx');
+/**
+ * Writes `data` to a new file and (when `durable`) flushes it; fails if `path` exists.
+ * `mode`: the new file's permissions (before the umask). Default 0o666.
+ */
+export function writeNewFileSync(path: string, data: string, durable = true, mode = 0o666): void {
+  const fd = openSync(path, 'wx', mode);
   try {
     writeSync(fd, data);
     if (durable) fsyncSync(fd);
@@ -37,13 +40,14 @@ export function writeNewFileSync(path: string, data: string, durable = true): vo
 export function writeFileAtomic(
   file: string,
   data: string,
-  options: { durable?: boolean } = {},
+  /** `mode`: the new file's permissions (before the umask). Default 0o666. */
+  options: { durable?: boolean; mode?: number } = {},
 ): void {
   const durable = options.durable ?? true;
   mkdirSync(dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
-    writeNewFileSync(temp, data, durable);
+    writeNewFileSync(temp, data, durable, options.mode);
     renameWithRetry(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });

@@ -7,7 +7,16 @@ export {
   writeLastSession,
 } from './last-session.js';
 export { acquireLock, type LockOwner, type LockResult } from './lock.js';
-export { lockFile, logsDir, sessionFile, sessionsDir, stateDir } from './paths.js';
+export {
+  dynamicSessionDir,
+  lastDynamicLogsDir,
+  lockFile,
+  logsDir,
+  sessionFile,
+  sessionsDir,
+  stateDir,
+} from './paths.js';
+export { lastDynamicSession, retireSession } from './retire.js';
 export {
   listSessionFiles,
   type ReadState,
@@ -18,3 +27,4 @@ export {
   type SessionState,
   writeState,
 } from './session-state.js';
+export { assertUsableState } from './usable.js';

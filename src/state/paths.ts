@@ -9,6 +9,9 @@
  *     logs/                      the main session's logs
  *     sessions/<id>/session.json a dynamic session
  *     sessions/<id>/logs/
+ *     last-dynamic/logs/         the logs of the last `--dynamic` session that ended
+ *
+ * A dynamic session's folder is removed when the session ends; its logs move to last-dynamic/.
  */
 import { join } from 'node:path';
 
@@ -47,4 +50,14 @@ export function sessionFile(root: string, session?: string): string {
 /** `root/.devlaunch/lock` */
 export function lockFile(root: string): string {
   return join(stateDir(root), 'lock');
+}
+
+/** `root/.devlaunch/last-dynamic/logs`: where the last finished dynamic session's logs are kept. */
+export function lastDynamicLogsDir(root: string): string {
+  return join(stateDir(root), 'last-dynamic', 'logs');
+}
+
+/** `root/.devlaunch/sessions/<id>`: a dynamic session's folder. */
+export function dynamicSessionDir(root: string, session: string): string {
+  return sessionDir(root, session);
 }

@@ -89,7 +89,8 @@ const sessionState: z.ZodType<SessionState> = z.object({
 export function writeState(file: string, state: SessionState): void {
   // Not flushed to disk: a power loss also ends every process the state names, and the state is
   // rewritten on every change of a service, where fsync would stall the supervisor.
-  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { durable: false });
+  // Only the user may read it: it holds the dashboard's token and the services' variables.
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { durable: false, mode: 0o600 });
 }
 
 export type ReadState =

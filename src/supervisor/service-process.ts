@@ -3,6 +3,7 @@
  * readiness, sweeping the tree of one that exited, and stopping a tree. Each step answers
  * with what happened; the runner turns that into the state machine's next input.
  */
+import { envName } from '../env/index.js';
 import type { SpawnedService, StopTarget } from '../process/index.js';
 import type { Exit, LifecycleInput } from './lifecycle.js';
 import { describeCheck, formatMs, waitReady } from './readiness.js';
@@ -49,6 +50,7 @@ export async function awaitReadiness(
   const check = spec.config.ready;
   if (check === null) return { type: 'ready', proc, elapsedMs: 0 };
   const port = spec.ports.primary ?? Object.values(spec.ports)[0] ?? null;
+  if (port !== null) watchForWrongPort(spec, deps, proc, port, signal);
   const outcome = await (deps.waitReady ?? waitReady)(check, {
     host: spec.config.host,
     port,
@@ -72,6 +74,52 @@ export async function awaitReadiness(
     return { type: 'not-ready', proc, reason };
   }
   return null;
+}
+
+/** First look 100 ms after spawn, then at doubling intervals up to 2 s. */
+export const PORT_LOOKS = { firstMs: 100, maxIntervalMs: 2000, confirmMs: 500 };
+
+/**
+ * While the service is waited on: if its processes listen on other ports but not on its own,
+ * say so (once per run) instead of leaving the user to a silent readiness timeout. It must
+ * still be so `confirmMs` later: a server may open a debugger or reload port just before its
+ * own.
+ */
+function watchForWrongPort(
+  spec: ServiceSpec,
+  deps: RunnerDeps,
+  proc: SpawnedService,
+  port: number,
+  signal: AbortSignal,
+): void {
+  const lookup = deps.listeningPorts;
+  if (lookup === undefined || signal.aborted) return;
+  const timing = deps.portLooks ?? PORT_LOOKS;
+  const own = new Set(Object.values(spec.ports));
+  let delay = timing.firstMs;
+  let wrongSince: number | null = null;
+  const look = async () => {
+    const ports = await lookup(proc.pid).catch(() => [] as number[]);
+    if (signal.aborted) return;
+    const others = ports.filter((p) => !own.has(p));
+    const wrong = others.length > 0 && !ports.includes(port);
+    wrongSince = wrong ? (wrongSince ?? performance.now()) : null;
+    if (wrongSince !== null && performance.now() - wrongSince >= timing.confirmMs) {
+      const variable = spec.ports.primary === port ? `PORT=${port}` : `port ${port}`;
+      deps.emit({
+        type: 'message',
+        level: 'warn',
+        text: `${spec.name} listens on ${others.join(', ')}, not on ${variable}: does its command use \${PORT}?`,
+        hint: `devlaunch gives each service its port in $PORT (and ${envName(spec.name)}_PORT); the command must listen on it, e.g. --port \${PORT}.`,
+      });
+      return;
+    }
+    // Once it looks wrong, look again when the confirmation is due.
+    delay = wrongSince !== null ? timing.confirmMs : Math.min(delay * 2, timing.maxIntervalMs);
+    timer = setTimeout(look, delay);
+  };
+  let timer = setTimeout(look, delay);
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
 }
 
 /**

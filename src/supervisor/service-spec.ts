@@ -44,6 +44,13 @@ export interface RunnerDeps {
   failed: (service: string, reason: string) => void;
   /** The readiness wait; default `waitReady`. Tests inject a controllable one. */
   waitReady?: typeof waitReady;
+  /**
+   * The TCP ports the process tree of `pid` listens on. While waiting for readiness, ports
+   * other than the service's own are pointed out (a command that ignores $PORT). Optional.
+   */
+  listeningPorts?: (pid: number) => Promise<number[]>;
+  /** When to look at the listening ports (service-process.ts PORT_LOOKS); tests shorten it. */
+  portLooks?: { firstMs: number; maxIntervalMs: number; confirmMs: number };
   /** Waits out a restart's backoff; default a timer. Tests inject an instant one. */
   sleep?: typeof sleep;
 }

@@ -12,7 +12,6 @@
  * state machine; `snapshot` and `subscribe` show what happens.
  */
 import { DevlaunchError, ExitCode } from '../errors.js';
-import type { DependencyCondition } from '../manifest/types.js';
 import type { EventBus, EventSink, ReadyRow, StopReason } from '../output/events.js';
 import { isSettled } from './lifecycle.js';
 import { Milestone } from './milestone.js';
@@ -100,7 +99,13 @@ export class Supervisor {
     this.allReady.resolve(false);
     this.emit({ type: 'stopping', reason, graceful: !force });
     const begun = performance.now();
-    void stopInReverseOrder(this.runners, force).then(() => {
+    // A closing Windows console (SIGHUP) leaves about 5 s: everything stops at once.
+    const consoleClosing =
+      process.platform === 'win32' && reason.kind === 'signal' && reason.signal === 'SIGHUP';
+    const stopping = consoleClosing
+      ? Promise.all(this.runners.map((r) => r.stop(force)))
+      : stopInReverseOrder(this.runners, force);
+    void stopping.then(() => {
       this.emit({ type: 'stopped', elapsedMs: performance.now() - begun });
       this.finish({ exitCode: exitCodeFor(reason, this.runners), reason });
     });

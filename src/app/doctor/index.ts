@@ -5,7 +5,7 @@
  */
 
 import { isDevlaunchError } from '../../errors.js';
-import { parsePortOverrides } from '../../ports/resolve-ports.js';
+import { parsePortOverrides } from '../../plan/port-requests.js';
 import { manifestPorts } from '../port-report.js';
 import type { CheckResult } from './check.js';
 import { error } from './check.js';
@@ -14,6 +14,7 @@ import { checkPorts } from './port-checks.js';
 import { checkPrivileged, checkReserved } from './port-ranges.js';
 import { checkState } from './state-check.js';
 import { checkTools } from './tool-checks.js';
+import { checkWindows } from './windows-checks.js';
 
 export type { CheckResult, CheckStatus } from './check.js';
 
@@ -45,6 +46,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
   }
   if (found.root !== null) results.push(...checkState(found.root));
   results.push(...checkTools());
+  if (process.platform === 'win32') results.push(...(await checkWindows()));
   return results;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Doctor: the OS facilities devlaunch relies on to find port holders and to recognise its own
  * processes. Linux reads /proc (ss and lsof are only fallbacks for sockets /proc does not
- * attribute); macOS asks lsof and ps; Windows asks netstat, tasklist, PowerShell and netsh.
+ * attribute); macOS asks lsof and ps. Windows: windows-checks.ts (the Win32 API, and whether
+ * netstat, tasklist and netsh actually work).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { type CheckResult, error, ok, warn } from './check.js';
@@ -25,12 +26,6 @@ const TOOLS: Partial<Record<NodeJS.Platform, Tool[]>> = {
     { name: 'lsof', need: 'required', use: 'which process holds a port' },
     { name: 'ps', need: 'required', use: 'process identity (pid and start time)' },
   ],
-  win32: [
-    { name: 'netstat', need: 'required', use: 'which process holds a port (netstat -ano)' },
-    { name: 'tasklist', need: 'useful', use: 'the names of port holders' },
-    { name: 'powershell', need: 'required', use: 'process identity (pid and start time)' },
-    { name: 'netsh', need: 'useful', use: 'the reserved port ranges (WinError 10013)' },
-  ],
 };
 
 export function checkTools(
@@ -38,6 +33,7 @@ export function checkTools(
   find: (name: string) => string | null = (name) => findOnPath(name),
 ): CheckResult[] {
   const results: CheckResult[] = [];
+  if (platform === 'win32') return results; // see windows-checks.ts
   if (platform === 'linux') results.push(checkProc());
   // Other POSIX systems are handled like macOS: lsof and ps.
   const tools = TOOLS[platform] ?? TOOLS.darwin ?? [];

@@ -3,87 +3,162 @@
  * supervisor is asked to stop (it stops its services in reverse dependency order); a session
  * whose supervisor is gone is stopped here, process by process, each proven ours by pid and
  * start time. Returns once every process is gone and every port binds.
+ *
+ * Which session: the main (locked) one; with none, the one `--dynamic` session if exactly one
+ * runs (several: listed, none stopped); `--all` every one, `--session ID` that one
+ * (app/targets.ts). It works from the recorded state, so an invalid manifest only warns.
  */
-
 import { sendDownRequest } from '../../app/control.js';
 import { liveLockOwner } from '../../app/find.js';
 import type { DownArgs } from '../../app/options.js';
-import { inspectSessions, processesOf, reapSession, type StopGrace } from '../../app/reap.js';
+import { stateProject } from '../../app/project.js';
+import {
+  inspectSessions,
+  processesOf,
+  reapServices,
+  reapSession,
+  type StopGrace,
+} from '../../app/reap.js';
+import { chooseTargets, type Found } from '../../app/targets.js';
 import { waitUntil } from '../../app/wait.js';
 import { callControl, SupervisorGone } from '../../control/client.js';
-import { ExitCode } from '../../errors.js';
-import { loadManifest } from '../../manifest/index.js';
+import { DevlaunchError, ExitCode } from '../../errors.js';
 import type { Manifest } from '../../manifest/types.js';
-import { checkServiceNames, dependentsOf } from '../../plan/graph.js';
+import { dependentsOf } from '../../plan/graph.js';
 import { isSameProcess, stopTree } from '../../process/index.js';
 import { readState, type SessionState, sessionFile } from '../../state/index.js';
 import { say, warn } from '../say.js';
 
+const DEFAULT_STOP_TIMEOUT_MS = 5000;
+
 export async function run(args: DownArgs): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
-  checkServiceNames(manifest, args.services);
+  const project = stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
+    warn(args, text),
+  );
+  const { root, manifest } = project;
   const grace: StopGrace = (service) =>
-    manifest.services[service]?.stop_timeout ?? manifest.stop_timeout;
+    manifest?.services[service]?.stop_timeout ?? manifest?.stop_timeout ?? DEFAULT_STOP_TIMEOUT_MS;
   let acted = false;
-  for (const found of inspectSessions(manifest.root)) {
-    if (found.kind === 'corrupt') {
-      warn(
-        args,
-        `the session state ${found.file} was unreadable (${found.reason}); moved to ${found.movedTo}. Nothing it names was stopped.`,
-      );
-      if (found.file === sessionFile(manifest.root) && (await stopLockOwner(manifest, args))) {
-        acted = true;
-      }
+  const found: Found[] = [];
+  for (const session of inspectSessions(root)) {
+    if (session.kind !== 'corrupt') {
+      found.push(session);
       continue;
     }
-    if (found.kind === 'live') {
-      if (found.state.dynamic && !args.dynamic) continue; // parallel CI runs are not ours to stop
-      acted = true;
-      await stopLive(found.state, found.file, withDependents(manifest, args.services), manifest);
-      say(
-        args,
-        args.services.length > 0
-          ? `stopped ${args.services.join(', ')} and what depends on it`
-          : `stopped session ${found.state.session} of ${found.state.project}`,
-      );
-      continue;
-    }
-    acted = true;
-    const stopped = await reapSession(found.state, found.file, grace);
-    say(
+    warn(
       args,
-      stopped.length > 0
-        ? `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of session ${found.state.session} (its supervisor was gone): ${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')}`
-        : `session ${found.state.session} had ended; removed its state`,
+      `the session state ${session.file} was unreadable (${session.reason}); moved to ${session.movedTo}. Nothing it names was stopped.`,
+    );
+    if (session.file === sessionFile(root) && (await stopLockOwner(root, project.name, args))) {
+      acted = true;
+    }
+  }
+  const targets = chooseTargets(found, { all: args.all, session: args.session });
+  if (targets.kind === 'unknown-id') {
+    throw new DevlaunchError('USAGE', `no session ${targets.id} of ${project.name} is recorded`, {
+      hint:
+        targets.known.length > 0
+          ? `Its sessions: ${targets.known.map(describe).join('; ')}.`
+          : 'Nothing of it runs; devlaunch status shows what does.',
+    });
+  }
+  const sessions = targets.kind === 'stop' ? targets.sessions : targets.orphans;
+  checkNames(args.services, manifest, sessions);
+  for (const session of sessions) {
+    acted = true;
+    await stopOne(session, args, manifest, grace);
+  }
+  if (targets.kind === 'ambiguous') {
+    throw new DevlaunchError(
+      'USAGE',
+      `${targets.running.length} --dynamic sessions of ${project.name} run and none is the main one, so nothing was stopped:\n  ${targets.running.map(describe).join('\n  ')}`,
+      {
+        hint: `Stop one with devlaunch down --session ID, or all of them with devlaunch down --all.`,
+      },
     );
   }
-  if (!acted) say(args, `nothing of ${manifest.name} is running`);
+  if (!acted) say(args, `nothing of ${project.name} is running`);
   return ExitCode.ok;
 }
 
-function withDependents(manifest: Manifest, services: string[]): string[] {
+function describe(f: Found): string {
+  const kind = f.state.dynamic ? '--dynamic' : 'main';
+  const names = f.state.services.map((s) => s.name).join(', ');
+  return `${f.state.session} (${kind}, since ${f.state.startedAt}, ${f.kind === 'live' ? 'running' : 'supervisor gone'}: ${names})`;
+}
+
+/** Names on the command line must be services: of the manifest, or of a targeted session. */
+function checkNames(wanted: string[], manifest: Manifest | null, sessions: Found[]): void {
+  const known = manifest
+    ? Object.keys(manifest.services)
+    : [...new Set(sessions.flatMap((f) => f.state.services.map((s) => s.name)))];
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new DevlaunchError('USAGE', `no service named ${unknown.join(', ')}`, {
+      hint: `The services are: ${known.join(', ') || 'none'}.`,
+    });
+  }
+}
+
+async function stopOne(
+  found: Found,
+  args: DownArgs,
+  manifest: Manifest | null,
+  grace: StopGrace,
+): Promise<void> {
+  const { state, file } = found;
+  // Only services this session runs; their dependents too (the supervisor adds them itself).
+  const services = withDependents(manifest, args.services).filter((name) =>
+    state.services.some((s) => s.name === name),
+  );
+  const label = `session ${state.session}${state.dynamic ? ' (--dynamic)' : ''} of ${state.project}`;
+  if (args.services.length > 0 && services.length === 0) return; // not part of this session
+  if (found.kind === 'live') {
+    await stopLive(state, file, services, timeoutFor(manifest, state));
+    say(
+      args,
+      services.length > 0 ? `stopped ${services.join(', ')} in ${label}` : `stopped ${label}`,
+    );
+    return;
+  }
+  const stopped =
+    services.length > 0
+      ? await reapServices(state, file, services, grace)
+      : await reapSession(state, file, grace);
+  say(
+    args,
+    stopped.length > 0
+      ? `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of ${label} (its supervisor was gone): ${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')}`
+      : services.length > 0
+        ? `${services.join(', ')} of ${label} had already stopped`
+        : `${label} had ended; removed its state`,
+  );
+}
+
+function withDependents(manifest: Manifest | null, services: string[]): string[] {
+  if (manifest === null) return services;
   return [...new Set(services.flatMap((s) => [s, ...dependentsOf(manifest, s)]))];
 }
 
 /** The longest a clean stop can take: every stop_timeout in turn, plus margin. */
-function graceOf(manifest: Manifest): number {
-  return Object.values(manifest.services).reduce((sum, s) => sum + s.stop_timeout, 0) + 5000;
+function timeoutFor(manifest: Manifest | null, state: SessionState): number {
+  const each = state.services.map(
+    (s) => manifest?.services[s.name]?.stop_timeout ?? DEFAULT_STOP_TIMEOUT_MS,
+  );
+  return each.reduce((sum, ms) => sum + ms, 0) + 5000;
 }
 
 /**
  * The main session's state was unreadable, but the lock names its supervisor (pid and start
  * time, so never a stranger): ask it to stop as usual. Returns whether there was one.
  */
-async function stopLockOwner(manifest: Manifest, args: DownArgs): Promise<boolean> {
-  const owner = liveLockOwner(manifest.root);
+async function stopLockOwner(root: string, name: string, args: DownArgs): Promise<boolean> {
+  const owner = liveLockOwner(root);
   if (owner === null) return false;
-  const gone = await askToStop(sessionFile(manifest.root), owner, graceOf(manifest));
-  if (gone) say(args, `stopped the session of ${manifest.name} (supervisor pid ${owner.pid})`);
-  else
-    warn(
-      args,
-      `the supervisor of ${manifest.name} (pid ${owner.pid}) did not stop within ${graceOf(manifest)} ms`,
-    );
+  const timeout = 30_000;
+  const gone = await askToStop(sessionFile(root), owner, timeout);
+  if (gone) say(args, `stopped the session of ${name} (supervisor pid ${owner.pid})`);
+  else warn(args, `the supervisor of ${name} (pid ${owner.pid}) did not stop within ${timeout} ms`);
   return true;
 }
 
@@ -114,9 +189,8 @@ async function stopLive(
   state: SessionState,
   file: string,
   services: string[],
-  manifest: Manifest,
+  longest: number,
 ): Promise<void> {
-  const longest = graceOf(manifest);
   if (services.length === 0) {
     await requestStop(file, state, []);
     const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);

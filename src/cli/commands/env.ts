@@ -6,20 +6,24 @@
 
 import { findSession } from '../../app/find.js';
 import type { EnvArgs } from '../../app/options.js';
+import { stateProject } from '../../app/project.js';
 import { dotenvValue } from '../../env/index.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
-import { loadManifest } from '../../manifest/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
 import type { SessionState } from '../../state/index.js';
+import { warn } from '../say.js';
 
 export async function run(args: EnvArgs): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
-  if (args.service) checkServiceNames(manifest, [args.service]);
-  const found = findSession(manifest.root);
+  const { root, manifest, name } = stateProject(
+    { file: args.file, cwd: process.cwd(), env: process.env },
+    (text) => warn(args, text),
+  );
+  if (args.service && manifest) checkServiceNames(manifest, [args.service]);
+  const found = findSession(root);
   if (!found) {
     throw new DevlaunchError(
       'SERVICE_FAILED',
-      `nothing of ${manifest.name} is running, so there are no resolved variables`,
+      `nothing of ${name} is running, so there are no resolved variables`,
       {
         hint: 'Start the services with devlaunch up -d (or use devlaunch run -- CMD, which passes them to CMD).',
       },

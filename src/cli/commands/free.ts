@@ -3,8 +3,8 @@
  * and confirms each port can be bound again.
  *
  * Asking: on a terminal it asks first unless `--yes`, and a "no" exits 3. Without a terminal
- * there is no one to ask, so — like `rm -i` refusing to guess — it stops nothing unless `--yes`
- * is given, and exits 3 saying so: a CI script must state that it means to kill.
+ * the command line itself is the consent, as with `kill` and `fuser -k`: a script replacing
+ * `lsof -ti :8000 | xargs kill -9` works as written. The safety rules below hold either way.
  *
  * All or nothing: when any holder may not be stopped (init, devlaunch itself, another user's
  * or a system process without --force, a running session of this project without --force),
@@ -21,7 +21,7 @@ import { type ClassifiedHolder, holdersOf } from '../../ports/ownership.js';
 import { waitBindable } from '../../ports/probe.js';
 import { listProcesses } from '../../process/index.js';
 import { say } from '../say.js';
-import { optionalManifest } from './ports.js';
+import { optionalProject } from './ports.js';
 
 export interface FreeDeps {
   /** Default: stdin and stdout are both terminals. */
@@ -41,7 +41,8 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
       throw new DevlaunchError('USAGE', `${p} is not a port: expected a number from 1 to 65535`);
     }
   }
-  const manifest = optionalManifest(args, true);
+  const project = optionalProject(args, true);
+  const manifest = project?.manifest ?? null;
   const busy: number[] = [];
   for (const port of ports) {
     const probe = await probePort(port);
@@ -50,7 +51,7 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
   }
   if (busy.length === 0) return ExitCode.ok;
 
-  const holders = await holdersOf(busy, manifest?.root ?? null);
+  const holders = await holdersOf(busy, project?.root ?? null);
   const ctx = killContext(listProcesses(), args.force);
   const problems: string[] = [];
   for (const port of busy) {
@@ -85,12 +86,7 @@ export async function run(args: FreeArgs, deps: FreeDeps = {}): Promise<number> 
   const targets = dedupe(holders);
   if (targets.length === 0) return ExitCode.ok;
   const list = targets.map((h) => `  port ${h.port}: ${describeHolder(h)} [${h.owner}]`).join('\n');
-  if (!args.yes) {
-    if (!(deps.interactive ?? isInteractive())) {
-      throw new DevlaunchError('KILL_REFUSED', `not stopping without confirmation:\n${list}`, {
-        hint: `There is no terminal to ask on: add --yes to stop them (devlaunch free ${busy.join(' ')} --yes).`,
-      });
-    }
+  if (!args.yes && (deps.interactive ?? isInteractive())) {
     process.stdout.write(`devlaunch free would stop:\n${list}\n`);
     const confirm = deps.confirm ?? terminalConfirmer;
     if (!(await confirm('Stop them?'))) {

@@ -3,36 +3,40 @@
  * printed, prefixed as `up` prints it. Reads `.devlaunch/logs/`; with -f keeps printing what
  * is appended until Ctrl+C.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { findSession } from '../../app/find.js';
+import { findSession, findSessionById } from '../../app/find.js';
 import type { LogsArgs } from '../../app/options.js';
-import { ExitCode } from '../../errors.js';
-import { loadManifest } from '../../manifest/index.js';
+import { stateProject } from '../../app/project.js';
+import { DevlaunchError, ExitCode } from '../../errors.js';
 import { colorEnabled } from '../../output/colors.js';
 import { ServiceOutput } from '../../output/index.js';
 import { checkServiceNames } from '../../plan/graph.js';
-import { logsDir } from '../../state/index.js';
+import { lastDynamicLogsDir, lastDynamicSession, logsDir } from '../../state/index.js';
 import { onStopSignals } from '../../supervisor/signals.js';
-import { say } from '../say.js';
+import { say, warn } from '../say.js';
 
 const FOLLOW_POLL_MS = 200;
 
 export async function run(args: LogsArgs): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
-  checkServiceNames(manifest, args.services);
-  const session = findSession(manifest.root);
-  const dir = logsDir(manifest.root, session?.state.dynamic ? session.state.session : undefined);
-  const wanted = args.services.length > 0 ? args.services : Object.keys(manifest.services);
+  const { root, manifest, name } = stateProject(
+    { file: args.file, cwd: process.cwd(), env: process.env },
+    (text) => warn(args, text),
+  );
+  if (manifest) checkServiceNames(manifest, args.services);
+  const dir = logsFolder(root, args.session);
+  const wanted =
+    args.services.length > 0
+      ? args.services
+      : manifest
+        ? Object.keys(manifest.services)
+        : loggedServices(dir);
   const files = wanted
-    .map((name) => ({ name, path: join(dir, `${name}.log`) }))
+    .map((service) => ({ name: service, path: join(dir, `${service}.log`) }))
     .filter((f) => existsSync(f.path));
   if (files.length === 0) {
-    say(
-      args,
-      `no logs yet for ${manifest.name} (they are written by devlaunch up and run to ${dir})`,
-    );
+    say(args, `no logs yet for ${name} (they are written by devlaunch up and run to ${dir})`);
     return ExitCode.ok;
   }
   const output = new ServiceOutput({
@@ -75,6 +79,48 @@ export async function run(args: LogsArgs): Promise<number> {
   for (const t of tails) t.stream.end();
   await output.close();
   return ExitCode.ok;
+}
+
+/**
+ * Whose logs: `--session ID` (running, or the last finished --dynamic one); else the running
+ * session (the main one, or the newest --dynamic one); else the last that ended, main or
+ * --dynamic, whichever wrote last.
+ */
+function logsFolder(root: string, id: string | undefined): string {
+  const running = findSession(root);
+  if (id !== undefined) {
+    const live = running?.state.session === id ? running : findSessionById(root, id);
+    if (live) return logsDir(root, live.state.dynamic ? id : undefined);
+    if (lastDynamicSession(root) === id) return lastDynamicLogsDir(root);
+    throw new DevlaunchError('USAGE', `no logs of a session ${id} are kept`, {
+      hint: 'devlaunch keeps the logs of running sessions, of the last main session and of the last --dynamic one that ended.',
+    });
+  }
+  if (running) return logsDir(root, running.state.dynamic ? running.state.session : undefined);
+  const main = logsDir(root);
+  const dynamic = lastDynamicLogsDir(root);
+  return newestWrite(dynamic) > newestWrite(main) ? dynamic : main;
+}
+
+/** When a file in `dir` was last written (0 when none). */
+function newestWrite(dir: string): number {
+  try {
+    return Math.max(0, ...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+  } catch {
+    return 0;
+  }
+}
+
+/** The services with a log file in `dir` (without a valid manifest to name them). */
+function loggedServices(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.log') && f !== 'supervisor.log')
+      .map((f) => f.slice(0, -'.log'.length))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function readFrom(path: string, offset: number): { data: Buffer; end: number } {

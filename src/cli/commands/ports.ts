@@ -5,27 +5,42 @@
  * still answered: every holder is then foreign, as there is no project state to compare with.
  */
 
-import type { PortsArgs } from '../../app/options.js';
+import { findSession } from '../../app/find.js';
+import type { GlobalArgs, PortsArgs } from '../../app/options.js';
 import { manifestPorts, portsReport } from '../../app/port-report.js';
+import { type StateProject, stateProject } from '../../app/project.js';
 import { DevlaunchError, ExitCode, isDevlaunchError } from '../../errors.js';
-import { loadManifest, type Manifest } from '../../manifest/index.js';
 import { paint } from '../../output/colors.js';
 import { renderTable } from '../../output/index.js';
+import { parsePortOverrides } from '../../plan/port-requests.js';
 import { shortCommand } from '../../ports/explain.js';
-import { parsePortOverrides } from '../../ports/resolve-ports.js';
 import type { Ownership } from '../../ports/types.js';
+import { warn } from '../say.js';
 
-/** The manifest, or null when none is found and the command can do without one. */
-export function optionalManifest(
-  args: { file: string | undefined },
-  optional: boolean,
-): Manifest | null {
+/**
+ * The project, or null when no manifest is found and the command can do without one. An
+ * invalid manifest only warns: the project root (and so its recorded state) is still known.
+ */
+export function optionalProject(args: GlobalArgs, optional: boolean): StateProject | null {
   try {
-    return loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+    return stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
+      warn(args, text),
+    );
   } catch (error) {
     if (optional && isDevlaunchError(error) && error.code === 'MANIFEST_NOT_FOUND') return null;
     throw error;
   }
+}
+
+/** The ports the running (or last recorded) session resolved, labelled like manifestPorts. */
+function recordedPorts(root: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const s of findSession(root)?.state.services ?? []) {
+    for (const [name, port] of Object.entries(s.ports)) {
+      if (!out.has(port)) out.set(port, name === 'primary' ? s.name : `${s.name}.${name}`);
+    }
+  }
+  return out;
 }
 
 export async function run(args: PortsArgs): Promise<number> {
@@ -35,12 +50,15 @@ export async function run(args: PortsArgs): Promise<number> {
       throw new DevlaunchError('USAGE', `${p} is not a port: expected a number from 1 to 65535`);
     }
   }
-  const manifest = optionalManifest(args, given.length > 0);
+  const project = optionalProject(args, given.length > 0);
+  const manifest = project?.manifest ?? null;
   const labels = manifest
     ? manifestPorts(manifest, parsePortOverrides(args.port, manifest))
-    : new Map<number, string>();
+    : project
+      ? recordedPorts(project.root)
+      : new Map<number, string>();
   const ports = given.length > 0 ? given : [...labels.keys()];
-  const { rows, forbidden } = await portsReport(ports, labels, manifest?.root ?? null);
+  const { rows, forbidden } = await portsReport(ports, labels, project?.root ?? null);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return ExitCode.ok;

@@ -13,11 +13,11 @@ import {
   unreadableSessions,
 } from '../../app/find.js';
 import type { GlobalArgs } from '../../app/options.js';
+import { stateProject } from '../../app/project.js';
 import { ask } from '../../app/remote.js';
 import { SupervisorGone } from '../../control/client.js';
 import type { StatusResult } from '../../control/protocol.js';
 import { ExitCode } from '../../errors.js';
-import { loadManifest } from '../../manifest/index.js';
 import { renderTable } from '../../output/index.js';
 import { isSameProcess } from '../../process/index.js';
 import {
@@ -54,7 +54,9 @@ export interface StatusJson {
 }
 
 export async function run(args: GlobalArgs): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  const manifest = stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
+    warn(args, text),
+  );
   const found = findSession(manifest.root);
   // Never silent about a state it cannot read: a session may run that it cannot describe.
   for (const bad of unreadableSessions(manifest.root)) {

@@ -5,10 +5,15 @@
  */
 import { openSession, type Session } from '../../app/open-session.js';
 import type { UpArgs } from '../../app/options.js';
+import { ExitCode } from '../../errors.js';
+import { paint } from '../../output/colors.js';
+import { launchPlanJson, renderLaunchPlan } from '../../output/launch-plan.js';
+import { isInteractive } from '../../output/prompt.js';
 import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
 import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
+  if (args.dryRun) return dryRunUp(args);
   // A background supervisor (started by up -d) writes service output to the log files only.
   const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
   if (args.services.length > 0 && !args.dynamic && !background) {
@@ -52,4 +57,23 @@ export async function run(args: UpArgs): Promise<number> {
     await session.close();
     removeSignals();
   }
+}
+
+/** `up --dry-run`: the plan on stdout; the exit code `up` would end with at that stage. */
+async function dryRunUp(args: UpArgs): Promise<number> {
+  const { dryRun } = await import('../../app/dry-run.js');
+  const interactive = isInteractive(process.stdin, process.stdout);
+  const { plan, error } = await dryRun(args, process.env, process.cwd(), interactive);
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify(launchPlanJson(plan), null, 2)}\n`
+      : renderLaunchPlan(plan, paint(process.stdout, args.color)),
+  );
+  if (error) {
+    process.stderr.write(`devlaunch up would stop: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (!args.json) process.stderr.write('dry run: nothing was started, stopped or written\n');
+  return ExitCode.ok;
 }

@@ -165,9 +165,9 @@ function updateRow(row, svc) {
   row.badge.className = `state ${stateClass(svc.state)}`;
   setText(row.badge, svc.state);
   row.tr.dataset.state = svc.state;
-  const health = svc.health ?? '-';
-  row.health.className = `health ${/unhealthy|fail/.test(health) ? 'bad' : health === 'healthy' ? 'ok' : ''}`;
-  setText(row.health, health);
+  const ok = svc.health?.ok;
+  row.health.className = `health ${ok === true ? 'ok' : ok === false ? 'bad' : ''}`;
+  setText(row.health, svc.health?.text ?? '-');
   setText(row.pid, svc.pid === null ? '-' : String(svc.pid));
   setText(row.ports, portsText(svc.ports));
   if (svc.url) {

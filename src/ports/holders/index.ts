@@ -1,17 +1,20 @@
 /**
  * "Who holds this port": the listening TCP sockets on given ports and their pids, on every
  * platform. Linux reads /proc (no tool needed) and falls back to `ss`, then `lsof`, only for
- * sockets whose owner /proc would not show; macOS uses lsof; Windows netstat and tasklist.
+ * sockets whose owner /proc would not show; macOS uses lsof; Windows the TCP tables of the OS
+ * (GetExtendedTcpTable), with netstat and tasklist as a fallback.
  * All parsing is pure (the parse-*.ts files); this file only runs the tools.
  */
+import { type WinApi, winApi } from '../../process/index.js';
 import { runTool as run } from '../../process/launch.js';
 import type { Listener } from '../types.js';
-import { listenersFromProc } from './linux-proc.js';
+import { listenersFromProc, portsOfPids } from './linux-proc.js';
 import { parseLsofF } from './parse-lsof.js';
 import { parseExcludedPortRanges } from './parse-netsh.js';
 import { parseNetstatAno } from './parse-netstat.js';
 import { parseSs } from './parse-ss.js';
 import { parseTasklistCsv } from './parse-tasklist.js';
+import { parseTcpTable } from './parse-tcp-table.js';
 
 export { parseExcludedPortRanges };
 
@@ -29,6 +32,34 @@ export async function listenersOn(ports: number[]): Promise<Listener[]> {
     return mergeUnresolved(fromProc.listeners, fromTool);
   }
   return lsofListeners(wanted);
+}
+
+/** The TCP ports the given processes listen on (e.g. a service's tree), sorted; [] if unknown. */
+export async function portsListenedBy(pids: number[]): Promise<number[]> {
+  if (pids.length === 0) return [];
+  const wanted = new Set(pids);
+  let listeners: Listener[];
+  if (process.platform === 'linux') {
+    const fromProc = await portsOfPids(pids);
+    if (fromProc !== null) return fromProc;
+  }
+  if (process.platform === 'win32') {
+    const netstat = await run('netstat', ['-ano']);
+    listeners = netstat === null ? [] : parseNetstatAno(netstat);
+  } else {
+    const text = await run('lsof', [
+      '-nP',
+      '-a',
+      '-p',
+      pids.join(','),
+      '-iTCP',
+      '-sTCP:LISTEN',
+      '-FpcnL',
+    ]);
+    listeners = text === null ? [] : parseLsofF(text);
+  }
+  const ports = listeners.filter((l) => l.pid !== null && wanted.has(l.pid)).map((l) => l.port);
+  return [...new Set(ports)].sort((a, b) => a - b);
 }
 
 /** Windows reserved (excluded) TCP port ranges, IPv4 and IPv6 merged; [] elsewhere or on error. */
@@ -96,13 +127,38 @@ async function lsofListeners(ports: Set<number>): Promise<Listener[]> {
   return text === null ? [] : parseLsofF(text).filter((l) => ports.has(l.port));
 }
 
+/**
+ * Windows: the TCP stack's own tables (GetExtendedTcpTable, any system language, no tool);
+ * `netstat -ano` and `tasklist` only when the Win32 API is unavailable.
+ */
 async function windowsListeners(ports: Set<number>): Promise<Listener[]> {
+  const fromApi = listenersFromTcpTables(winApi());
+  if (fromApi !== null) return fromApi.filter((l) => ports.has(l.port));
   const netstat = await run('netstat', ['-ano']);
   if (netstat === null) return [];
   const listeners = parseNetstatAno(netstat).filter((l) => ports.has(l.port));
   if (listeners.length === 0) return [];
   const tasklist = await run('tasklist', ['/FO', 'CSV', '/NH']);
   const names = new Map((tasklist ? parseTasklistCsv(tasklist) : []).map((t) => [t.pid, t.name]));
+  return listeners.map((l) => {
+    const name = l.pid === null ? undefined : names.get(l.pid);
+    return name === undefined ? l : { ...l, processName: name };
+  });
+}
+
+/** Both TCP tables through `api`; null when there is no API or neither table could be read. */
+export function listenersFromTcpTables(
+  api: Pick<WinApi, 'tcpListenerTable' | 'snapshot'> | null,
+): Listener[] | null {
+  if (api === null) return null;
+  const v4 = api.tcpListenerTable(4);
+  const v6 = api.tcpListenerTable(6);
+  if (v4 === null && v6 === null) return null;
+  const listeners = [
+    ...(v4 === null ? [] : parseTcpTable(v4, 4)),
+    ...(v6 === null ? [] : parseTcpTable(v6, 6)),
+  ];
+  const names = new Map(api.snapshot().map((p) => [p.pid, p.exe]));
   return listeners.map((l) => {
     const name = l.pid === null ? undefined : names.get(l.pid);
     return name === undefined ? l : { ...l, processName: name };

@@ -86,3 +86,36 @@ export async function socketOwners(
   for (const list of owners.values()) list.sort((a, b) => a.pid - b.pid);
   return owners;
 }
+
+/**
+ * The TCP ports the given processes listen on, from /proc alone: only their own fds are read.
+ * null when the socket tables could not be read.
+ */
+export async function portsOfPids(pids: number[], procRoot = '/proc'): Promise<number[] | null> {
+  const [tcp4, tcp6] = await Promise.all([
+    readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
+    readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
+  ]);
+  if (tcp4 === null && tcp6 === null) return null;
+  const listening = new Map<number, number>(); // inode → port
+  for (const s of [
+    ...(tcp4 === null ? [] : parseProcNetTcp(tcp4, 4)),
+    ...(tcp6 === null ? [] : parseProcNetTcp(tcp6, 6)),
+  ]) {
+    if (s.state === TCP_LISTEN) listening.set(s.inode, s.port);
+  }
+  const ports = new Set<number>();
+  await Promise.all(
+    pids.map(async (pid) => {
+      const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
+      await Promise.all(
+        fds.map(async (fd) => {
+          const target = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+          const port = listening.get(Number(/^socket:\[(\d+)\]$/.exec(target)?.[1]));
+          if (port !== undefined) ports.add(port);
+        }),
+      );
+    }),
+  );
+  return [...ports].sort((a, b) => a - b);
+}

@@ -31,7 +31,9 @@ export function parseTcpTable(buf: Buffer, family: 4 | 6): Listener[] {
     if (row + size > buf.length) break;
     const state = buf.readUInt32LE(row + (family === 4 ? 0 : 48));
     if (state !== TCP_STATE_LISTEN) continue;
-    const pid = buf.readUInt32LE(row + (family === 4 ? 20 : 52));
+    // 0 is the Idle process, never a socket's owner: the owner is unknown (Wine 8 reports 0).
+    const owner = buf.readUInt32LE(row + (family === 4 ? 20 : 52));
+    const pid = owner === 0 ? null : owner;
     const address =
       family === 4
         ? [...buf.subarray(row + 4, row + 8)].join('.')

@@ -56,8 +56,11 @@ export interface WinApi {
   /** Copies `handle` into process `pid`; returns its value there, or null. */
   duplicateInto(handle: Handle, pid: number): Handle | null;
   closeHandle(handle: Handle): void;
-  /** CTRL_BREAK_EVENT to a console process group of the caller's console (0: the whole console). */
-  ctrlBreak(group: number): boolean;
+  /**
+   * CTRL_BREAK_EVENT to a process group of the caller's console (0: the whole console).
+   * Returns 0, or the Win32 error code when Windows refused.
+   */
+  ctrlBreak(group: number): number;
 }
 
 const PROCESS_TERMINATE = 0x0001;
@@ -150,6 +153,7 @@ function bind(): WinApi {
     k32,
     'int __stdcall DuplicateHandle(void *sp, void *h, void *tp, void *out, uint32_t a, int inh, uint32_t o)',
   );
+  const GetLastError = f(k32, 'uint32_t __stdcall GetLastError()');
   const GenerateConsoleCtrlEvent = f(
     k32,
     'int __stdcall GenerateConsoleCtrlEvent(uint32_t ev, uint32_t group)',
@@ -312,6 +316,7 @@ function bind(): WinApi {
     closeHandle(handle) {
       CloseHandle(handle);
     },
-    ctrlBreak: (group) => Boolean(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, group)),
+    ctrlBreak: (group) =>
+      GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, group) ? 0 : (GetLastError() as number) || -1,
   };
 }

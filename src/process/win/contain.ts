@@ -8,8 +8,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { WinApi } from './api.js';
-import { registerOwned } from './owned.js';
+import { noteConsoleClosing, type OwnedService, registerOwned } from './owned.js';
+
+let watchingConsole = false;
 
 export interface ContainedSpawn {
   child: ChildProcess;
@@ -28,6 +32,11 @@ export function spawnContained(
   opts: { command: string | string[]; cwd: string; env: Record<string, string> },
 ): ContainedSpawn {
   if (!existsSync(script)) throw new Error(`launcher not built: ${script} is missing`);
+  if (!watchingConsole) {
+    // Node reports the console window closing as SIGHUP: Windows ends devlaunch ~5 s later.
+    watchingConsole = true;
+    process.on('SIGHUP', () => noteConsoleClosing());
+  }
   const job = api.createKillOnCloseJob();
   const env = { ...opts.env };
   const nodeOptions = env.NODE_OPTIONS;
@@ -36,7 +45,8 @@ export function spawnContained(
   const child = spawn(process.execPath, [script, spec], {
     cwd: opts.cwd,
     env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    // fd 3: the launcher's reports (`break-failed REASON`), never the service's.
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
   child.stdin?.on('error', () => {}); // EPIPE once the launcher is gone
@@ -51,7 +61,15 @@ export function spawnContained(
         throw new Error('AssignProcessToJobObject failed: the service could not be contained');
       }
       const startTime = api.creationTime(pid) ?? '';
-      registerOwned({ pid, startTime, child, job, api });
+      const owned: OwnedService = { pid, startTime, child, job, api };
+      registerOwned(owned);
+      const reports = child.stdio[3] as Readable | null | undefined;
+      if (reports) {
+        reports.on('error', () => {});
+        createInterface({ input: reports }).on('line', (line) => {
+          if (line.startsWith('break-failed ')) owned.breakFailed = line.slice(13);
+        });
+      }
       child.stdin?.write('go\n');
       return startTime;
     },

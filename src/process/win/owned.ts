@@ -14,6 +14,8 @@ export interface OwnedService {
   /** The kill-on-close job of the tree; null when the Win32 API is unavailable. */
   job: Handle | null;
   api: WinApi | null;
+  /** Why the launcher could not send the console break, once it said so. */
+  breakFailed?: string;
 }
 
 const owned = new Map<number, OwnedService>();

@@ -19,6 +19,8 @@ import { TASKKILL_NOT_FOUND } from './taskkill.js';
 export interface JobControl {
   /** Asks for a console break; false when it could not be asked. */
   requestBreak(): boolean;
+  /** Why the break could not be delivered, once known (then the grace is not waited out). */
+  breakFailed?(): string | undefined;
   /** Processes alive in the job; null when it cannot be queried. */
   active(): number | null;
   terminate(): boolean;
@@ -96,9 +98,12 @@ async function stopJob(
   const start = deps.now();
   if (!opts.force) {
     if (!job.requestBreak()) deps.warn(`pid ${target.pid}: could not send a console break`);
-    if (await waitFor(empty, deps.graceDeadline(start, opts.timeoutMs), deps)) {
-      return { forced: false };
-    }
+    const refused = () => job.breakFailed?.() !== undefined;
+    const over = () => empty() || refused();
+    await waitFor(over, deps.graceDeadline(start, opts.timeoutMs), deps);
+    if (empty()) return { forced: false };
+    const why = job.breakFailed?.();
+    if (why !== undefined) deps.warn(`pid ${target.pid}: no console break (${why}): forced stop`);
   }
   terminated = job.terminate();
   if (!terminated) deps.warn(`pid ${target.pid}: TerminateJobObject failed`);

@@ -38,3 +38,27 @@ export function runTool(file: string, args: string[], timeoutMs = 10_000): Promi
 export function taskkill(pid: number, force: boolean): Promise<ToolResult> {
   return runTool('taskkill', [...(force ? ['/F'] : []), '/T', '/PID', String(pid)]);
 }
+
+/** A tool's stdout (null when it cannot be started), exit code and whether it timed out. */
+export function runToolOutput(
+  file: string,
+  args: string[],
+  timeoutMs = 10_000,
+): Promise<{ stdout: string | null; code: number | null; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', windowsHide: true, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => {
+        const e = error as (NodeJS.ErrnoException & { killed?: boolean }) | null;
+        if (e?.code === 'ENOENT') return resolve({ stdout: null, code: null, timedOut: false });
+        resolve({
+          stdout: stdout ?? '',
+          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
+          timedOut: e?.killed === true,
+        });
+      },
+    );
+  });
+}

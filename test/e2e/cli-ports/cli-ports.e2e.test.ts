@@ -6,7 +6,7 @@ import type { FreeArgs } from '../../../src/app/options.js';
 import { run as free } from '../../../src/cli/commands/free.js';
 import { isDevlaunchError } from '../../../src/errors.js';
 import { repoRoot, runCli } from '../../helpers/cli.js';
-import { canBind, freePort } from '../../helpers/ports.js';
+import { canBind, freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
 import {
   removeTempDirs,
@@ -108,13 +108,27 @@ describe('devlaunch free', () => {
     expect(await canBind(sq.port)).toBe(true);
   });
 
-  it('without a terminal and without --yes stops nothing: exit 3 with a hint to add --yes', async () => {
+  it('without a terminal the command line is the consent: stops the holder without --yes', async () => {
     const sq = await startSquatter();
     const r = await runCli(['free', String(sq.port)], { cwd: emptyDir() });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`pid ${sq.pid}`);
-    expect(r.stderr).toContain('--yes');
-    expect(isAlive(sq.pid)).toBe(true);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`stopped pid ${sq.pid}`);
+    expect(isAlive(sq.pid)).toBe(false);
+    await waitFor(() => !isAlive(sq.childPid), { what: 'the squatter’s child to be gone' });
+    expect(await canBind(sq.port)).toBe(true);
+  });
+
+  it('without a terminal the safety rules still hold: an ancestor of devlaunch is never stopped', async () => {
+    // This test process is a parent of the CLI it runs: the rule refuses it, even with --force.
+    const held = await listenOn();
+    try {
+      const r = await runCli(['free', String(held.port), '--force'], { cwd: emptyDir() });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`pid ${process.pid} is a parent of this devlaunch`);
+      expect(r.stderr).toContain('nothing was stopped');
+    } finally {
+      await held.close();
+    }
   });
 
   it('a free port: says so, exit 0', async () => {
@@ -126,6 +140,9 @@ describe('devlaunch free', () => {
 
   it('refuses another user’s process (exit 3, says why) unless --force', async () => {
     const sq = await startSquatter({ asNobody: true });
+    const plain = await runCli(['free', String(sq.port)], { cwd: emptyDir() });
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).toContain('another user (nobody)');
     const refused = await runCli(['free', String(sq.port), '--yes'], { cwd: emptyDir() });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('another user (nobody)');

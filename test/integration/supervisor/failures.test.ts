@@ -93,3 +93,53 @@ describe('Supervisor: a failure after start-up', () => {
     expect(world.stops).toContain('db SIGTERM');
   });
 });
+
+describe('ServiceRunner: listening on the wrong port', () => {
+  it('says so while waiting, long before the readiness timeout, once', async () => {
+    const world = new FakeWorld({
+      backend: { ports: { primary: 8000 }, program: (child) => child.listening.push(5173) },
+    });
+    const done = world.supervisor.run();
+    await world.until(() => world.log('message').length > 0, 'the hint');
+    expect(world.events.filter((e) => e.type === 'message')).toEqual([
+      {
+        type: 'message',
+        level: 'warn',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text devlaunch prints
+        text: 'backend listens on 5173, not on PORT=8000: does its command use ${PORT}?',
+        hint: expect.stringContaining('BACKEND_PORT'),
+      },
+    ]);
+    expect(world.runner('backend').state).toBe('starting');
+    world.supervisor.requestStop({ kind: 'down' });
+    await done;
+  });
+
+  it('says nothing when it listens on its own port (and others)', async () => {
+    const world = new FakeWorld({
+      backend: {
+        ports: { primary: 8000, debug: 9229 },
+        program: (child) => child.listening.push(9229, 8000, 35729),
+      },
+    });
+    const done = world.supervisor.run();
+    await world.until(() => world.portLookups >= 2, 'two looks at its ports');
+    expect(world.log('message')).toEqual([]);
+    world.supervisor.requestStop({ kind: 'down' });
+    await done;
+  });
+
+  it('says nothing about a port opened just before its own (a debugger)', async () => {
+    const world = new FakeWorld({
+      backend: {
+        ports: { primary: 8000 },
+        program: (child) => child.nextListening.push([9229], [9229, 8000]),
+      },
+    });
+    const done = world.supervisor.run();
+    await world.until(() => world.portLookups >= 4, 'four looks at its ports');
+    expect(world.log('message')).toEqual([]);
+    world.supervisor.requestStop({ kind: 'down' });
+    await done;
+  });
+});

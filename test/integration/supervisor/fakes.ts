@@ -31,6 +31,9 @@ export class FakeChild extends EventEmitter {
   readonly ignores = new Set<string>();
   /** Its readiness probe passes (`ready()`) or times out (`notReadyInTime()`). */
   probe: 'waiting' | 'pass' | 'timeout' = 'waiting';
+  /** The TCP ports its tree listens on; `nextListening`, if set, replaces it at each look. */
+  listening: number[] = [];
+  nextListening: number[][] = [];
   readonly exit: Promise<Exit>;
   readonly exited: Promise<Exit>;
   private settleExit!: (exit: Exit) => void;
@@ -92,6 +95,8 @@ export interface FakeService {
   restart?: RestartPolicy;
   max_restarts?: number;
   stop_timeout?: number;
+  /** Resolved ports (`primary` is $PORT). Default none. */
+  ports?: Record<string, number>;
   /** Default: becomes ready at once and runs until stopped. */
   program?: Program;
 }
@@ -119,6 +124,8 @@ export class FakeWorld {
   readonly children: FakeChild[] = [];
   /** `stopTree` and `killTreeNow` calls: `service signal` (`api SIGTERM`, `api SIGKILL!` forced). */
   readonly stops: string[] = [];
+  /** How often a service's listening ports were looked up. */
+  portLookups = 0;
   /** Backoff waits asked for, in ms. */
   readonly backoffs: number[] = [];
   /** Services whose next spawn waits for the test (`held.get(name)?.release()`). */
@@ -145,7 +152,7 @@ export class FakeWorld {
           command: `fake ${name}`,
           env: {},
           ownEnv: {},
-          ports: {},
+          ports: def.ports ?? {},
           url: null,
           session: 'test',
         },
@@ -164,6 +171,14 @@ export class FakeWorld {
           changed: () => {},
           failed: (service) => supervisor?.serviceFailed(service),
           waitReady: (_check, ctx) => this.waitReady(name, ctx),
+          portLooks: { firstMs: 5, maxIntervalMs: 20, confirmMs: 20 },
+          listeningPorts: async (pid) => {
+            this.portLookups += 1;
+            const child = this.children.find((c) => c.pid === pid);
+            if (child === undefined) return [];
+            child.listening = child.nextListening.shift() ?? child.listening;
+            return child.listening;
+          },
           sleep: (ms, signal) => {
             this.backoffs.push(ms);
             return signal.aborted ? Promise.resolve() : new Promise((r) => setImmediate(r));
@@ -204,9 +219,10 @@ export class FakeWorld {
     this.holdNext.add(name);
   }
 
-  /** Resolves once `predicate` holds, checking after every event-loop turn (bounded). */
-  async until(predicate: () => boolean, what: string, turns = 200): Promise<void> {
-    for (let i = 0; i < turns; i++) {
+  /** Resolves once `predicate` holds, checking after every event-loop turn (at most `timeoutMs`). */
+  async until(predicate: () => boolean, what: string, timeoutMs = 1000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       if (predicate()) return;
       await new Promise((r) => setImmediate(r));
     }

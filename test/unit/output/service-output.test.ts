@@ -262,6 +262,23 @@ describe('ServiceOutput', () => {
     ]);
   });
 
+  it('gives line listeners (ready: log) the text without colours', async () => {
+    const output = new ServiceOutput({
+      out: new Collector(),
+      color: true,
+      names: ['web'],
+      logDir: null,
+    });
+    const heard: string[] = [];
+    output.onLine('web', (text) => heard.push(text));
+    const web = new PassThrough();
+    output.attach('web', web, 'stdout');
+    web.write(`${ESC}[32mready${ESC}[39m on 3000\n`);
+    web.end(`${ESC}[1mListening${ESC}[22m`);
+    await output.close();
+    expect(heard).toEqual(['ready on 3000', 'Listening', 'Listening']);
+  });
+
   it('keeps draining a service while the destination is slow', async () => {
     const out = new Collector(5);
     const output = new ServiceOutput({ out, color: false, names: ['chatty'], logDir: null });

@@ -42,6 +42,18 @@ describe('parseNetstatAno', () => {
     expect(parseNetstatAno(garbled)).toEqual([{ port: 8000, address: '127.0.0.1', pid: 7788 }]);
   });
 
+  it('reads a localised state of two words (Italian `IN ASCOLTO`): the PID is the last column', () => {
+    expect(parseNetstatAno(recorded('windows/netstat-ano-it.txt'))).toEqual([
+      { port: 135, address: '0.0.0.0', pid: 1044 },
+      { port: 8000, address: '0.0.0.0', pid: 9124 },
+      { port: 135, address: '::', pid: 1044 },
+      { port: 5432, address: '::1', pid: 5088 },
+    ]);
+    // A two-word state of a connection is skipped like any other connection.
+    const closing = '  TCP    10.0.0.2:50340   140.82.112.25:443   IN CHIUSURA   3310\r\n';
+    expect(parseNetstatAno(closing)).toEqual([]);
+  });
+
   it('finds no listener in the localised Chinese sample (only TIME_WAIT rows)', () => {
     expect(parseNetstatAno(recorded('windows/netstat-ano-zh.txt'))).toEqual([]);
   });

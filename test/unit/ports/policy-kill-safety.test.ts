@@ -72,3 +72,50 @@ describe('ancestorsOf', () => {
     expect([...ancestorsOf(40, table)]).toEqual([40]);
   });
 });
+
+describe('killRefusal on Windows', () => {
+  const me = 'S-1-5-21-1-2-3-1001';
+  const win = (over: Partial<ProcessInfo>): ProcessInfo => ({
+    ...proc(900, 800, null, 'C:\\Python312\\python.exe -m uvicorn app:app'),
+    pgid: null,
+    sid: me,
+    winSession: 1,
+    exe: 'python.exe',
+    ...over,
+  });
+  const wctx: KillContext = { ...ctx, selfUid: null, selfSid: me, platform: 'win32' };
+
+  it("allows the user's own process", () => {
+    expect(killRefusal(win({}), wctx)).toBeNull();
+  });
+
+  it('refuses System, session-0 services, critical executables and service accounts', () => {
+    const cases: Partial<ProcessInfo>[] = [
+      { pid: 4, exe: 'System', sid: null, winSession: 0 },
+      { exe: 'svchost.exe', winSession: 0, sid: 'S-1-5-19' },
+      { exe: 'wininit.exe', winSession: 0, sid: 'S-1-5-18' },
+      { exe: 'csrss.exe', winSession: 1, sid: 'S-1-5-18' },
+      { exe: 'services.exe', winSession: 0 },
+      { exe: 'myservice.exe', winSession: 1, sid: 'S-1-5-20' },
+    ];
+    for (const over of cases) {
+      const r = killRefusal(win(over), wctx);
+      expect(r, JSON.stringify(over)).toMatchObject({ forceable: true });
+      expect(r?.reason).toContain('system process');
+    }
+  });
+
+  it("refuses another user's process and one whose owner cannot be read, unless --force", () => {
+    expect(killRefusal(win({ sid: 'S-1-5-21-1-2-3-1002', user: 'PC\\bob' }), wctx)?.reason).toMatch(
+      /another user \(PC\\bob\)/,
+    );
+    expect(killRefusal(win({ sid: null }), wctx)?.reason).toMatch(/owner cannot be read/);
+    expect(killRefusal(win({ sid: null }), { ...wctx, force: true })).toBeNull();
+  });
+
+  it('never stops devlaunch or its ancestors there either', () => {
+    expect(killRefusal(win({ pid: 400 }), { ...wctx, force: true })).toMatchObject({
+      forceable: false,
+    });
+  });
+});

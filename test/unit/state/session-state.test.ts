@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -62,6 +62,16 @@ describe('writeState / readState', () => {
     writeState(file, state());
     expect(readState(file)).toEqual({ kind: 'ok', state: state() });
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'is readable by its user only: it holds the dashboard token and the services variables',
+    () => {
+      const file = sessionFile(root());
+      writeState(file, state({ dashboard: 'http://127.0.0.1:4000/?token=secret' }));
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readState(file)).toMatchObject({ state: { dashboard: expect.any(String) } });
+    },
+  );
 
   it('reads no file as none', () => {
     expect(readState(sessionFile(root()))).toEqual({ kind: 'none' });

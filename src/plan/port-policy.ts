@@ -1,6 +1,6 @@
 /**
  * The pure decision for one requested port, from facts gathered beforehand (probe result,
- * classified holders, refusals) and the run's flags. No I/O: the resolver applies the decision.
+ * classified holders, refusals) and the run's flags. No I/O: ports/ gathers the facts and applies the decision.
  *
  *   --dynamic / auto ──────────────────────────▶ os
  *   free ──────────────────────────────────────▶ keep
@@ -13,8 +13,7 @@
  *       ask   ──▶ ask, then the answer: stop ▶ as kill, another ▶ remap, abort ▶ fail(aborted)
  */
 import type { ConflictPolicy } from '../manifest/types.js';
-import type { Refusal } from './kill-safety.js';
-import type { Ownership } from './types.js';
+import type { Ownership, Refusal } from './facts.js';
 
 /** One holder as the policy sees it. `pid: null`: the OS would not say who holds the port. */
 export interface HolderFact {

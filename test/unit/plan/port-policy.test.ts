@@ -5,7 +5,7 @@ import {
   type HolderFact,
   type PolicyInput,
   type PortFact,
-} from '../../../src/ports/policy.js';
+} from '../../../src/plan/port-policy.js';
 
 const base: PolicyInput = {
   preferred: 8000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABOVE_PREFERRED, remapCandidates } from '../../../src/ports/policy.js';
+import { ABOVE_PREFERRED, remapCandidates } from '../../../src/plan/port-policy.js';
 
 describe('remapCandidates', () => {
   it('without port_range: the ports just above the preferred one', () => {

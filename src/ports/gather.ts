@@ -1,0 +1,110 @@
+/**
+ * Gathers the facts the launch plan decides on (plan/port-plan.ts): what each preferred port's
+ * probe finds and, for a busy one, who holds it, whose it is and whether it may be stopped;
+ * then, for the requests the plan says need one, a fresh free port. Reads only: nothing is
+ * stopped or written here.
+ */
+import { dict } from '../dict.js';
+import type { Manifest } from '../manifest/types.js';
+import type { HolderDetail, PortFinding } from '../plan/facts.js';
+import type { PortLine } from '../plan/port-plan.js';
+import type { PortRequest } from '../plan/port-requests.js';
+import { listProcesses } from '../process/index.js';
+import { windowsReservedRanges } from './holders/index.js';
+import { killContext, killRefusal } from './kill-safety.js';
+import { type ClassifiedHolder, holdersOf } from './ownership.js';
+import { firstFreePort, osPort, probePort } from './probe.js';
+
+export interface GatheredPorts {
+  /** By preferred port. */
+  findings: Record<number, PortFinding>;
+  /** The holders behind each held port, as found: what stopping them needs (ports/apply.ts). */
+  holders: Map<number, ClassifiedHolder[]>;
+  reserved: { from: number; to: number }[];
+}
+
+/** Probes every preferred port of `requests` (none with `dynamic`), and classifies holders. */
+export async function gatherPortFacts(
+  manifest: Manifest,
+  requests: readonly PortRequest[],
+  options: { dynamic: boolean; force: boolean },
+): Promise<GatheredPorts> {
+  const ports = options.dynamic
+    ? []
+    : [...new Set(requests.flatMap((r) => (r.preferred === 'auto' ? [] : [r.preferred])))];
+  const findings: Record<number, PortFinding> = {};
+  const holders = new Map<number, ClassifiedHolder[]>();
+  let ctx: ReturnType<typeof killContext> | undefined;
+  for (const port of ports) {
+    const probe = await probePort(port);
+    if (probe.free) {
+      findings[port] = { kind: 'free' };
+      continue;
+    }
+    if (probe.reason === 'forbidden') {
+      findings[port] = { kind: 'forbidden', code: probe.code };
+      continue;
+    }
+    const found = await holdersOf([port], manifest.root);
+    if (found.length === 0 && (await probePort(port)).free) {
+      findings[port] = { kind: 'free' }; // the holder went away meanwhile
+      continue;
+    }
+    ctx ??= killContext(listProcesses(), options.force);
+    const context = ctx;
+    holders.set(port, found);
+    const details: HolderDetail[] = found.map((h) => ({
+      pid: h.pid,
+      owner: h.owner,
+      refusal: killRefusal(h, context),
+      session: h.classification.session,
+      user: h.user,
+      command: h.command,
+    }));
+    // Busy, but the OS would not say by whom (another user's socket, no privileges).
+    if (details.length === 0) {
+      details.push({ pid: null, owner: 'foreign', refusal: null, user: null, command: null });
+    }
+    findings[port] = { kind: 'held', holders: details };
+  }
+  return { findings, holders, reserved: await windowsReservedRanges() };
+}
+
+/**
+ * A free port for each line that needs one, in order: the first free remap candidate, else
+ * (and for dynamic ports) one from the OS, never reserved, never one of the session's ports.
+ */
+export async function findFreshPorts(
+  lines: readonly PortLine[],
+  reserved: { from: number; to: number }[],
+): Promise<Record<string, number>> {
+  const fresh = dict<number>();
+  const avoid = new Set<number>();
+  for (const line of lines) {
+    if (line.status === 'ok') avoid.add(line.port);
+    if (line.preferred !== 'auto') avoid.add(line.preferred);
+  }
+  for (const line of lines) {
+    if (line.status !== 'needs-port') continue;
+    const port =
+      (line.reason === 'remapped'
+        ? await firstFreePort(line.candidates, { exclude: avoid, reserved })
+        : null) ?? (await fromOs(avoid, reserved));
+    fresh[line.label] = port;
+    avoid.add(port);
+  }
+  return fresh;
+}
+
+/** A port from the OS, outside the reserved ranges and `exclude`. */
+async function fromOs(
+  exclude: ReadonlySet<number>,
+  reserved: readonly { from: number; to: number }[],
+): Promise<number> {
+  const skip = new Set(exclude);
+  for (;;) {
+    const port = await osPort(skip);
+    if (!reserved.some((r) => port >= r.from && port <= r.to)) return port;
+    skip.add(port);
+  }
+}
