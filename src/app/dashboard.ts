@@ -1,50 +1,30 @@
 /**
  * Serves the session's dashboard (src/dashboard/) and links it to the session: the services'
- * state, their output, their log files, and the restart/stop/start actions. The dashboard code
- * is imported here lazily, so a session without one never loads it.
+ * state and events from the supervisor, their output, their log files, and the supervisor's
+ * restart/stop/start. The dashboard code is imported here lazily, so a session without one
+ * never loads it.
  */
 import type { Dashboard } from '../dashboard/server.js';
-import type { SessionEvent, SessionLink } from '../dashboard/session-backend.js';
+import type { SessionLink } from '../dashboard/session-backend.js';
 import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
-import { dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import { describeExit } from '../process/index.js';
-import { exitOf, type Lifecycle } from '../supervisor/lifecycle.js';
 import { describeCheck } from '../supervisor/readiness.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
-/** The session's events, for whoever listens besides the terminal reporter. */
-export class EventTee {
-  readonly #listeners = new Set<(event: SessionEvent) => void>();
-
-  /** Wraps the reporter's sink: every event goes to it first, then to each listener. */
-  wrap(sink: EventSink): EventSink {
-    return (event) => {
-      sink(event);
-      for (const listener of this.#listeners) listener(event);
-    };
-  }
-
-  subscribe(listener: (event: SessionEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  }
-}
-
 export interface SessionDashboardOptions {
   manifest: Manifest;
   session: string;
+  /** 0: a port from the OS. */
   port: number;
   logDir: string | null;
   output: ServiceOutput;
-  events: EventTee;
-  supervisor: () => Supervisor;
+  /** The session's messages (a failed action, no dashboard). */
   emit: EventSink;
+  /** The session's supervisor; asked only once a page is opened, after it exists. */
+  supervisor: () => Supervisor;
 }
 
 export async function serveDashboard(opts: SessionDashboardOptions): Promise<Dashboard | null> {
@@ -77,35 +57,20 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
 }
 
 function sessionLink(opts: SessionDashboardOptions): SessionLink {
-  const { manifest } = opts;
-  const runners = () => opts.supervisor().services;
-  const runner = (name: string) => runners().find((r) => r.name === name);
-  // How each service last ended, kept across its restarts (its state forgets it on a new run).
-  const lastExit = new Map<string, string>();
-  const remember = (r: ServiceRunner, state: Lifecycle) => {
-    const exit = exitOf(state);
-    if (exit !== null) lastExit.set(r.name, describeExit(exit.code, exit.signal));
-  };
-  for (const r of runners()) {
-    remember(r, r.current);
-    r.onChange((state) => remember(r, state));
-  }
-  /** Starts what is not running, in dependency order (as `up SERVICE` does). */
-  const start = async (names: readonly string[]) => {
-    for (const name of startOrder(manifest, [...names])) {
-      const r = runner(name);
-      if (r?.ended) await r.start();
-    }
-  };
+  const supervisor = opts.supervisor();
+  const runners = supervisor.services;
   return {
-    project: manifest.name,
+    project: opts.manifest.name,
     session: opts.session,
     logDir: opts.logDir,
-    services: () => runners().map((r) => view(r, lastExit.get(r.name) ?? null)),
+    services: () =>
+      supervisor.snapshot().map((s, i): ServiceView => ({ ...s, health: health(runners[i]) })),
     subscribe(listener) {
+      // Events say most; a state change without one (a service begins stopping) comes from
+      // the runners' own notifications.
       const offs = [
-        opts.events.subscribe(listener),
-        ...runners().map((r) => r.onChange(() => listener({ type: 'service-changed' }))),
+        supervisor.subscribe(listener),
+        ...runners.map((r) => r.onChange(() => listener({ type: 'service-changed' }))),
       ];
       return () => {
         for (const off of offs) off();
@@ -113,33 +78,16 @@ function sessionLink(opts: SessionDashboardOptions): SessionLink {
     },
     onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
     lastLines: (service) => opts.output.lastLines(service),
-    async act(action, service) {
-      const supervisor = opts.supervisor();
-      if (action === 'stop') {
-        return supervisor.stopServices([service, ...dependentsOf(manifest, service)]);
-      }
-      if (action === 'restart') await runner(service)?.stop();
-      await start(withDependencies(manifest, [service]));
+    act(action, service) {
+      // The same as `devlaunch restart`, `down SERVICE` (with its dependents) and `up SERVICE`
+      // (with what it needs).
+      return supervisor[action]([service]);
     },
   };
 }
 
-function view(r: ServiceRunner, lastExit: string | null): ServiceView {
-  return {
-    name: r.name,
-    state: r.state,
-    health: health(r),
-    pid: r.pid,
-    ports: r.spec.ports,
-    url: r.spec.url,
-    startedAt: r.startedAt,
-    restarts: r.restarts,
-    exitCode: r.exitCode,
-    lastExit,
-  };
-}
-
-function health(r: ServiceRunner): ServiceView['health'] {
+function health(r: ServiceRunner | undefined): ServiceView['health'] {
+  if (r === undefined) return null;
   const check = r.spec.config.ready;
   const port = r.spec.ports.primary ?? Object.values(r.spec.ports)[0] ?? null;
   const state = r.current;

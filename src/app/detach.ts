@@ -10,10 +10,10 @@ import { dirname, join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
-import { colorEnabled, paint } from '../output/colors.js';
-import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
+import { painter } from '../output/colors.js';
+import { createReporter, ServiceOutput } from '../output/index.js';
+import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { isInteractive } from '../ports/ask.js';
 import { startBackground } from '../process/launch.js';
 import { assertUsableState, lastDynamicLogsDir, readState, sessionFile } from '../state/index.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
@@ -24,20 +24,20 @@ import { stopCommand } from './targets.js';
 const POLL_MS = 25;
 
 export async function upDetached(args: UpArgs, term: Terminal): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
   // What happens before detaching (leftovers reclaimed, ports remapped) is said here, on stderr.
   const output = new ServiceOutput({
     out: term.stderr,
-    color: colorEnabled(term.stderr, args.color),
+    color: term.color.stderr,
     names,
     logDir: null,
   });
   const note = createReporter({
     output,
     err: term.stderr,
-    color: colorEnabled(term.stderr, args.color),
+    color: term.color.stderr,
     interactive: false,
     verbose: args.verbose,
   });
@@ -50,8 +50,8 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     order: names,
     session: id,
     args,
-    inherited: process.env,
-    interactive: isInteractive(term.stdin, term.stdout),
+    inherited: term.env,
+    interactive: term.interactive,
   });
   await applyLaunch(manifest, prepared, note);
   const file = sessionFile(manifest.root, args.dynamic ? id : undefined);
@@ -62,7 +62,7 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   const out = openSync(logFile, 'w');
   const child = startBackground(
     [
-      process.argv[1] ?? 'devlaunch',
+      term.script,
       'up',
       ...args.services,
       '--file',
@@ -75,10 +75,10 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
       '--no-color',
     ],
     {
-      cwd: process.cwd(),
+      cwd: term.cwd,
       outFd: out,
       env: {
-        ...process.env,
+        ...term.env,
         DEVLAUNCH_DETACHED_SESSION: id,
         DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
         DEVLAUNCH_DETACHED_PLAN: planFile,
@@ -132,14 +132,8 @@ function printReady(
   term: Terminal,
   session: { id: string; dynamic: boolean },
 ): void {
-  const rows = services.map((s) => [
-    s.name,
-    s.url ?? '-',
-    s.pid === null ? '-' : String(s.pid),
-    Object.values(s.ports).join(',') || '-',
-  ]);
-  term.stdout.write(`${renderTable(['SERVICE', 'URL', 'PID', 'PORTS'], rows)}\n`);
-  const color = paint(term.stderr, args.color);
+  term.stdout.write(`${renderServiceTable(services, ['SERVICE', 'URL', 'PID', 'PORTS'])}\n`);
+  const color = painter(term.color.stderr);
   term.stderr.write(
     `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: ${stopCommand(session, args.file)}\n`,
   );

@@ -9,12 +9,10 @@ import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/
 import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
-import { colorEnabled } from '../output/colors.js';
 import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
-import { isInteractive } from '../ports/ask.js';
 import { portsListenedBy, waitAllBindable } from '../ports/index.js';
 import {
   descendantsOf,
@@ -39,7 +37,7 @@ import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js
 import { Supervisor } from '../supervisor/supervisor.js';
 import { listenForDown } from './control.js';
 import { openControl } from './control-handler.js';
-import { EventTee, serveDashboard } from './dashboard.js';
+import { serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
@@ -74,20 +72,36 @@ interface DetachedChild {
   plan: string | null;
 }
 
-function detachedChild(env: NodeJS.ProcessEnv): DetachedChild | null {
+function detachedChild(env: Readonly<Record<string, string | undefined>>): DetachedChild | null {
   const session = env.DEVLAUNCH_DETACHED_SESSION;
   if (!session) return null;
-  const child = {
+  return {
     session,
     dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1',
     plan: env.DEVLAUNCH_DETACHED_PLAN || null,
   };
-  // Not for the services: they must not look like a supervisor to a sweep.
-  delete env.DEVLAUNCH_DETACHED_SESSION;
-  delete env.DEVLAUNCH_DETACHED_DYNAMIC;
-  delete env.DEVLAUNCH_DETACHED_PLAN;
-  delete env.DEVLAUNCH_ROLE;
-  return child;
+}
+
+/** Set by `up -d` for its background supervisor only: never passed on to what it starts. */
+const SUPERVISOR_ONLY = [
+  'DEVLAUNCH_DETACHED_SESSION',
+  'DEVLAUNCH_DETACHED_DYNAMIC',
+  'DEVLAUNCH_DETACHED_PLAN',
+  'DEVLAUNCH_ROLE',
+];
+
+/**
+ * The environment services (and the watchdog) inherit: devlaunch's own, without what marks a
+ * background supervisor (the services must not look like one to a sweep), and with FORCE_COLOR
+ * when devlaunch colours their output, so that they colour too.
+ */
+function inheritedEnv(term: Terminal, color: boolean): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(term.env)) {
+    if (v !== undefined && !SUPERVISOR_ONLY.includes(k)) env[k] = v;
+  }
+  if (color && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '1';
+  return env;
 }
 
 export interface Session {
@@ -112,15 +126,14 @@ export function newSessionId(): string {
 
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { args, term } = options;
-  const processEnv = process.env;
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: processEnv });
+  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, options.services);
   assertUsableState(manifest.root, { write: true });
   const names = startOrder(manifest, withDependencies(manifest, options.services));
-  const detached = detachedChild(processEnv);
+  const detached = detachedChild(term.env);
   const id = detached?.session ?? newSessionId();
   const dynamic = args.dynamic || detached?.dynamic === true;
-  const color = colorEnabled(term.stdout, args.color);
+  const color = term.color.stdout;
   const logDir = logsDir(manifest.root, dynamic ? id : undefined);
   const output = new ServiceOutput({
     // run's quiet mode keeps stdout for the command: devlaunch's own lines go to stderr.
@@ -130,23 +143,22 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     logDir,
     quiet: options.quiet,
   });
-  const events = new EventTee();
   const reporter = createReporter({
     output,
     err: term.stderr,
-    color: colorEnabled(term.stderr, args.color),
-    interactive: Boolean(term.stdout.isTTY),
+    color: term.color.stderr,
+    interactive: term.interactive,
     verbose: args.verbose,
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;
-  const emit = events.wrap((event) =>
+  // The ready table shows the dashboard's URL.
+  const emit: EventSink = (event) =>
     reporter(
       event.type === 'all-ready' && dashboard !== null
         ? { ...event, dashboard: dashboard.url }
         : event,
-    ),
-  );
+    );
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
@@ -160,21 +172,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           port: manifest.dashboard,
           logDir,
           output,
-          events,
           emit,
           supervisor: () => supervisor as Supervisor,
         })
       : Promise.resolve(null);
+  // Started now, so its own Node start-up overlaps the checks below instead of competing with
+  // the services' start-ups for the CPU.
+  const inherited = inheritedEnv(term, color);
+  const watchdogStarting = startWatchdog({ session: id, env: inherited });
+  watchdogStarting.catch(() => {}); // awaited below; a failure surfaces there
   try {
     if (!dynamic) {
       await clearEarlierSessions(manifest, emit);
       cleanups.push(takeLock(manifest));
     }
-    // Services inherit devlaunch's environment; with colour on, they are told to colour too.
-    const inherited =
-      color && processEnv.FORCE_COLOR === undefined
-        ? { ...processEnv, FORCE_COLOR: '1' }
-        : processEnv;
     let plan: LaunchPlan;
     if (detached?.plan) plan = takeOver(detached.plan, id);
     else {
@@ -184,20 +195,21 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         session: id,
         args,
         inherited,
-        interactive: isInteractive(term.stdin, term.stdout),
+        interactive: term.interactive,
       });
       await applyLaunch(manifest, prepared, emit);
       plan = prepared.plan;
     }
     const ports = plan.resolved;
     const specs = plan.services.map((planned) => serviceSpec(manifest, planned, id));
-    const interactive = Boolean(term.stdin.isTTY && term.stdout.isTTY) && !processEnv.CI;
+    // A browser only for a person at a terminal, never in CI.
+    const person = term.interactive && !term.env.CI;
     const emitAll =
-      args.open && interactive && !detached
+      args.open && person && !detached
         ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
         : emit;
 
-    const watchdog = await startWatchdog({ session: id });
+    const watchdog = await watchdogStarting;
     dashboard = await serving;
     const recorder = new SessionRecorder({
       file: sessionFile(manifest.root, dynamic ? id : undefined),
@@ -282,6 +294,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     };
   } catch (error) {
     await (await serving.catch(() => null))?.close();
+    await (await watchdogStarting.catch(() => null))?.dispose();
     for (const cleanup of cleanups.reverse()) cleanup();
     await output.close();
     throw error;

@@ -73,11 +73,21 @@ export interface LogsArgs extends GlobalArgs {
 }
 
 /**
- * The caller's standard streams, handed to the use cases by cli/ (the only reader of the
- * process globals): what is printed, and whether a person is at a terminal.
+ * What the use cases know of the process they run in, read once by cli/ (the only reader of
+ * the process globals) and never changed: the standard streams, the environment, the working
+ * folder, and the decisions made from them once: who is at the terminal, and colour.
  */
 export interface Terminal {
   stdin: { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  /** A copy of devlaunch's environment: services inherit it; nothing writes to it. */
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** The script devlaunch runs as (`process.argv[1]`), to start a background supervisor. */
+  script: string;
+  /** A person can be asked: stdin and stdout are both terminals. */
+  interactive: boolean;
+  /** Colour on each stream (--no-color, NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal). */
+  color: { stdout: boolean; stderr: boolean };
 }

@@ -11,7 +11,7 @@ import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { colorEnabled } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
-import { portsText } from '../output/reporter.js';
+import { portsText } from '../output/service-table.js';
 import { checkServiceNames } from '../plan/graph.js';
 import { type FoundSession, findSession } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';

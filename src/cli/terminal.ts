@@ -1,8 +1,25 @@
-/** The process's standard streams, as the use cases get them: cli/ is their only reader. */
+/** The process as the use cases see it (app/options.ts `Terminal`): cli/ is its only reader. */
 import type { Terminal } from '../app/options.js';
+import { colorEnabled } from '../output/colors.js';
+import { isInteractive } from '../output/prompt.js';
 
-export function terminal(): Terminal {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+/** Reads the process once; `color`: false for --no-color. */
+export function terminal(args: { color: boolean }): Terminal {
+  const env = { ...process.env };
+  const { stdin, stdout, stderr } = process;
+  return {
+    stdin,
+    stdout,
+    stderr,
+    env,
+    cwd: process.cwd(),
+    script: process.argv[1] ?? 'devlaunch',
+    interactive: isInteractive(stdin, stdout),
+    color: {
+      stdout: colorEnabled(stdout, args.color, env),
+      stderr: colorEnabled(stderr, args.color, env),
+    },
+  };
 }
 
 /**

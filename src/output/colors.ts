@@ -28,7 +28,11 @@ export function colorEnabled(stream: Writable, wanted: boolean, env = process.en
 }
 
 export function paint(stream: Writable, wanted: boolean, env = process.env): Painter {
-  const enabled = colorEnabled(stream, wanted, env);
+  return painter(colorEnabled(stream, wanted, env));
+}
+
+/** A painter for a colour decision already made (app/options.ts `Terminal.color`). */
+export function painter(enabled: boolean): Painter {
   const sgr = (open: number, close: number) => (s: string) =>
     enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s;
   return {

@@ -10,7 +10,8 @@ import { assertNever } from '../errors.js';
 import { paint } from './colors.js';
 import type { EventSink, ReadyRow, StopReason, SupervisorEvent } from './events.js';
 import type { ServiceOutput } from './service-output.js';
-import { renderTable, stripAnsi } from './table.js';
+import { renderServiceTable } from './service-table.js';
+import { stripAnsi } from './table.js';
 
 export interface ReporterOptions {
   output: ServiceOutput;
@@ -135,27 +136,11 @@ export function createReporter(opts: ReporterOptions): EventSink {
 }
 
 function readyTable(rows: ReadyRow[], bold: (s: string) => string): string {
-  const headers = ['SERVICE', 'URL', 'PID', 'PORTS', 'STATE'].map(bold);
-  return renderTable(
-    headers,
-    rows.map((row) => [
-      row.service,
-      row.url ?? '-',
-      row.pid === null ? '-' : String(row.pid),
-      portsText(row.ports),
-      row.state,
-    ]),
+  return renderServiceTable(
+    rows.map((row) => ({ ...row, name: row.service })),
+    ['SERVICE', 'URL', 'PID', 'PORTS', 'STATE'],
+    bold,
   );
-}
-
-/** `8000, debug=9229`: the primary port bare, named ports by name. */
-export function portsText(ports: Record<string, number>): string {
-  const entries = Object.entries(ports);
-  if (entries.length === 0) return '-';
-  return entries
-    .sort(([a], [b]) => (a === 'primary' ? -1 : b === 'primary' ? 1 : a.localeCompare(b)))
-    .map(([name, port]) => (name === 'primary' ? String(port) : `${name}=${port}`))
-    .join(', ');
 }
 
 function portLabel(name: string): string {

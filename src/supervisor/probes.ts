@@ -5,8 +5,10 @@
  * and Node version, so for `localhost` a prober tries both addresses — until one answers: from
  * then on it asks only that one, so an app's access log does not get every probe twice.
  */
+
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { serviceUrl } from '../env/names.js';
 
 /** The addresses a host name stands for in probes. */
 export function probeAddresses(host: string): string[] {
@@ -79,9 +81,7 @@ export const httpOk = (status: number | null): boolean =>
 export function httpTargets(target: string, host: string, port: number | null): URL[] {
   if (/^https?:\/\//i.test(target)) return [new URL(target)];
   const path = target.startsWith('/') ? target : `/${target}`;
-  return probeAddresses(host).map(
-    (a) => new URL(`http://${a.includes(':') ? `[${a}]` : a}:${port ?? 80}${path}`),
-  );
+  return probeAddresses(host).map((a) => new URL(path, serviceUrl(a, port ?? 80)));
 }
 
 export type Prober = (timeoutMs?: number) => Promise<ProbeResult>;

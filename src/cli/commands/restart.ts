@@ -16,7 +16,7 @@ export async function run(args: RestartArgs): Promise<number> {
   checkServiceNames(manifest, args.services);
   const found = liveSession(manifest.root);
   if (found === null) throw noSession(manifest, manifest.root);
-  const term = terminal();
+  const term = terminal(args);
   const request = { op: 'restart' as const, services: args.services };
   return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
 }

@@ -27,7 +27,7 @@ export async function run(args: RunArgs): Promise<number> {
     services: args.services,
     quiet: args.quiet,
     dashboard: false,
-    term: terminal(),
+    term: terminal(args),
     exitOnFailure: true,
   });
   ignoreBrokenOutput();
@@ -36,9 +36,10 @@ export async function run(args: RunArgs): Promise<number> {
   let stoppedBy: StopSignal | null = null;
   const removeSignals = onStopSignals((signal, count) => {
     stoppedBy ??= signal;
-    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal). The
+    // shell and the kernel may both send SIGHUP: a second one is no request to skip the grace.
     if (signal === 'SIGHUP') session.output.hangup();
-    supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    supervisor.requestStop({ kind: 'signal', signal }, count > 1 && signal !== 'SIGHUP');
     // CMD shares devlaunch's terminal: a Ctrl+C from the terminal has reached it already.
     // Any other signal was meant for devlaunch alone, so pass it on.
     if (command && signal !== 'SIGINT')

@@ -18,7 +18,7 @@ import { ask } from '../../app/remote.js';
 import { SupervisorGone } from '../../control/client.js';
 import type { StatusResult } from '../../control/protocol.js';
 import { ExitCode } from '../../errors.js';
-import { renderTable } from '../../output/index.js';
+import { renderServiceTable } from '../../output/service-table.js';
 import { isSameProcess } from '../../process/index.js';
 import {
   type LastSession,
@@ -118,7 +118,7 @@ async function describe(
         found,
         { op: 'status' },
         { ...args, verbose: false },
-        terminal(),
+        terminal(args),
       );
       for (const s of live.services) {
         if (s.healthy === false && s.healthDetail) details.set(s.name, s.healthDetail);
@@ -165,18 +165,12 @@ async function describe(
 
 function printTable(json: StatusJson): void {
   const now = Date.now();
-  const rows = json.services.map((s) => [
-    s.name,
-    s.state,
-    s.pid === null ? '-' : String(s.pid),
-    Object.values(s.ports).join(',') || '-',
-    s.url ?? '-',
-    s.startedAt && isRunningState(s.state) ? uptime(now - Date.parse(s.startedAt)) : '-',
-    String(s.restarts),
-  ]);
-  process.stdout.write(
-    `${renderTable(['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'], rows)}\n`,
-  );
+  const rows = json.services.map((s) => ({
+    ...s,
+    uptime: s.startedAt && isRunningState(s.state) ? uptime(now - Date.parse(s.startedAt)) : '-',
+  }));
+  const columns = ['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'] as const;
+  process.stdout.write(`${renderServiceTable(rows, columns)}\n`);
 }
 
 function lastEnded(last: LastSession): string {

@@ -6,9 +6,8 @@
 import { openSession, type Session } from '../../app/open-session.js';
 import type { UpArgs } from '../../app/options.js';
 import { ExitCode } from '../../errors.js';
-import { paint } from '../../output/colors.js';
+import { painter } from '../../output/colors.js';
 import { launchPlanJson, renderLaunchPlan } from '../../output/launch-plan.js';
-import { isInteractive } from '../../output/prompt.js';
 import { exitCodeOf, onStopSignals } from '../../supervisor/signals.js';
 import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
@@ -19,20 +18,22 @@ export async function run(args: UpArgs): Promise<number> {
   if (args.services.length > 0 && !args.dynamic && !background) {
     // Named services while a session runs: they join it (like docker compose up -d web).
     const { upIntoRunningSession } = await import('../../app/remote.js');
-    const code = await upIntoRunningSession(args, terminal());
+    const code = await upIntoRunningSession(args, terminal(args));
     if (code !== null) return code;
   }
   if (args.detach) {
     const { upDetached } = await import('../../app/detach.js');
-    return upDetached(args, terminal());
+    return upDetached(args, terminal(args));
   }
   // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;
   const removeSignals = onStopSignals((signal, count) => {
-    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal).
+    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal). The
+    // shell and the kernel may both send SIGHUP: a second one is no request to skip the grace.
     if (signal === 'SIGHUP') session?.output.hangup();
-    if (session) session.supervisor.requestStop({ kind: 'signal', signal }, count > 1);
+    if (session)
+      session.supervisor.requestStop({ kind: 'signal', signal }, count > 1 && signal !== 'SIGHUP');
     else process.exit(exitCodeOf(signal));
   });
   try {
@@ -41,7 +42,7 @@ export async function run(args: UpArgs): Promise<number> {
       services: args.services,
       quiet: background,
       dashboard: args.dashboard,
-      term: terminal(),
+      term: terminal(args),
     });
   } catch (error) {
     removeSignals();
@@ -62,12 +63,12 @@ export async function run(args: UpArgs): Promise<number> {
 /** `up --dry-run`: the plan on stdout; the exit code `up` would end with at that stage. */
 async function dryRunUp(args: UpArgs): Promise<number> {
   const { dryRun } = await import('../../app/dry-run.js');
-  const interactive = isInteractive(process.stdin, process.stdout);
-  const { plan, error } = await dryRun(args, process.env, process.cwd(), interactive);
+  const term = terminal(args);
+  const { plan, error } = await dryRun(args, term.env, term.cwd, term.interactive);
   process.stdout.write(
     args.json
       ? `${JSON.stringify(launchPlanJson(plan), null, 2)}\n`
-      : renderLaunchPlan(plan, paint(process.stdout, args.color)),
+      : renderLaunchPlan(plan, painter(term.color.stdout)),
   );
   if (error) {
     process.stderr.write(`devlaunch up would stop: ${error.message}\n`);

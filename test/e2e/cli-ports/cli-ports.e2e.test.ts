@@ -9,6 +9,7 @@ import { repoRoot, runCli } from '../../helpers/cli.js';
 import { canBind, freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
 import {
+  canRunAsNobody,
   removeTempDirs,
   startSquatter,
   tempDir,
@@ -138,20 +139,25 @@ describe('devlaunch free', () => {
     expect(r.stdout).toContain(`port ${port} is already free`);
   });
 
-  it('refuses another user’s process (exit 3, says why) unless --force', async () => {
-    const sq = await startSquatter({ asNobody: true });
-    const plain = await runCli(['free', String(sq.port)], { cwd: emptyDir() });
-    expect(plain.code).toBe(3);
-    expect(plain.stderr).toContain('another user (nobody)');
-    const refused = await runCli(['free', String(sq.port), '--yes'], { cwd: emptyDir() });
-    expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('another user (nobody)');
-    expect(refused.stderr).toContain('--force');
-    expect(isAlive(sq.pid)).toBe(true);
-    const forced = await runCli(['free', String(sq.port), '--yes', '--force'], { cwd: emptyDir() });
-    expect(forced.code).toBe(0);
-    expect(isAlive(sq.pid)).toBe(false);
-  });
+  it.runIf(canRunAsNobody)(
+    'refuses another user’s process (exit 3, says why) unless --force',
+    async () => {
+      const sq = await startSquatter({ asNobody: true });
+      const plain = await runCli(['free', String(sq.port)], { cwd: emptyDir() });
+      expect(plain.code).toBe(3);
+      expect(plain.stderr).toContain('another user (nobody)');
+      const refused = await runCli(['free', String(sq.port), '--yes'], { cwd: emptyDir() });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('another user (nobody)');
+      expect(refused.stderr).toContain('--force');
+      expect(isAlive(sq.pid)).toBe(true);
+      const forced = await runCli(['free', String(sq.port), '--yes', '--force'], {
+        cwd: emptyDir(),
+      });
+      expect(forced.code).toBe(0);
+      expect(isAlive(sq.pid)).toBe(false);
+    },
+  );
 
   describe('on a terminal (confirmer injected)', () => {
     const args = (port: number, file: string): FreeArgs => ({

@@ -14,6 +14,12 @@ import { type SessionState, sessionFile, writeState } from '../../../src/state/i
 import { manifest as baseManifest } from '../../helpers/manifest.js';
 import { LineReader, track } from '../../helpers/processes.js';
 
+/**
+ * Whether a squatter can run as another user (`asNobody`): only root may switch users. Tests
+ * that need another user's process are skipped otherwise, so the suite runs as anyone.
+ */
+export const canRunAsNobody = process.platform === 'linux' && process.getuid?.() === 0;
+
 export const squatterPath = fileURLToPath(new URL('./squatter.mjs', import.meta.url));
 
 export interface Squatter {

@@ -12,7 +12,13 @@ import { resolvePorts } from '../../../src/ports/resolve-ports.js';
 import { startTimeOf } from '../../../src/process/index.js';
 import { canBind } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
-import { manifest, removeTempDirs, startSquatter, writeEarlierSession } from './helpers.js';
+import {
+  canRunAsNobody,
+  manifest,
+  removeTempDirs,
+  startSquatter,
+  writeEarlierSession,
+} from './helpers.js';
 
 afterEach(async () => {
   await cleanupTracked();
@@ -125,19 +131,22 @@ describe('ownership of a port holder', () => {
     expect(remapped.web?.primary).not.toBe(sq.port);
   });
 
-  it('refuses to kill another user’s process (exit 3, says why); --force stops it', async () => {
-    const sq = await startSquatter({ asNobody: true });
-    const m = manifest({ web: { port: sq.port, on_conflict: 'kill' } });
-    const [holder] = await holdersOf([sq.port], m.root);
-    expect(holder).toMatchObject({ pid: sq.pid, user: 'nobody', owner: 'foreign' });
-    const e = await failure(resolvePorts(m, ['web'], { dynamic: false, overrides: {} }));
-    expect(e.code).toBe('KILL_REFUSED');
-    expect(e.exitCode).toBe(3);
-    expect(e.message).toContain('another user (nobody)');
-    expect(e.hint).toContain('--force');
-    expect(isAlive(sq.pid)).toBe(true);
-    const ports = await resolvePorts(m, ['web'], { dynamic: false, overrides: {}, force: true });
-    expect(ports.web?.primary).toBe(sq.port);
-    expect(isAlive(sq.pid)).toBe(false);
-  });
+  it.runIf(canRunAsNobody)(
+    'refuses to kill another user’s process (exit 3, says why); --force stops it',
+    async () => {
+      const sq = await startSquatter({ asNobody: true });
+      const m = manifest({ web: { port: sq.port, on_conflict: 'kill' } });
+      const [holder] = await holdersOf([sq.port], m.root);
+      expect(holder).toMatchObject({ pid: sq.pid, user: 'nobody', owner: 'foreign' });
+      const e = await failure(resolvePorts(m, ['web'], { dynamic: false, overrides: {} }));
+      expect(e.code).toBe('KILL_REFUSED');
+      expect(e.exitCode).toBe(3);
+      expect(e.message).toContain('another user (nobody)');
+      expect(e.hint).toContain('--force');
+      expect(isAlive(sq.pid)).toBe(true);
+      const ports = await resolvePorts(m, ['web'], { dynamic: false, overrides: {}, force: true });
+      expect(ports.web?.primary).toBe(sq.port);
+      expect(isAlive(sq.pid)).toBe(false);
+    },
+  );
 });

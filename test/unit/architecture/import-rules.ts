@@ -79,24 +79,51 @@ function importsOf(text: string): string[] {
 }
 
 /** Uses of the `process` global, found in the syntax tree (so not in comments or strings). */
-function processUses(path: string, text: string): { any: boolean; terminal: boolean } {
-  if (!/\bprocess\s*\./.test(text)) return { any: false, terminal: false };
+function processUses(path: string, text: string): ProcessUses {
+  const uses = { any: false, terminal: false, argv: false, envWrite: false };
+  if (!/\bprocess\s*\./.test(text)) return uses;
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
-  let any = false;
-  let terminal = false;
+  const isProcessEnv = (node: ts.Node) =>
+    ts.isPropertyAccessExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === 'process' &&
+    node.name.text === 'env';
+  const isEnvMember = (node: ts.Node) =>
+    (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) &&
+    isProcessEnv(node.expression);
   const visit = (node: ts.Node) => {
+    if (
+      (ts.isBinaryExpression(node) &&
+        node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        node.operatorToken.kind <= ts.SyntaxKind.LastAssignment &&
+        (isEnvMember(node.left) || isProcessEnv(node.left))) ||
+      (ts.isDeleteExpression(node) && isEnvMember(node.expression))
+    ) {
+      uses.envWrite = true;
+    }
     if (
       ts.isPropertyAccessExpression(node) &&
       ts.isIdentifier(node.expression) &&
       node.expression.text === 'process'
     ) {
-      any = true;
-      if (node.name.text === 'stdout' || node.name.text === 'stderr') terminal = true;
+      uses.any = true;
+      if (node.name.text === 'stdout' || node.name.text === 'stderr') uses.terminal = true;
+      if (node.name.text === 'argv') uses.argv = true;
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return { any, terminal };
+  return uses;
+}
+
+interface ProcessUses {
+  /** Any `process.x`. */
+  any: boolean;
+  /** `process.stdout` / `process.stderr`. */
+  terminal: boolean;
+  argv: boolean;
+  /** An assignment to, or `delete` of, `process.env` or one of its variables. */
+  envWrite: boolean;
 }
 
 const isBuiltin = (spec: string) =>
@@ -147,6 +174,10 @@ export function importViolations(files: SourceFile[]): string[] {
     if (uses.terminal && !PRINTERS.has(from) && !ENTRY_POINTS.has(file.path)) {
       problems.push(`${file.path}: writes to process.stdout/stderr: only cli/ and output/ may`);
     }
+    if (uses.argv && from !== 'cli' && !ENTRY_POINTS.has(file.path)) {
+      problems.push(`${file.path}: reads process.argv: only cli/ may`);
+    }
+    if (uses.envWrite) problems.push(`${file.path}: changes process.env: nothing may`);
   }
   for (const cycle of folderCycles(edges)) problems.push(`folder cycle: ${cycle.join(' -> ')}`);
   return problems;

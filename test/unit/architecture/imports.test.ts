@@ -16,6 +16,7 @@ describe('import rules', () => {
       { path: 'plan/b.ts', text: 'export const cwd = process.cwd();' },
       { path: 'app/b.ts', text: "import { spawn } from 'node:child_process';" },
       { path: 'ports/c.ts', text: "import yargs from 'yargs';\nprocess.stdout.write('hi');" },
+      { path: 'app/e.ts', text: "delete process.env.X;\nprocess.env.Y = '1';\nprocess.argv;" },
       {
         path: 'output/d.ts',
         text: "// process.stdout.write('in a comment')\nprocess.stderr.write('ok');",
@@ -34,6 +35,10 @@ describe('import rules', () => {
       'ports/c.ts: writes to process.stdout/stderr: only cli/ and output/ may',
     );
     expect(problems.filter((p) => p.startsWith('output/'))).toEqual([]);
+    expect(problems.filter((p) => p.startsWith('app/e.ts'))).toEqual([
+      'app/e.ts: reads process.argv: only cli/ may',
+      'app/e.ts: changes process.env: nothing may',
+    ]);
   });
 
   it('finds folder cycles', () => {

@@ -18,6 +18,8 @@ const agreeing = [
   ['up', '--remap', '-f', 'x/launcher.yaml'],
   ['up', '--fail', '--file', 'launcher.yml', 'auth'],
   ['up', '--no-open', '--json'],
+  ['up', '--no-dashboard', '-d'],
+  ['up', '--dashboard', 'api'],
   ['down'],
   ['down', 'backend'],
   ['down', '--all'],

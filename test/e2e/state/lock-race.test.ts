@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lockFile } from '../../../src/state/index.js';
-import { useTempRoot } from './temp-root.js';
+import { useTempRoot } from '../../unit/state/temp-root.js';
 
 const root = useTempRoot();
 const CONTENDERS = 5;
