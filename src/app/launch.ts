@@ -18,6 +18,7 @@ import type { ClassifiedHolder } from '../ports/ownership.js';
 import { preparePorts } from '../ports/resolve-ports.js';
 import { writeFileAtomic } from '../state/index.js';
 import type { GlobalArgs } from './options.js';
+import { warnOverrides } from './override-warnings.js';
 
 export interface LaunchOptions {
   manifest: Manifest;
@@ -40,6 +41,9 @@ export interface PreparedLaunch {
   plan: LaunchPlan;
   /** The holders found on each held port: what applying the plan stops. */
   holders: Map<number, ClassifiedHolder[]>;
+  /** The parsed dotenv files and the environment the plan was made from (for the override warnings). */
+  dotenv: Record<string, Record<string, string>>;
+  processEnv: Record<string, string | undefined>;
 }
 
 export async function prepareLaunch(options: LaunchOptions): Promise<PreparedLaunch> {
@@ -59,6 +63,7 @@ export async function prepareLaunch(options: LaunchOptions): Promise<PreparedLau
     manifest.env_file,
     ...order.map((n) => manifest.services[n]?.env_file ?? []),
   ].flat();
+  const dotenv = loadDotenvFiles([...new Set(dotenvPaths)]);
   const plan = planLaunch({
     manifest,
     order,
@@ -69,10 +74,10 @@ export async function prepareLaunch(options: LaunchOptions): Promise<PreparedLau
     facts: { ...ports.facts, ...options.sessions },
     session: options.session,
     processEnv: options.inherited,
-    dotenv: loadDotenvFiles([...new Set(dotenvPaths)]),
+    dotenv,
     platform: process.platform,
   });
-  return { plan, holders: ports.holders };
+  return { plan, holders: ports.holders, dotenv, processEnv: options.inherited };
 }
 
 /** Stops the holders the plan lists and reports each port change. */
@@ -82,6 +87,13 @@ export async function applyLaunch(
   emit: EventSink,
 ): Promise<void> {
   await applyPortLines(manifest, prepared.plan.ports, prepared.holders, emit);
+  warnOverrides({
+    manifest,
+    ports: prepared.plan.resolved,
+    processEnv: prepared.processEnv,
+    dotenv: prepared.dotenv,
+    emit,
+  });
 }
 
 /**

@@ -33,8 +33,10 @@ import {
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { claimSession, handoffFrom, type Identity } from './claim.js';
+import { openControl } from './control-handler.js';
 import { stopEscapedDaemons } from './daemons.js';
 import { serveDashboard } from './dashboard.js';
+import { EndRecord } from './end-record.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -251,6 +253,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     });
     recorder.track(runners);
     const sup = supervisor;
+    const control = await openControl(manifest, id, sup, emit);
+    const ending = new EndRecord(recorder.file, id);
+    sup.subscribe(ending.listener);
     claim.route((request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
@@ -276,6 +281,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       dashboard,
       commandEnv,
       close: async () => {
+        await control?.close();
         await dashboard?.close();
         // A daemon that left a service's tree and erased its mark still holds the service's port.
         const daemons = await stopEscapedDaemons(
@@ -304,6 +310,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           });
         }
         recorder.close();
+        ending.write();
         for (const cleanup of cleanups.reverse()) cleanup();
         await output.close();
         await watchdog.dispose();

@@ -39,6 +39,10 @@ export interface DownArgs extends GlobalArgs {
   session: string | undefined;
 }
 
+export interface RestartArgs extends GlobalArgs {
+  services: string[];
+}
+
 export interface RunArgs extends GlobalArgs {
   services: string[];
   /** The command after `--`. */

@@ -62,6 +62,7 @@ const FAST: Record<string, FastCommand> = {
     flags: { '--all': ['all', true] },
     defaults: { services: [], all: false, session: undefined },
   },
+  restart: { positionals: { key: 'services', many: true }, flags: {}, defaults: { services: [] } },
   run: {
     positionals: { key: 'services', many: true },
     flags: { '-q': ['quiet', true], '--quiet': ['quiet', true], '--no-quiet': ['quiet', false] },

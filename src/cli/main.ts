@@ -14,6 +14,7 @@ type Loader = () => Promise<{ run: (args: never) => Promise<number> }>;
 const commands: Record<string, Loader> = {
   up: () => import('./commands/up.js'),
   down: () => import('./commands/down.js'),
+  restart: () => import('./commands/restart.js'),
   run: () => import('./commands/run.js'),
   status: () => import('./commands/status.js'),
   env: () => import('./commands/env.js'),

@@ -142,6 +142,12 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
       set('down'),
     )
     .command(
+      'restart [services..]',
+      'restart services of the running session on the same ports; return once ready',
+      (y) => y.positional('services', { type: 'string', array: true, default: [] as string[] }),
+      set('restart'),
+    )
+    .command(
       'run [services..]',
       'start, wait until ready, run a command with every variable, tear down, exit with its code',
       (y) =>

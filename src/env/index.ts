@@ -5,4 +5,12 @@ export { dotenvPaths, loadDotenvFiles } from './dotenv.js';
 export { type DotenvValue, dotenvValue } from './dotenv-format.js';
 export { type Expansion, expand } from './expand.js';
 export { mergeEnv } from './merge.js';
-export { envName, injectedNames, injectedVariables, type ResolvedPorts } from './names.js';
+export {
+  envName,
+  injectedNames,
+  injectedVariables,
+  type ResolvedPorts,
+  serviceUrlOf,
+  serviceVariableNames,
+} from './names.js';
+export { describeOverride, findOverrides, type Override } from './overrides.js';

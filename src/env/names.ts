@@ -3,6 +3,7 @@
  * validation use them, so a name is reserved exactly when devlaunch would set it.
  */
 import { dict } from '../dict.js';
+import { expand } from './expand.js';
 import type { EnvProject } from './types.js';
 
 /** `auth-api` -> `AUTH_API`: upper-cased, every character outside `A-Z0-9` turned into `_`. */
@@ -79,6 +80,26 @@ export function serviceUrl(host: string, port: number): string {
 }
 
 /**
+ * A service's URL: its `url:` template with `${HOST}`, `${PORT}` and `${<NAME>_PORT}` (named
+ * ports) filled in (`redis://localhost:6379`), else `http://HOST:PORT`.
+ */
+export function serviceUrlOf(
+  service: { host: string; url?: string | null },
+  port: number,
+  named: Readonly<Record<string, number>> = {},
+): string {
+  if (!service.url) return serviceUrl(service.host, port);
+  const host =
+    service.host.includes(':') && !service.host.startsWith('[')
+      ? `[${service.host}]`
+      : service.host;
+  const values: Record<string, string> = { HOST: host, PORT: String(port) };
+  for (const [name, value] of Object.entries(named))
+    values[`${envName(name)}_PORT`] = String(value);
+  return expand(service.url, (name) => values[name]).value;
+}
+
+/**
  * `S_HOST` for every service; for a service with a primary port also `S_PORT` and `S_URL`
  * (`http://HOST:PORT`); `S_<NAME>_PORT` per named port. A service missing from `ports`
  * counts as having none.
@@ -98,7 +119,7 @@ export function injectedVariables(
     vars[names.host] = service.host;
     if (resolved.primary !== null && names.port !== null && names.url !== null) {
       vars[names.port] = String(resolved.primary);
-      vars[names.url] = serviceUrl(service.host, resolved.primary);
+      vars[names.url] = serviceUrlOf(service, resolved.primary, resolved.named);
     }
     for (const [port, value] of Object.entries(resolved.named)) {
       const varName = names.named[port];

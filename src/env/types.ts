@@ -28,6 +28,8 @@ export interface EnvService {
   env: Record<string, string>;
   /** Absolute paths of its dotenv files. */
   env_file: string[];
+  /** `url:` template for S_URL (`redis://${HOST}:${PORT}`); null or absent: `http://HOST:PORT`. */
+  url?: string | null;
 }
 
 export interface EnvProject {

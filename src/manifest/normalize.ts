@@ -22,7 +22,9 @@ const ms = (value: Duration | undefined, fallback: number): number =>
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-const port = (value: number | 'auto'): PortPreference => (value === 0 ? 'auto' : value);
+/** Templates were expanded before validation (port-vars.ts): a string here is `auto`. */
+const port = (value: number | string): PortPreference =>
+  typeof value === 'string' || value === 0 ? 'auto' : value;
 
 function envMap(
   env: Record<string, string | number | boolean> | undefined,
@@ -79,6 +81,7 @@ function service(name: string, raw: RawService, root: string, stopTimeout: numbe
     restart: raw.restart ?? 'no',
     max_restarts: raw.max_restarts ?? DEFAULT_MAX_RESTARTS,
     open: raw.open ?? null,
+    url: raw.url ?? null,
   };
 }
 

@@ -41,10 +41,19 @@ const Duration = field(
   },
 );
 
-const Port = field(z.union([z.int().min(0).max(65535), z.literal('auto')]), {
+/**
+ * `${BACKEND_PORT:-8000}` is expanded (manifest/port-vars.ts) before this schema runs; the
+ * alternative is here for the JSON Schema, so editors accept it too.
+ */
+const PortTemplate = z.string().regex(/\$\{[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}/);
+
+const Port = field(z.union([z.int().min(0).max(65535), z.literal('auto'), PortTemplate]), {
   expected: 'a port number 1–65535, or auto',
   explain: explainPort,
-}).describe('A port number 1–65535; 0 or auto always takes a free port.');
+}).describe(
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+  'A port number 1–65535; 0 or auto always takes a free port; ${VAR} or ${VAR:-8000} takes it from the dotenv files or the environment.',
+);
 
 const Command = field(
   z.union([z.string().regex(NON_BLANK), z.array(z.string()).min(1)]).superRefine((v, ctx) => {
@@ -196,6 +205,15 @@ export const ServiceSchema = field(
       .int()
       .min(0)
       .describe('Restarts allowed before the service counts as failed. Default 3.')
+      .optional(),
+    url: field(z.string().regex(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//), {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+      expected: 'a URL template such as redis://${HOST}:${PORT}',
+    })
+      .describe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+        'The URL others get as S_URL, for a service that is not HTTP, e.g. redis://${HOST}:${PORT}; ${HOST}, ${PORT} and ${<NAME>_PORT} of its named ports are filled in. Default http://HOST:PORT.',
+      )
       .optional(),
     open: field(z.string().regex(NON_BLANK), { expected: 'a path or URL' })
       .describe('Path or URL to open in the browser once the service is ready.')

@@ -65,6 +65,8 @@ export interface ServiceConfig {
   max_restarts: number;
   /** Path or URL opened in the browser once ready, or null. */
   open: string | null;
+  /** `url:` template (`redis://${HOST}:${PORT}`), or null for `http://HOST:PORT`. */
+  url: string | null;
 }
 
 export interface PortRange {

@@ -7,6 +7,7 @@ import { envProblems } from '../env/check.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { locate, pathAt } from './locate.js';
 import { normalizeManifest } from './normalize.js';
+import { expandPortTemplates } from './port-vars.js';
 import { hideProtoKeys, restoreProblem, restoreProtoKeys } from './proto-keys.js';
 import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
@@ -88,6 +89,7 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
     return { ok: false, diagnostics: [place(empty)] };
   }
 
+  const portProblems = expandPortTemplates(data, file, options.env);
   // `__proto__` keys are hidden from the schema library, which would drop them (proto-keys.ts).
   const hidden = hideProtoKeys(data);
   const parsed = ManifestSchema.safeParse(hidden);
@@ -98,7 +100,7 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
         hidden,
         found.map((p) => p.path),
       );
-  const problems = found.map(restoreProblem);
+  const problems = [...portProblems, ...found.map(restoreProblem)];
   if (raw !== null) {
     const manifest = normalizeManifest(restoreProtoKeys(raw), file);
     problems.push(...ruleProblems(manifest), ...envProblems(manifest, options.env));

@@ -21,8 +21,9 @@ const PALETTE = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
 export function colorEnabled(stream: Writable, wanted: boolean, env = process.env): boolean {
   if (!wanted) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false')
-    return true;
+  // FORCE_COLOR=0 (or false) turns colour off, as in Node and chalk; any other value forces it.
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return true;
   return (stream as Writable & { isTTY?: boolean }).isTTY === true && env.TERM !== 'dumb';
 }
 

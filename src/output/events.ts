@@ -37,7 +37,14 @@ export type SupervisorEvent =
   | { type: 'port-freed'; service: string; port: number; pid: number; command: string }
   | { type: 'service-starting'; service: string; command: string; pid: number }
   /** Still waiting for readiness; emitted about once a second per waiting service. */
-  | { type: 'service-waiting'; service: string; check: string; elapsedMs: number }
+  | {
+      type: 'service-waiting';
+      service: string;
+      check: string;
+      elapsedMs: number;
+      /** The last probe's result (`GET / → 500`), null before the first. */
+      last?: string | null;
+    }
   | { type: 'service-ready'; service: string; elapsedMs: number }
   /** Exited with code 0 and counts as completed (migrate-style tasks). */
   | { type: 'service-completed'; service: string }

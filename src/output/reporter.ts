@@ -34,7 +34,7 @@ export function createReporter(opts: ReporterOptions): EventSink {
   const p = paint(err as Writable, opts.color, { FORCE_COLOR: '1' });
   const now = opts.now ?? Date.now;
   const showProgress = opts.interactive || verbose;
-  const waiting = new Map<string, { check: string; elapsedMs: number }>();
+  const waiting = new Map<string, { check: string; elapsedMs: number; last: string | null }>();
   let lastProgress = Number.NEGATIVE_INFINITY;
 
   const info = (text: string) => output.system(text);
@@ -43,7 +43,8 @@ export function createReporter(opts: ReporterOptions): EventSink {
 
   const progress = () => {
     const parts = [...waiting].map(
-      ([service, w]) => `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)})`,
+      ([service, w]) =>
+        `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)}${w.last ? `: ${w.last}` : ''})`,
     );
     if (parts.length > 0) info(p.dim('waiting for ') + parts.join(', '));
   };
@@ -72,7 +73,11 @@ export function createReporter(opts: ReporterOptions): EventSink {
             (verbose ? p.dim(`: ${event.command}`) : ''),
         );
       case 'service-waiting': {
-        waiting.set(event.service, { check: event.check, elapsedMs: event.elapsedMs });
+        waiting.set(event.service, {
+          check: event.check,
+          elapsedMs: event.elapsedMs,
+          last: event.last ?? null,
+        });
         if (!showProgress || now() - lastProgress < PROGRESS_EVERY_MS) return;
         lastProgress = now();
         return progress();

@@ -6,7 +6,7 @@
  * `up --dry-run` prints it; `up` applies it (ports/apply.ts) and starts what it lists.
  */
 import { serviceEnvironment } from '../env/build.js';
-import { type ResolvedPorts, serviceUrl } from '../env/names.js';
+import { type ResolvedPorts, serviceUrlOf } from '../env/names.js';
 import type { Leftover } from './facts.js';
 import { type PortLine, type PortPlanInput, planPorts } from './port-plan.js';
 
@@ -95,6 +95,6 @@ function plannedService(input: PlanInput, name: string, ports: ResolvedPorts): P
     env: built.env,
     ownEnv: Object.fromEntries(Object.entries(built.env).filter(([k, v]) => processEnv[k] !== v)),
     ports: servicePorts,
-    url: resolved.primary === null ? null : serviceUrl(config.host, resolved.primary),
+    url: resolved.primary === null ? null : serviceUrlOf(config, resolved.primary, resolved.named),
   };
 }

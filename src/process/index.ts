@@ -24,6 +24,7 @@ export {
   spawnCommand,
   spawnService,
 } from './spawn.js';
+export { stoppedInTree } from './stopped.js';
 export type { ProcessIdentity, ProcessInfo } from './types.js';
 export { startWatchdog, type Watchdog, type WatchedService } from './watchdog.js';
 export { type WinApi, winApi, winApiLoadError } from './win/api.js';

@@ -1,5 +1,11 @@
 /** Session state on disk under `<project root>/.devlaunch/`: state files, the lock, paths. */
 export { writeFileAtomic } from './atomic-write.js';
+export {
+  type LastSession,
+  lastSessionFile,
+  readLastSession,
+  writeLastSession,
+} from './last-session.js';
 export { acquireLock, type LockOwner, type LockResult } from './lock.js';
 export {
   dynamicSessionDir,

@@ -4,7 +4,7 @@
  * is not hammered. A service that exits while being waited on fails at once, not at its timeout.
  */
 import type { ReadyCheck } from '../manifest/types.js';
-import { httpProbe, httpTargets, tcpProbe } from './probes.js';
+import { httpProber, httpTargets, type Prober, tcpProber } from './probes.js';
 
 export interface ReadyContext {
   host: string;
@@ -18,8 +18,8 @@ export interface ReadyContext {
   exited: Promise<{ code: number | null; signal: string | null }>;
   /** Aborted when the session stops while this service is still being waited on. */
   signal: AbortSignal;
-  /** Called about once a second while waiting, for progress output. */
-  onWaiting?: (elapsedMs: number) => void;
+  /** Called about once a second while waiting, for progress output, with the last probe's result. */
+  onWaiting?: (elapsedMs: number, last: string | null) => void;
   /** Clock, injectable for tests. Default `performance.now`. */
   now?: () => number;
 }
@@ -27,7 +27,7 @@ export interface ReadyContext {
 export type ReadyOutcome =
   | { ok: true; elapsedMs: number }
   | { ok: false; reason: 'exited'; code: number | null; signal: string | null }
-  | { ok: false; reason: 'timeout'; elapsedMs: number }
+  | { ok: false; reason: 'timeout'; elapsedMs: number; last?: string | null }
   | { ok: false; reason: 'aborted' };
 
 const FIRST_DELAY_MS = 5;
@@ -49,6 +49,7 @@ export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<R
   const local = new AbortController();
   const onAbort = () => local.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const seen = { last: null as string | null };
   try {
     const exited = ctx.exited.then(
       (e): ReadyOutcome => ({ ok: false, reason: 'exited', code: e.code, signal: e.signal }),
@@ -59,14 +60,15 @@ export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<R
     });
     const timedOut = new Promise<ReadyOutcome>((resolve) => {
       const timer = setTimeout(
-        () => resolve({ ok: false, reason: 'timeout', elapsedMs: now() - started }),
+        () =>
+          resolve({ ok: false, reason: 'timeout', elapsedMs: now() - started, last: seen.last }),
         check.timeout,
       );
       local.signal.addEventListener('abort', () => clearTimeout(timer));
     });
-    const progress = setInterval(() => ctx.onWaiting?.(now() - started), 1000);
+    const progress = setInterval(() => ctx.onWaiting?.(now() - started, seen.last), 1000);
     local.signal.addEventListener('abort', () => clearInterval(progress));
-    const became = becomeReady(check, ctx, local.signal).then(
+    const became = becomeReady(check, ctx, local.signal, seen).then(
       (ok): ReadyOutcome =>
         ok ? { ok: true, elapsedMs: now() - started } : { ok: false, reason: 'aborted' },
     );
@@ -77,18 +79,42 @@ export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<R
   }
 }
 
-/** Resolves true once the check passes, false if aborted first. */
-function becomeReady(check: ReadyCheck, ctx: ReadyContext, signal: AbortSignal): Promise<boolean> {
+/** The probe a `tcp` or `http` check repeats; null for the other kinds. */
+export function proberFor(check: ReadyCheck, host: string, port: number | null): Prober | null {
+  if ('tcp' in check) {
+    return port === null
+      ? async () => ({ ok: false, detail: 'no port to connect to' })
+      : tcpProber(host, port);
+  }
+  if ('http' in check) return httpProber(httpTargets(check.http, host, port));
+  return null;
+}
+
+/** Resolves true once the check passes, false if aborted first. `seen.last`: the last probe's result. */
+function becomeReady(
+  check: ReadyCheck,
+  ctx: ReadyContext,
+  signal: AbortSignal,
+  seen: { last: string | null },
+): Promise<boolean> {
   if ('log' in check) return logMatch(new RegExp(check.log), ctx, signal);
   let attempt: () => Promise<boolean>;
-  if ('tcp' in check) {
-    attempt = () => (ctx.port === null ? Promise.resolve(false) : tcpProbe(ctx.host, ctx.port));
-  } else if ('http' in check) {
-    const targets = httpTargets(check.http, ctx.host, ctx.port);
-    attempt = () => httpProbe(targets);
-  } else {
+  const prober = proberFor(check, ctx.host, ctx.port);
+  if (prober !== null) {
+    attempt = async () => {
+      const result = await prober();
+      seen.last = result.detail;
+      return result.ok;
+    };
+  } else if ('command' in check) {
     const command = check.command;
-    attempt = async () => (await ctx.runCheck(command, signal)) === 0;
+    attempt = async () => {
+      const code = await ctx.runCheck(command, signal);
+      seen.last = `exit code ${code ?? 'none'}`;
+      return code === 0;
+    };
+  } else {
+    return Promise.resolve(false);
   }
   return poll(attempt, check.interval, signal);
 }

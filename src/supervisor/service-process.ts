@@ -58,17 +58,19 @@ export async function awaitReadiness(
     runCheck: (command, checkSignal) => runReadyCommand(spec, deps, command, checkSignal),
     exited: proc.exit,
     signal,
-    onWaiting: (elapsedMs) =>
+    onWaiting: (elapsedMs, last) =>
       deps.emit({
         type: 'service-waiting',
         service: spec.name,
         check: describeCheck(check, port),
+        last,
         elapsedMs,
       }),
   });
   if (outcome.ok) return { type: 'ready', proc, elapsedMs: outcome.elapsedMs };
   if (outcome.reason === 'timeout') {
-    const reason = `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)})`;
+    const last = outcome.last ? `; last: ${outcome.last}` : '';
+    const reason = `not ready after ${formatMs(check.timeout)} (${describeCheck(check, port)}${last})`;
     return { type: 'not-ready', proc, reason };
   }
   return null;

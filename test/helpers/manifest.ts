@@ -19,6 +19,7 @@ export function service(name: string, over: Partial<ServiceConfig> = {}): Servic
     restart: 'no',
     max_restarts: 3,
     open: null,
+    url: null,
     ...over,
   };
 }

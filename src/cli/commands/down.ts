@@ -21,6 +21,7 @@ import {
 } from '../../app/reap.js';
 import { chooseTargets, type Found } from '../../app/targets.js';
 import { waitUntil } from '../../app/wait.js';
+import { callControl, SupervisorGone } from '../../control/client.js';
 import { DevlaunchError, ExitCode } from '../../errors.js';
 import type { Manifest } from '../../manifest/types.js';
 import { dependentsOf } from '../../plan/graph.js';
@@ -175,6 +176,24 @@ async function askToStop(
   return waitUntil(() => !isSameProcess(supervisor), timeoutMs);
 }
 
+/**
+ * Asks over the control channel first; a supervisor that does not answer there (its channel
+ * could not be opened) still gets the request file and its nudge.
+ */
+async function requestStop(file: string, state: SessionState, services: string[]): Promise<void> {
+  try {
+    await callControl({ root: state.root, session: state.session }, { op: 'stop', services });
+  } catch (error) {
+    if (!(error instanceof SupervisorGone)) throw error;
+    // Not listening there yet (still starting) or an older supervisor: the request file.
+    sendDownRequest(file, state.supervisor.pid, {
+      services,
+      requestedBy: process.pid,
+      session: state.session,
+    });
+  }
+}
+
 async function stopLive(
   state: SessionState,
   file: string,
@@ -182,7 +201,8 @@ async function stopLive(
   longest: number,
 ): Promise<void> {
   if (services.length === 0) {
-    const gone = await askToStop(file, state.supervisor, state.session, longest);
+    await requestStop(file, state, []);
+    const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
       await reapSession(state, file, 2000);
@@ -193,11 +213,7 @@ async function stopLive(
     }
     return;
   }
-  sendDownRequest(file, state.supervisor.pid, {
-    services,
-    requestedBy: process.pid,
-    session: state.session,
-  });
+  await requestStop(file, state, services);
   await waitUntil(() => {
     const now = readState(file);
     if (now.kind !== 'ok') return true;

@@ -13,12 +13,18 @@ import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
 export async function run(args: UpArgs): Promise<number> {
   if (args.dryRun) return dryRunUp(args);
+  // A background supervisor (started by up -d) writes service output to the log files only.
+  const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
+  if (args.services.length > 0 && !args.dynamic && !background) {
+    // Named services while a session runs: they join it (like docker compose up -d web).
+    const { upIntoRunningSession } = await import('../../app/remote.js');
+    const code = await upIntoRunningSession(args, terminal(args));
+    if (code !== null) return code;
+  }
   if (args.detach) {
     const { upDetached } = await import('../../app/detach.js');
     return upDetached(args, terminal(args));
   }
-  // A background supervisor (started by up -d) writes service output to the log files only.
-  const background = process.env.DEVLAUNCH_DETACHED_SESSION !== undefined;
   // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.
   let session: Session | undefined;

@@ -67,7 +67,17 @@ describe('up -d and its session', () => {
     expect(st.services.map((s) => s.name).sort()).toEqual(['auth', 'backend', 'chatty']);
     for (const s of st.services) {
       expect(Object.keys(s).sort()).toEqual(
-        ['exitCode', 'name', 'pid', 'ports', 'restarts', 'startedAt', 'state', 'url'].sort(),
+        [
+          'exitCode',
+          'healthy',
+          'name',
+          'pid',
+          'ports',
+          'restarts',
+          'startedAt',
+          'state',
+          'url',
+        ].sort(),
       );
       expect(s.state).toBe('ready');
       expect(s.restarts).toBe(0);
@@ -224,6 +234,6 @@ describe('up -d and its session', () => {
     expect(down.code).toBe(0);
     expect(`${down.stdout}${down.stderr}`).toMatch(/nothing of idle is running/);
     const st = await status(p);
-    expect(st).toEqual({ project: 'idle', session: null, services: [] });
+    expect(st).toEqual({ project: 'idle', session: null, services: [], lastSession: null });
   });
 });

@@ -141,10 +141,15 @@ export interface Status {
   services: StatusService[];
 }
 
-/** `status --json`, parsed; fails the test on a non-zero exit or anything besides JSON. */
+/**
+ * `status --json`, parsed; fails the test on an exit code outside LSB status's 0 (healthy),
+ * 1 (failed or unhealthy) and 3 (not running), or on anything besides JSON.
+ */
 export async function status(p: Project): Promise<Status> {
   const r = await cli(p, ['status', '--json']);
-  if (r.code !== 0) throw new Error(`status --json exited ${r.code}: ${r.stderr}`);
+  if (![0, 1, 3].includes(r.code ?? -1)) {
+    throw new Error(`status --json exited ${r.code}: ${r.stderr}`);
+  }
   return JSON.parse(r.stdout) as Status;
 }
 

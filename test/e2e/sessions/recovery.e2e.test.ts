@@ -152,11 +152,11 @@ describe('a damaged or outdated state file', () => {
     writeState(p, '{"version":1,"project":"damaged","session":"abc","supervi');
 
     const st = await cli(p, ['status']);
-    expect(st.code, st.stderr).toBe(0);
+    expect(st.code, st.stderr).toBe(3); // LSB: not running
     expect(`${st.stdout}${st.stderr}`).toMatch(/unreadable|corrupt|not valid JSON/i);
     expect(st.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const stJson = await cli(p, ['status', '--json']);
-    expect(stJson.code).toBe(0);
+    expect(stJson.code).toBe(3);
     expect(JSON.parse(stJson.stdout)).toMatchObject({ session: null, services: [] });
 
     const down = await cli(p, ['down']);

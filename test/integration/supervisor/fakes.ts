@@ -320,5 +320,6 @@ function config(name: string, def: FakeService): ServiceConfig {
     restart: def.restart ?? 'no',
     max_restarts: def.max_restarts ?? 3,
     open: null,
+    url: null,
   };
 }

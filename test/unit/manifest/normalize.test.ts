@@ -27,6 +27,7 @@ describe('normalisation', () => {
       restart: 'no',
       max_restarts: 3,
       open: null,
+      url: null,
     });
   });
 

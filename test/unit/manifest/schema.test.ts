@@ -1,11 +1,11 @@
 /** The shipped JSON Schema and the documented example both come from, and agree with, the one schema. */
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { manifestJsonSchema } from '../../../src/manifest/json-schema.js';
 import { validateManifest } from '../../../src/manifest/validate.js';
-import { cleanProjects, project } from './helpers.js';
+import { cleanProjects } from './helpers.js';
 
 afterAll(cleanProjects);
 
@@ -67,10 +67,8 @@ describe('launcher.yaml.example', () => {
     expect([...readyKeys].sort()).toEqual(Object.keys(readySchema.properties).sort());
   });
 
-  it('is a valid manifest', () => {
-    const root = project({ '.env': '', 'examples/shop/backend/.env': '' });
-    copyFileSync(join(repo, 'launcher.yaml.example'), join(root, 'launcher.yaml'));
-    const result = validateManifest(exampleText, { file: join(root, 'launcher.yaml'), env: {} });
+  it('is a valid manifest where it stands (its env_file entries exist)', () => {
+    const result = validateManifest(exampleText, { file: join(repo, 'launcher.yaml'), env: {} });
     const messages = result.ok ? [] : result.diagnostics.map((d) => d.message);
     expect(messages).toEqual([]);
   });

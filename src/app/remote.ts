@@ -1,0 +1,93 @@
+/**
+ * The CLI's side of talking to a running session: find it, send it a request over the control
+ * channel, show its progress, and turn the answer into a table and an exit code. Used by
+ * `restart`, `up SERVICE` into a running session, `down SERVICE` and `status`.
+ */
+
+import { callControl } from '../control/client.js';
+import type { ControlRequest, OutcomeResult } from '../control/protocol.js';
+import { DevlaunchError, ExitCode } from '../errors.js';
+import { loadManifest } from '../manifest/index.js';
+import type { Manifest } from '../manifest/types.js';
+import { colorEnabled } from '../output/colors.js';
+import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
+import { portsText } from '../output/service-table.js';
+import { checkServiceNames } from '../plan/graph.js';
+import { type FoundSession, findSession } from './find.js';
+import type { GlobalArgs, Terminal } from './options.js';
+
+/** The project's running session whose supervisor is alive, or null. */
+export function liveSession(root: string): FoundSession | null {
+  const found = findSession(root);
+  return found?.live ? found : null;
+}
+
+/** `restart` (and the like) with no session running: exit 3, as LSB `status` says "not running". */
+export function noSession(manifest: Manifest, root: string): DevlaunchError {
+  const found = findSession(root);
+  return new DevlaunchError('NO_SESSION', `no session of ${manifest.name} is running`, {
+    hint: found
+      ? `Its supervisor is gone: devlaunch down stops what it left; devlaunch up starts it again.`
+      : 'Start it with devlaunch up (or devlaunch up -d to get the terminal back).',
+  });
+}
+
+/** Sends `request` to the session's supervisor, printing its progress on stderr. */
+export function ask<T>(
+  found: FoundSession,
+  request: ControlRequest,
+  args: GlobalArgs,
+  term: Terminal,
+): Promise<T> {
+  const names = found.state.services.map((s) => s.name);
+  const color = colorEnabled(term.stderr, args.color);
+  const output = new ServiceOutput({ out: term.stderr, color, names, logDir: null });
+  const report = createReporter({
+    output,
+    err: term.stderr,
+    color,
+    interactive: Boolean(term.stderr.isTTY),
+    verbose: args.verbose,
+  });
+  return callControl<T>(
+    { root: found.state.root, session: found.state.session, onEvent: report },
+    request,
+  );
+}
+
+/** The services' outcome as a table on stdout (or JSON); 0 when each is ready, else 1. */
+export function printOutcomes(result: OutcomeResult, args: GlobalArgs, term: Terminal): number {
+  if (args.json) term.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (result.services.length > 0) {
+    const rows = result.services.map((s) => [
+      s.name,
+      s.state,
+      s.url ?? '-',
+      s.pid === null ? '-' : String(s.pid),
+      portsText(s.ports),
+    ]);
+    term.stdout.write(`${renderTable(['SERVICE', 'STATE', 'URL', 'PID', 'PORTS'], rows)}\n`);
+  }
+  const failed = result.services.filter((s) => !s.ok);
+  for (const s of failed) {
+    term.stderr.write(`devlaunch: ${s.name} is not ready: ${s.reason ?? s.state}\n`);
+  }
+  return failed.length === 0 ? ExitCode.ok : ExitCode.serviceFailed;
+}
+
+/**
+ * `up SERVICE...` while a session of the project runs: start those (and what they need) inside
+ * it, as `docker compose up -d web` does. Returns the exit code, or null when no session runs
+ * (then `up` starts one as usual).
+ */
+export async function upIntoRunningSession(
+  args: GlobalArgs & { services: string[] },
+  term: Terminal,
+): Promise<number | null> {
+  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  checkServiceNames(manifest, args.services);
+  const found = liveSession(manifest.root);
+  if (found === null || found.state.dynamic) return null;
+  const request = { op: 'start' as const, services: args.services };
+  return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
+}

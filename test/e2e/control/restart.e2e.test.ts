@@ -1,0 +1,137 @@
+/**
+ * `restart` and `up SERVICE` through the control channel of a running session: the same
+ * ports and session, new pids, exit codes 0 / 1 / 2 / 3, and `down SERVICE` then `up SERVICE`.
+ */
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../helpers/ports.js';
+import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
+import {
+  cli,
+  ensureCliBuilt,
+  nodeFixture,
+  project,
+  removeProjects,
+  server,
+  status,
+  trackSupervisor,
+} from '../sessions/helpers.js';
+
+beforeAll(ensureCliBuilt, 120_000);
+
+// Each test runs several CLI commands against real services: generous on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
+
+afterEach(async () => {
+  await cleanupTracked();
+  removeProjects();
+});
+
+async function get(port: number, path = '/'): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return res.text();
+}
+
+describe('restart', () => {
+  it('restarts one service on the same port with a new pid; the others keep theirs', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({ services: { api: server(pa), web: server(pb, { depends_on: ['api'] }) } });
+    const up = await cli(p, ['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+
+    const r = await cli(p, ['restart', 'api']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(pid(after, 'api')).not.toBe(pid(before, 'api'));
+    expect(isAlive(pid(before, 'api'))).toBe(false);
+    expect(pid(after, 'web')).toBe(pid(before, 'web'));
+    const api = after.services.find((s) => s.name === 'api')!;
+    expect(api.ports.primary).toBe(pa);
+    expect(api.state).toBe('ready');
+    // It answers on the same port, from the new process.
+    expect(await get(pa)).toBe(`pid ${pid(after, 'api')}`);
+    expect(r.stdout).toMatch(/api\s+ready/);
+
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('restart with no names restarts every service; no session is exit 3, a typo exit 2', async () => {
+    const pa = await freePort();
+    const p = project({ services: { api: server(pa) } });
+    const none = await cli(p, ['restart']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/no session of .* is running/);
+
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const typo = await cli(p, ['restart', 'apu']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no service named apu/);
+
+    const all = await cli(p, ['restart']);
+    expect(all.code, all.stderr).toBe(0);
+    const after = await status(p);
+    expect(after.services[0]!.pid).not.toBe(before.services[0]!.pid);
+    expect(after.services[0]!.ports.primary).toBe(pa);
+    expect((await cli(p, ['down'])).code).toBe(0);
+  });
+
+  it('exits 1 when the restarted service never gets ready', async () => {
+    const pa = await freePort();
+    const p = project({
+      services: {
+        api: server(pa, {
+          command: [
+            'sh',
+            '-c',
+            `if [ -e gone ]; then exit 4; fi; exec ${nodeFixture('server.mjs').join(' ')}`,
+          ],
+        }),
+      },
+    });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    trackSupervisor(await status(p));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${p.root}/gone`, '');
+    const r = await cli(p, ['restart', 'api']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/api/);
+    await cli(p, ['down']);
+  });
+});
+
+describe('up SERVICE into a running session', () => {
+  it('down frontend then up frontend: same session, same port, new pid; running ones left alone', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: { backend: server(pa), frontend: server(pb, { depends_on: ['backend'] }) },
+    });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+
+    expect((await cli(p, ['down', 'frontend'])).code).toBe(0);
+    expect(isAlive(pid(before, 'frontend'))).toBe(false);
+    const up = await cli(p, ['up', 'frontend']);
+    expect(up.code, up.stderr).toBe(0);
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(pid(after, 'backend')).toBe(pid(before, 'backend'));
+    expect(pid(after, 'frontend')).not.toBe(pid(before, 'frontend'));
+    expect(after.services.find((s) => s.name === 'frontend')!.ports.primary).toBe(pb);
+    expect(await get(pb)).toBe(`pid ${pid(after, 'frontend')}`);
+
+    // Already running: nothing changes, exit 0.
+    const again = await cli(p, ['up', 'frontend']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(pid(await status(p), 'frontend')).toBe(pid(after, 'frontend'));
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+});
