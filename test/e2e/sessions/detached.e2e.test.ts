@@ -155,7 +155,12 @@ describe('up -d and its session', () => {
     expect(survivors(p.marker)).toEqual([]);
     expect(await busyPorts([pauth, pback])).toEqual([]);
     const after = await status(p);
-    expect(after).toEqual({ project: 'shop', session: null, services: [] });
+    expect(after).toMatchObject({
+      project: 'shop',
+      session: null,
+      services: [],
+      lastSession: { reason: 'stopped by devlaunch down' },
+    });
     expect(existsSync(p.state)).toBe(false);
   });
 
