@@ -6,7 +6,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -119,8 +128,42 @@ export function shell(p: Project, script: string, timeoutMs = 20_000): ShellRun 
 }
 
 /** How the test runs the CLI from a shell: `command` is the subcommand, `args` the rest. */
-export function shellCli(p: Project, command: string, args = ''): string {
-  return `'${process.execPath}' '${join(repoRoot, 'bin', 'devlaunch.js')}' ${command} --file '${p.file}' ${args}`;
+export function shellCli(
+  p: Project,
+  command: string,
+  args = '',
+  bin = join(repoRoot, 'bin', 'devlaunch.js'),
+): string {
+  return `'${process.execPath}' '${bin}' ${command} --file '${p.file}' ${args}`;
+}
+
+let copiedCli: string | null = null;
+
+/**
+ * The built CLI at a path every user can read, for runs as another user (nobody): the checkout
+ * may sit in a folder only its owner can enter (a fresh clone in a private temp folder). The
+ * bundles carry their dependencies, so bin/, dist/ and package.json are all a run needs.
+ */
+export function cliForEveryone(): string {
+  if (copiedCli !== null) return copiedCli;
+  const dir = mkdtempSync(join(tmpdir(), 'devlaunch-cli-'));
+  for (const part of ['bin', 'dist', 'package.json']) {
+    cpSync(join(repoRoot, part), join(dir, part), { recursive: true });
+  }
+  const open = (path: string) => {
+    chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+    if (statSync(path).isDirectory()) for (const e of readdirSync(path)) open(join(path, e));
+  };
+  open(dir);
+  copiedCli = join(dir, 'bin', 'devlaunch.js');
+  return copiedCli;
+}
+
+/** Removes the copy made by `cliForEveryone`, if any. */
+export function removeCliCopy(): void {
+  if (copiedCli === null) return;
+  rmSync(join(copiedCli, '..', '..'), { recursive: true, force: true });
+  copiedCli = null;
 }
 
 export interface StatusService {

@@ -6,16 +6,18 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
 import {
   busyPorts,
   cli,
+  cliForEveryone,
   ensureCliBuilt,
   type Project,
   project,
+  removeCliCopy,
   removeProjects,
   server,
   shell,
@@ -26,6 +28,7 @@ import {
 } from './helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
+afterAll(removeCliCopy);
 
 // Many CLI runs per test, each a second or more on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -70,7 +73,11 @@ describe('an unusable .devlaunch/', () => {
     chmodSync(dir, 0o555);
     // root may write anywhere: the user here is nobody, for whom the folder is read-only.
     chmodSync(p.root, 0o755);
-    const sh = shell(p, `setpriv --reuid=65534 --regid=65534 --clear-groups ${shellCli(p, 'up')}`);
+    // From a copy every user can read: the checkout may be private to its owner.
+    const sh = shell(
+      p,
+      `setpriv --reuid=65534 --regid=65534 --clear-groups ${shellCli(p, 'up', '', cliForEveryone())}`,
+    );
     const exit = await sh.exit;
     expectClearError(
       { code: exit?.code ?? null, stderr: sh.stderr.text() },
