@@ -89,16 +89,7 @@ function portLine(
 ): PortLine {
   const fresh = input.facts.fresh[request.label];
   if (input.dynamic || request.preferred === 'auto') {
-    return fresh === undefined
-      ? {
-          ...request,
-          status: 'needs-port',
-          reason: 'dynamic',
-          from: null,
-          why: null,
-          candidates: [],
-        }
-      : { ...request, status: 'ok', port: fresh, reason: 'dynamic' };
+    return fromOs(request, fresh);
   }
   const port = request.preferred;
   const earlier = taken.get(port);
@@ -121,16 +112,7 @@ function portLine(
     case 'keep':
       return { ...request, status: 'ok', port, reason: 'preferred' };
     case 'os':
-      return fresh === undefined
-        ? {
-            ...request,
-            status: 'needs-port',
-            reason: 'dynamic',
-            from: null,
-            why: null,
-            candidates: [],
-          }
-        : { ...request, status: 'ok', port: fresh, reason: 'dynamic' };
+      return fromOs(request, fresh);
     case 'reclaim':
       return { ...request, status: 'ok', port, reason: 'reclaimed', stop: holders };
     case 'stop':
@@ -173,4 +155,17 @@ function preferredPorts(manifest: Manifest): ResolvedPorts {
     resolved[service] = { primary: typeof config.port === 'number' ? config.port : null, named };
   }
   return resolved;
+}
+
+/** A port the OS hands out: the one gathered as a fact, or a request to find one. */
+function fromOs(request: PortRequest, fresh: number | undefined): PortLine {
+  if (fresh !== undefined) return { ...request, status: 'ok', port: fresh, reason: 'dynamic' };
+  return {
+    ...request,
+    status: 'needs-port',
+    reason: 'dynamic',
+    from: null,
+    why: null,
+    candidates: [],
+  };
 }
