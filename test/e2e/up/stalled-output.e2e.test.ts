@@ -199,8 +199,11 @@ describe('devlaunch up when its terminal closes', () => {
     );
     const line = `sh -c 'trap : HUP; env ${marker} FORCE_COLOR=1 ${process.execPath} ${cliPath} up; echo $? > ${rc}'`;
     execFileSync('tmux', ['-L', socket, 'send-keys', '-t', 'up', line, 'Enter']);
-    const log = join(p.root, '.devlaunch', 'logs', 'web.log');
-    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('/x 2000\n'), {
+    const printed = (service: string) => {
+      const log = join(p.root, '.devlaunch', 'logs', `${service}.log`);
+      return existsSync(log) && readFileSync(log, 'utf8').includes('/x 2000\n');
+    };
+    await waitFor(() => printed('web') && printed('api'), {
       timeoutMs: 20_000,
       what: 'both services to print',
     });
