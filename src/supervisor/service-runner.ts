@@ -19,6 +19,9 @@ import {
   transition,
 } from './lifecycle.js';
 import { Milestone } from './milestone.js';
+
+/** How long a service that exited 0 while starting is given for a daemon to take its port. */
+export const DAEMON_WAIT_MS = 2000;
 import { sleep } from './readiness.js';
 import {
   awaitReadiness,
@@ -27,7 +30,7 @@ import {
   sweepTree,
   takeDownTree,
 } from './service-process.js';
-import type { RunnerDeps, ServiceSnapshot, ServiceSpec } from './service-spec.js';
+import type { Daemon, RunnerDeps, ServiceSnapshot, ServiceSpec } from './service-spec.js';
 
 /** The states of the contract's `status` (lifecycle.ts maps the machine's states onto them). */
 export type { RunnerDeps, ServiceSnapshot, ServiceSpec, ServiceState };
@@ -225,9 +228,14 @@ export class ServiceRunner {
         return;
       case 'exiting': {
         const { proc } = state.run;
-        void sweepTree(this.spec, this.deps, proc).then(() =>
-          this.dispatch({ type: 'swept', proc }),
-        );
+        const waitMs = previous.kind === 'starting' ? DAEMON_WAIT_MS : 0;
+        void this.daemonOf(proc, state.exit, waitMs).then((daemon) => {
+          if (daemon !== null) this.follow(proc, daemon);
+          else
+            void sweepTree(this.spec, this.deps, proc).then(() =>
+              this.dispatch({ type: 'swept', proc }),
+            );
+        });
         return;
       }
       case 'backoff':
@@ -280,6 +288,39 @@ export class ServiceRunner {
     this.started.resolve(true);
     void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
     this.dispatch({ type: 'spawned', run: { proc, startedAt: new Date().toISOString() } });
+  }
+
+  /** A daemon the process left on the service's port when it exited 0, or null. */
+  private async daemonOf(proc: SpawnedService, exit: Exit, waitMs: number): Promise<Daemon | null> {
+    const find = this.deps.findDaemon;
+    if (find === undefined || exit.code !== 0 || Object.keys(this.spec.ports).length === 0)
+      return null;
+    return find(this.spec, proc, { waitMs, signal: this.phase.signal }).catch(() => null);
+  }
+
+  /** From now on the daemon is the service's process: watched, waited on, stopped with it. */
+  private follow(exited: SpawnedService, daemon: Daemon): void {
+    const { proc } = daemon;
+    this.deps.watchdog?.unwatch(exited.pid);
+    this.deps.watchdog?.watch({
+      pid: proc.pid,
+      pgid: proc.pgid,
+      startTime: proc.startTime,
+      signal: this.spec.config.stop_signal,
+      timeoutMs: this.spec.config.stop_timeout,
+      session: this.spec.session,
+    });
+    this.deps.emit({
+      type: 'message',
+      level: 'info',
+      text: `${this.name} daemonized: pid ${proc.pid} (${daemon.command}) holds port ${daemon.port}; it is ${this.name} from now on, and stops with it`,
+    });
+    void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
+    this.dispatch({
+      type: 'daemonized',
+      proc: exited,
+      run: { proc, startedAt: new Date().toISOString() },
+    });
   }
 
   private backoff(exit: Exit, attempt: number, delayMs: number): void {

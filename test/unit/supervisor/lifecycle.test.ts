@@ -41,6 +41,25 @@ describe('lifecycle transition', () => {
     ).toBeNull();
   });
 
+  it('a process that exited 0 leaving a daemon goes on as that daemon, starting', () => {
+    const exiting: Lifecycle = { kind: 'exiting', run: r, exit: { code: 0, signal: null } };
+    const daemon = run(7);
+    expect(transition(exiting, { type: 'daemonized', proc: r.proc, run: daemon }, ctx)).toEqual({
+      kind: 'starting',
+      run: daemon,
+    });
+    // Too late: the exit was judged, or a stop took over.
+    expect(
+      transition(
+        { kind: 'completed', exit: { code: 0, signal: null } },
+        { type: 'daemonized', proc: r.proc, run: daemon },
+        ctx,
+      ),
+    ).toBeNull();
+    const stopping = transition(exiting, { type: 'stop', force: false }, ctx)!;
+    expect(transition(stopping, { type: 'daemonized', proc: r.proc, run: daemon }, ctx)).toBeNull();
+  });
+
   it('a process that exits is swept, then restarted, completed or failed', () => {
     const exit = { code: 1, signal: null };
     const exiting = transition(
