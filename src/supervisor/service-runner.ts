@@ -24,7 +24,9 @@ import { Milestone } from './milestone.js';
 export const DAEMON_WAIT_MS = 2000;
 import { sleep } from './readiness.js';
 import {
+  adoptDaemon,
   awaitReadiness,
+  daemonOf,
   spawnService,
   stopTarget,
   sweepTree,
@@ -229,7 +231,10 @@ export class ServiceRunner {
       case 'exiting': {
         const { proc } = state.run;
         const waitMs = previous.kind === 'starting' ? DAEMON_WAIT_MS : 0;
-        void this.daemonOf(proc, state.exit, waitMs).then((daemon) => {
+        void daemonOf(this.spec, this.deps, state.exit, proc, {
+          waitMs,
+          signal: this.phase.signal,
+        }).then((daemon) => {
           if (daemon !== null) this.follow(proc, daemon);
           else
             void sweepTree(this.spec, this.deps, proc).then(() =>
@@ -290,37 +295,13 @@ export class ServiceRunner {
     this.dispatch({ type: 'spawned', run: { proc, startedAt: new Date().toISOString() } });
   }
 
-  /** A daemon the process left on the service's port when it exited 0, or null. */
-  private async daemonOf(proc: SpawnedService, exit: Exit, waitMs: number): Promise<Daemon | null> {
-    const find = this.deps.findDaemon;
-    if (find === undefined || exit.code !== 0 || Object.keys(this.spec.ports).length === 0)
-      return null;
-    return find(this.spec, proc, { waitMs, signal: this.phase.signal }).catch(() => null);
-  }
-
   /** From now on the daemon is the service's process: watched, waited on, stopped with it. */
   private follow(exited: SpawnedService, daemon: Daemon): void {
     const { proc } = daemon;
-    this.deps.watchdog?.unwatch(exited.pid);
-    this.deps.watchdog?.watch({
-      pid: proc.pid,
-      pgid: proc.pgid,
-      startTime: proc.startTime,
-      signal: this.spec.config.stop_signal,
-      timeoutMs: this.spec.config.stop_timeout,
-      session: this.spec.session,
-    });
-    this.deps.emit({
-      type: 'message',
-      level: 'info',
-      text: `${this.name} daemonized: pid ${proc.pid} (${daemon.command}) holds port ${daemon.port}; it is ${this.name} from now on, and stops with it`,
-    });
+    adoptDaemon(this.spec, this.deps, exited, daemon);
     void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
-    this.dispatch({
-      type: 'daemonized',
-      proc: exited,
-      run: { proc, startedAt: new Date().toISOString() },
-    });
+    const run = { proc, startedAt: new Date().toISOString() };
+    this.dispatch({ type: 'daemonized', proc: exited, run });
   }
 
   private backoff(exit: Exit, attempt: number, delayMs: number): void {
