@@ -221,6 +221,7 @@ export class ServiceRunner {
         );
         return;
       case 'ready':
+        if (input.type === 'daemonized') return; // it was ready already, now as its daemon
         this.deps.emit({
           type: 'service-ready',
           service: this.name,
@@ -230,12 +231,13 @@ export class ServiceRunner {
         return;
       case 'exiting': {
         const { proc } = state.run;
-        const waitMs = previous.kind === 'starting' ? DAEMON_WAIT_MS : 0;
+        const wasReady = previous.kind === 'ready';
+        const waitMs = wasReady ? 0 : DAEMON_WAIT_MS;
         void daemonOf(this.spec, this.deps, state.exit, proc, {
           waitMs,
           signal: this.phase.signal,
         }).then((daemon) => {
-          if (daemon !== null) this.follow(proc, daemon);
+          if (daemon !== null) this.follow(proc, daemon, wasReady);
           else
             void sweepTree(this.spec, this.deps, proc).then(() =>
               this.dispatch({ type: 'swept', proc }),
@@ -296,12 +298,12 @@ export class ServiceRunner {
   }
 
   /** From now on the daemon is the service's process: watched, waited on, stopped with it. */
-  private follow(exited: SpawnedService, daemon: Daemon): void {
+  private follow(exited: SpawnedService, daemon: Daemon, ready: boolean): void {
     const { proc } = daemon;
     adoptDaemon(this.spec, this.deps, exited, daemon);
     void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
     const run = { proc, startedAt: new Date().toISOString() };
-    this.dispatch({ type: 'daemonized', proc: exited, run });
+    this.dispatch({ type: 'daemonized', proc: exited, run, ready });
   }
 
   private backoff(exit: Exit, attempt: number, delayMs: number): void {

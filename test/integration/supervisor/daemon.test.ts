@@ -52,6 +52,25 @@ describe('ServiceRunner: a service that daemonizes', () => {
     await done;
   });
 
+  it('ready before its launcher exits: stays ready as the daemon, with no second ready', async () => {
+    const world = new FakeWorld({
+      cache: { ports: { primary: 6379 }, daemon: becomesReady },
+      web: {},
+    });
+    const done = world.supervisor.run();
+    await world.supervisor.allReady.reached;
+    world.child('cache').end(0);
+    await world.until(() => world.spawned('cache') === 2, 'the daemon to be followed');
+    const daemon = world.child('cache');
+    await world.until(() => world.runner('cache').pid === daemon.pid, 'cache to be its daemon');
+    expect(world.runner('cache').state).toBe('ready');
+    expect(world.log('service-ready').filter((e) => e === 'service-ready cache')).toHaveLength(1);
+    expect(world.daemonLooks).toMatchObject([{ service: 'cache', waitMs: 0 }]);
+    world.supervisor.requestStop({ kind: 'signal', signal: 'SIGINT' });
+    await done;
+    expect(daemon.alive).toBe(false);
+  });
+
   it('a ready service that exits 0 is looked at once, without waiting', async () => {
     const world = new FakeWorld({ api: { ports: { primary: 8000 } }, web: {} });
     const done = world.supervisor.run();
