@@ -19,6 +19,7 @@ import {
 import { sessionFile } from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { followDaemon } from './daemons.js';
 import { SessionRecorder } from './recorder.js';
 
 export interface SupervisedSession {
@@ -73,6 +74,7 @@ export function superviseSession(opts: {
           for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
         },
         failed: (service) => supervisor?.serviceFailed(service),
+        findDaemon: followDaemon,
       }),
   );
   supervisor = new Supervisor(runners, opts.bus, { exitOnFailure: opts.exitOnFailure });
