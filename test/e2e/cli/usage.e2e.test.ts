@@ -121,14 +121,14 @@ describe('--json only where the output is data', () => {
     expect(r.stderr).toContain('--json');
   });
 
-  it.each([
-    [['config', '--json']],
-    [['up', '--dry-run', '--json']],
-  ])('%j prints one JSON document', (args) => {
-    const r = devlaunch(args);
-    expect(r.code, r.stderr).toBe(0);
-    expect(() => JSON.parse(r.stdout)).not.toThrow();
-  });
+  it.each([[['config', '--json']], [['up', '--dry-run', '--json']]])(
+    '%j prints one JSON document',
+    (args) => {
+      const r = devlaunch(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(() => JSON.parse(r.stdout)).not.toThrow();
+    },
+  );
 
   it('an option of another command is named as such (down --dynamic)', () => {
     const r = devlaunch(['down', '--dynamic']);
