@@ -26,6 +26,11 @@ export interface ReporterOptions {
   interactive: boolean;
   /** Also print the commands services run. */
   verbose: boolean;
+  /**
+   * The services' lines are printed on this screen too (up in the foreground): a failure does
+   * not print them a second time. Default false: they are repeated (run, a remote command).
+   */
+  linesShown?: boolean;
   /** Clock for throttling progress lines. Default Date.now. */
   now?: () => number;
 }
@@ -123,7 +128,9 @@ export function createReporter(opts: ReporterOptions): EventSink {
       case 'service-failed': {
         waiting.delete(event.service);
         toErr(`${p.red(p.bold('error'))} ${p.bold(event.service)} failed: ${event.reason}`);
-        if (event.lastLines.length > 0) {
+        if (event.lastLines.length > 0 && opts.linesShown) {
+          toErr(p.dim(`  its output is above; all of it: devlaunch logs ${event.service}`));
+        } else if (event.lastLines.length > 0) {
           toErr(p.dim(`  last output of ${event.service}:`));
           for (const line of event.lastLines) toErr(`    ${plain(line)}`);
         }
