@@ -50,6 +50,8 @@ export function createReporter(opts: ReporterOptions): EventSink {
   const waiting = new Map<string, { check: string; elapsedMs: number; last: string | null }>();
   let lastProgress = Number.NEGATIVE_INFINITY;
   let lastNewLine = Number.NEGATIVE_INFINITY;
+  /** Set once the user forced the stop (a second Ctrl+C): why services die by SIGKILL now. */
+  let forcedBy: string | null = null;
 
   const info = (text: string) => output.system(text);
   const toErr = (text: string) => output.error(text);
@@ -145,8 +147,17 @@ export function createReporter(opts: ReporterOptions): EventSink {
         return;
       case 'stopping':
         waiting.clear();
+        output.clearProgress();
+        if (!event.graceful) forcedBy = forcedText(event.reason);
         return info(p.yellow(stoppingText(event.reason, event.graceful)));
       case 'service-stopped':
+        // After a forced stop every service still running is killed at once, whichever way
+        // its own stop ends: say why, not "after its stop_timeout".
+        if (forcedBy !== null) {
+          return info(
+            p.yellow(`${event.service} force-stopped (${forcedBy}, ${seconds(event.elapsedMs)})`),
+          );
+        }
         return info(
           event.forced
             ? p.yellow(
@@ -183,6 +194,12 @@ function portLabel(name: string): string {
 function exitText(code: number | null, signal: string | null): string {
   if (signal !== null) return `was killed by ${signal}`;
   return code === null ? 'exited' : `exited with code ${code}`;
+}
+
+/** Why the stop was forced: `second Ctrl+C`, `second SIGTERM`, or `forced`. */
+function forcedText(reason: StopReason): string {
+  if (reason.kind !== 'signal') return 'forced';
+  return reason.signal === 'SIGINT' ? 'second Ctrl+C' : `second ${reason.signal}`;
 }
 
 function stoppingText(reason: StopReason, graceful: boolean): string {

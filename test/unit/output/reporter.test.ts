@@ -206,6 +206,23 @@ describe('createReporter', () => {
     expect(out.text().split('waiting for').length - 1).toBe(3);
   });
 
+  it('after a second Ctrl+C, stopped services are force-stopped, not killed after a timeout', () => {
+    const { out, report } = setup();
+    const reason = { kind: 'signal', signal: 'SIGINT' } as const;
+    report({ type: 'service-stopped', service: 'frontend', forced: true, elapsedMs: 5000 });
+    report({ type: 'stopping', reason, graceful: true });
+    report({ type: 'stopping', reason, graceful: false });
+    report({ type: 'service-stopped', service: 'api', forced: false, elapsedMs: 1500 });
+    report({ type: 'service-stopped', service: 'frontend', forced: true, elapsedMs: 20 });
+    expect(out.lines()).toEqual([
+      'devlaunch » frontend killed (SIGKILL after its stop_timeout, 5.0s)',
+      'devlaunch » SIGINT received: stopping every service (press Ctrl+C again to force)',
+      'devlaunch » stopping now: killing every service (SIGKILL)',
+      'devlaunch » api force-stopped (second Ctrl+C, 1.5s)',
+      'devlaunch » frontend force-stopped (second Ctrl+C, 20ms)',
+    ]);
+  });
+
   it('into a pipe, a service still waiting after 5 s gets a line every 5 s', () => {
     const { out, report, tick } = setup({ interactive: false });
     for (let s = 1; s <= 12; s++) {
