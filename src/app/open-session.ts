@@ -34,7 +34,7 @@ import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js
 import { Supervisor } from '../supervisor/supervisor.js';
 import { claimSession, handoffFrom, type Identity } from './claim.js';
 import { openControl } from './control-handler.js';
-import { stopEscapedDaemons } from './daemons.js';
+import { followDaemon, stopEscapedDaemons } from './daemons.js';
 import { serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
@@ -248,6 +248,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
             for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
           },
           failed: (service) => supervisor?.serviceFailed(service),
+          findDaemon: followDaemon,
         }),
     );
     supervisor = new Supervisor(runners, bus, {
