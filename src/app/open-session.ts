@@ -89,6 +89,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     color: term.color.stderr,
     interactive: term.interactive,
     verbose: args.verbose,
+    // Service lines stream on the same screen: a failure does not repeat them.
+    linesShown: !options.quiet,
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;

@@ -17,7 +17,8 @@ export interface GlobalArgs {
   /** `--port NAME=PORT`, repeatable, as written. */
   port: string[];
   open: boolean;
-  color: boolean;
+  /** `--color` true (forced, even when piped), `--no-color` false, absent undefined (auto). */
+  color: boolean | undefined;
   json: boolean;
   verbose: boolean;
 }
