@@ -19,7 +19,7 @@ const STARTERS = [
 ];
 
 /** `path: imports spec` for each import of a process starter in `files`. */
-export function processStarters(files: { path: string; text: string }[]): string[] {
+function processStarters(files: { path: string; text: string }[]): string[] {
   const found: string[] = [];
   for (const { path, text } of files) {
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
