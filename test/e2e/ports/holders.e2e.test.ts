@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listenersOn } from '../../../src/ports/holders/index.js';
-import { freePort } from '../../helpers/ports.js';
+import { unreservedPort } from '../../helpers/ports.js';
 import { cleanupTracked, startProgram } from '../../helpers/processes.js';
 import { bundlePorts, startListener } from './helpers.js';
 
@@ -21,7 +21,7 @@ describe.runIf(process.platform === 'linux')('listenersOn (real sockets, Linux /
   it('answers for several ports in one call, and nothing for a closed port', async () => {
     const a = await startListener('127.0.0.1');
     const b = await startListener('::');
-    const closed = await freePort();
+    const closed = await unreservedPort();
     const listeners = await listenersOn([a.port, closed, b.port]);
     expect(listeners.map((l) => [l.port, l.pid]).sort()).toEqual(
       [

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { firstFreePort, isPortFree, osPort, probePort } from '../../../src/ports/probe.js';
-import { freePort } from '../../helpers/ports.js';
+import { unreservedPort } from '../../helpers/ports.js';
 import { cleanupTracked, startProgram } from '../../helpers/processes.js';
 import { bundlePorts, startListener } from './helpers.js';
 
@@ -19,7 +19,7 @@ describe('probePort (real sockets)', () => {
   );
 
   it('says free for a closed port', async () => {
-    const port = await freePort();
+    const port = await unreservedPort();
     expect(await probePort(port)).toEqual({ free: true });
     expect(await isPortFree(port)).toBe(true);
   });
@@ -35,7 +35,7 @@ describe('firstFreePort (real sockets)', () => {
   it('skips busy candidates and returns the first free one, in order', async () => {
     const busy1 = await startListener('127.0.0.1');
     const busy2 = await startListener('::1');
-    const free = await freePort();
+    const free = await unreservedPort();
     expect(await firstFreePort([busy1.port, busy2.port, free])).toBe(free);
   });
 
@@ -47,7 +47,7 @@ describe('firstFreePort (real sockets)', () => {
   });
 
   it('skips excluded ports and ports inside reserved ranges', async () => {
-    const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+    const [a, b, c] = [await unreservedPort(), await unreservedPort(), await unreservedPort()];
     expect(await firstFreePort([a, b, c], { exclude: [a], reserved: [{ from: b, to: b }] })).toBe(
       c,
     );
