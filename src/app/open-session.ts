@@ -37,6 +37,7 @@ import { openControl } from './control-handler.js';
 import { followDaemon, stopEscapedDaemons } from './daemons.js';
 import { serveDashboard } from './dashboard.js';
 import { EndRecord } from './end-record.js';
+import { growSession } from './grow-session.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { withBrowserOpening } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -232,31 +233,50 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const bus = new EventBus(emitAll);
     // The start of each service's latest process: evidence for daemons that left it (daemons.ts).
     const spawned = new Map<string, string>();
-    const runners: ServiceRunner[] = specs.map(
-      (spec) =>
-        new ServiceRunner(spec, {
-          spawn: spawnService,
-          stopTree,
-          killTreeNow,
-          describeExit,
-          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
-          output,
-          emit: bus.emit,
-          watchdog,
-          changed: () => {
-            recorder.changed();
-            for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
-          },
-          failed: (service) => supervisor?.serviceFailed(service),
-          findDaemon: followDaemon,
-        }),
-    );
+    const runnerFor = (spec: ServiceSpec): ServiceRunner =>
+      new ServiceRunner(spec, {
+        spawn: spawnService,
+        stopTree,
+        killTreeNow,
+        describeExit,
+        listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
+        output,
+        emit: bus.emit,
+        watchdog,
+        changed: () => {
+          recorder.changed();
+          for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
+        },
+        failed: (service) => supervisor?.serviceFailed(service),
+        findDaemon: followDaemon,
+      });
+    const runners: ServiceRunner[] = specs.map(runnerFor);
     supervisor = new Supervisor(runners, bus, {
       exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
     });
     recorder.track(runners);
     const sup = supervisor;
-    const control = await openControl(manifest, id, sup, emit);
+    // up SERVICE for a service this session does not run yet: it joins (grow-session.ts).
+    const grow = (wanted: readonly string[]) =>
+      growSession(
+        {
+          manifest,
+          session: id,
+          args: { ...args, dynamic },
+          inherited,
+          supervisor: sup,
+          emit,
+          runnerFor: (planned) => {
+            const spec = serviceSpec(manifest, planned, id);
+            specs.push(spec);
+            names.push(spec.name);
+            ports[spec.name] = plannedPorts(planned);
+            return runnerFor(spec);
+          },
+        },
+        wanted,
+      );
+    const control = await openControl(manifest, id, sup, emit, grow);
     const ending = new EndRecord(recorder.file, id);
     sup.subscribe(ending.listener);
     claim.route((request) => {
@@ -327,6 +347,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     await output.close();
     throw error;
   }
+}
+
+function plannedPorts(planned: PlannedService): ResolvedPorts[string] {
+  const { primary = null, ...named } = planned.ports;
+  return { primary, named };
 }
 
 function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {

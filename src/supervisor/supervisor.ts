@@ -66,6 +66,26 @@ export class Supervisor {
     return this.runners;
   }
 
+  /**
+   * Services joining the running session (`up SERVICE` for one it did not start with), pending
+   * until start() is asked for them. They come after everything they depend on, so the list
+   * stays in start order (what already runs cannot depend on them: it was started with its
+   * dependencies).
+   */
+  add(runners: readonly ServiceRunner[]): void {
+    if (this.reason !== null) {
+      throw new DevlaunchError('SESSION_RUNNING', 'the session is stopping', {
+        exitCode: 3,
+        hint: 'Start a new session with devlaunch up once it has stopped.',
+      });
+    }
+    for (const runner of runners) {
+      if (this.runners.some((r) => r.name === runner.name)) continue;
+      this.runners.push(runner);
+      runner.onChange(() => this.endIfNothingRuns());
+    }
+  }
+
   /** Starts everything; resolves when the session has ended and every process is gone. */
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));

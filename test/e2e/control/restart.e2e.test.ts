@@ -3,7 +3,7 @@
  * ports and session, new pids, exit codes 0 / 1 / 2 / 3, and `down SERVICE` then `up SERVICE`.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../helpers/ports.js';
+import { freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
 import {
   cli,
@@ -131,6 +131,96 @@ describe('up SERVICE into a running session', () => {
     const again = await cli(p, ['up', 'frontend']);
     expect(again.code, again.stderr).toBe(0);
     expect(pid(await status(p), 'frontend')).toBe(pid(after, 'frontend'));
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a service the session was not started with joins it: its port, its variables, same session', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: {
+        backend: server(pa),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a manifest reference, not JS
+        frontend: server(pb, { depends_on: ['backend'], env: { API: '${BACKEND_URL}' } }),
+      },
+    });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    expect(before.services.map((s) => s.name)).toEqual(['backend']);
+
+    const up = await cli(p, ['up', 'frontend']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/frontend\s+ready/);
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(after.supervisor?.pid).toBe(before.supervisor?.pid);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+    expect(pid(after, 'backend')).toBe(pid(before, 'backend'));
+    expect(after.services.find((s) => s.name === 'frontend')).toMatchObject({
+      state: 'ready',
+      ports: { primary: pb },
+    });
+    // The newcomer got the session's variables: its own port and the running backend's URL.
+    const env = JSON.parse(await get(pb, '/env')) as Record<string, string>;
+    expect(env).toMatchObject({
+      PORT: String(pb),
+      API: `http://localhost:${pa}`,
+      BACKEND_URL: `http://localhost:${pa}`,
+      DEVLAUNCH_SESSION: before.session,
+    });
+    // down then stops both, and nothing is left.
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a newcomer whose port is held is remapped by its on_conflict, and the running ones are told how to learn it', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: {
+        backend: server(pa),
+        frontend: server(pb, { on_conflict: 'remap' }),
+      },
+    });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    trackSupervisor(await status(p));
+    const squatter = await listenOn(pb);
+    try {
+      const up = await cli(p, ['up', 'frontend']);
+      expect(up.code, up.stderr).toBe(0);
+      const port = (await status(p)).services.find((s) => s.name === 'frontend')!.ports.primary!;
+      expect(port).not.toBe(pb);
+      expect(await get(port, '/health')).toBe('ok');
+      expect(up.stderr).toMatch(
+        new RegExp(
+          `frontend got port ${port}, but backend was started with frontend's variables at port ${pb}`,
+        ),
+      );
+      expect(up.stderr).toMatch(/devlaunch restart backend/);
+    } finally {
+      await squatter.close();
+    }
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a newcomer whose port is held by a foreign process, with nobody to ask: exit 3, the session goes on', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({ services: { backend: server(pa), frontend: server(pb) } });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const squatter = await listenOn(pb);
+    try {
+      const up = await cli(p, ['up', 'frontend']);
+      expect(up.code).toBe(3);
+      expect(up.stderr).toMatch(new RegExp(`${pb}`));
+    } finally {
+      await squatter.close();
+    }
+    const after = await status(p);
+    expect(after.services.map((s) => [s.name, s.state])).toEqual([['backend', 'ready']]);
+    expect(after.session).toBe(before.session);
     expect((await cli(p, ['down'])).code).toBe(0);
     expect(survivors(p.marker)).toEqual([]);
   });
