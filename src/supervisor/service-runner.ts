@@ -22,6 +22,7 @@ import { Milestone } from './milestone.js';
 
 /** How long a service that exited 0 while starting is given for a daemon to take its port. */
 export const DAEMON_WAIT_MS = 2000;
+
 import { sleep } from './readiness.js';
 import {
   adoptDaemon,
