@@ -67,18 +67,11 @@ export class Supervisor {
   }
 
   /**
-   * Services joining the running session (`up SERVICE` for one it did not start with), pending
-   * until start() is asked for them. They come after everything they depend on, so the list
-   * stays in start order (what already runs cannot depend on them: it was started with its
-   * dependencies).
+   * Services joining the session (`up SERVICE`), pending until start(). The list stays in start
+   * order: what runs was started with its dependencies, so it cannot depend on a newcomer.
    */
   add(runners: readonly ServiceRunner[]): void {
-    if (this.reason !== null) {
-      throw new DevlaunchError('SESSION_RUNNING', 'the session is stopping', {
-        exitCode: 3,
-        hint: 'Start a new session with devlaunch up once it has stopped.',
-      });
-    }
+    this.pick([]); // throws while the session stops
     for (const runner of runners) {
       if (this.runners.some((r) => r.name === runner.name)) continue;
       this.runners.push(runner);
