@@ -78,7 +78,8 @@ export function planPorts(input: PortPlanInput): PortPlan {
   });
   const resolved = preferredPorts(input.manifest);
   for (const [service, ports] of Object.entries(input.running ?? {})) {
-    if (Object.hasOwn(resolved, service)) resolved[service] = { ...ports, named: { ...ports.named } };
+    if (Object.hasOwn(resolved, service))
+      resolved[service] = { ...ports, named: { ...ports.named } };
   }
   for (const line of lines) {
     if (line.status !== 'ok') continue;

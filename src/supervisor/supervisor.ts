@@ -148,7 +148,7 @@ export class Supervisor {
   restart(names: readonly string[] = []): Promise<void> {
     return this.operation(names, async (targets) => {
       await stopInReverseOrder(targets, false);
-      await this.startAll(targets, true);
+      await this.startAll(targets);
     });
   }
 
@@ -158,7 +158,7 @@ export class Supervisor {
    * (SERVICE_FAILED) if one is not. No names: every service.
    */
   start(names: readonly string[] = []): Promise<void> {
-    return this.operation(names, (targets) => this.startAll(targets, false));
+    return this.operation(names, (targets) => this.startAll(targets));
   }
 
   /**
@@ -210,7 +210,7 @@ export class Supervisor {
   }
 
   /** Starts `targets` and what they need, each once its dependencies allow; waits until ready. */
-  private async startAll(targets: readonly ServiceRunner[], restart: boolean): Promise<void> {
+  private async startAll(targets: readonly ServiceRunner[]): Promise<void> {
     const begun = new Map<ServiceRunner, Promise<void>>();
     const launches = withDependencies(this.runners, targets).map((runner) => {
       let markBegun!: () => void;
@@ -222,7 +222,7 @@ export class Supervisor {
             throw new DevlaunchError('SERVICE_FAILED', 'the session stopped');
           if (!isRunning(runner)) {
             await runner.until((s) => s.kind === 'pending' || isSettled(s));
-            void runner.start({ restart: restart && targets.includes(runner) });
+            void runner.start();
           }
         } finally {
           markBegun();

@@ -2,6 +2,7 @@
  * `restart` and `up SERVICE` through the control channel of a running session: the same
  * ports and session, new pids, exit codes 0 / 1 / 2 / 3, and `down SERVICE` then `up SERVICE`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
@@ -96,12 +97,48 @@ describe('restart', () => {
     });
     expect((await cli(p, ['up', '-d'])).code).toBe(0);
     trackSupervisor(await status(p));
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${p.root}/gone`, '');
     const r = await cli(p, ['restart', 'api']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/api/);
     await cli(p, ['down']);
+  });
+});
+
+describe('restart and down SERVICE with launcher.yaml broken while the session runs', () => {
+  it('work from the recorded state with a warning; RESTARTS counts only the restart policy', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({ services: { api: server(pa), web: server(pb, { depends_on: ['api'] }) } });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+    // Someone is editing it: a syntax error.
+    writeFileSync(p.file, `${readFileSync(p.file, 'utf8')}\nservices: [\n`);
+
+    const r = await cli(p, ['restart', 'api']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /launcher\.yaml is not a valid manifest right now .*working from the recorded session state/,
+    );
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(pid(after, 'api')).not.toBe(pid(before, 'api'));
+    expect(after.services.find((s) => s.name === 'api')).toMatchObject({
+      state: 'ready',
+      ports: { primary: pa },
+      restarts: 0,
+    });
+    expect(await get(pa)).toBe(`pid ${pid(after, 'api')}`);
+
+    const down = await cli(p, ['down', 'web']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/working from the recorded session state/);
+    expect(isAlive(pid(before, 'web'))).toBe(false);
+    expect((await status(p)).services.find((s) => s.name === 'web')?.state).toBe('stopped');
+
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
   });
 });
 
