@@ -67,6 +67,9 @@ const UP_JSON: Options = {
   describe: 'with --dry-run: print the plan as one JSON document',
 };
 
+/** After `logs`, `-f` follows (followFlag): the manifest is `--file` only. */
+const { alias: _f, ...LOGS_FILE } = SHARED.file;
+
 /**
  * The builder of `command`: its own options (from `build`), then the shared ones COMMAND_OPTIONS
  * gives it, listed in its help under "Options:", and `--color`/`--help` under "Every command:".
@@ -76,7 +79,12 @@ function options(command: string, build: (y: Argv) => Argv = (y) => y) {
     const names = COMMAND_OPTIONS[command] ?? [];
     let out = build(y);
     for (const name of names) {
-      const spec = command === 'up' && name === 'json' ? UP_JSON : SHARED[name];
+      const spec =
+        command === 'up' && name === 'json'
+          ? UP_JSON
+          : command === 'logs' && name === 'file'
+            ? LOGS_FILE
+            : SHARED[name];
       out = out.option(name, spec);
     }
     if (names.includes('kill')) {
