@@ -8,6 +8,7 @@ import type {
   ControlRequest,
   OutcomeResult,
   PingResult,
+  PortOptions,
   ServiceOutcome,
   StatusResult,
 } from '../control/protocol.js';
@@ -30,7 +31,7 @@ export interface ControlContext {
    * pending; resolves with warnings for the caller (grow-session.ts). Without it, `up SERVICE`
    * for them is refused.
    */
-  grow?: (names: readonly string[]) => Promise<SupervisorEvent[]>;
+  grow?: (names: readonly string[], ports?: PortOptions) => Promise<SupervisorEvent[]>;
   health: {
     stopped: HealthDeps['stopped'];
     /** Runs a service's `ready.command` once, in its folder and environment. */
@@ -112,7 +113,7 @@ export function controlHandler(ctx: ControlContext): ControlHandler {
         if (grow === undefined) notInSession(names, 'start');
         const failures = await following(names, send, async () => {
           // Port changes for the newcomers reach the caller like their start-up does.
-          if (grow) for (const warning of await grow(names)) send(warning);
+          if (grow) for (const warning of await grow(names, request.ports)) send(warning);
           await supervisor.start(names);
         });
         return outcomes(names, failures);

@@ -6,6 +6,7 @@
  * really is (the running services' actual ports), and adds them to the supervisor, pending.
  * The session id stays; the caller then starts them like any other `up SERVICE`.
  */
+import type { PortOptions } from '../control/protocol.js';
 import type { ResolvedPorts } from '../env/names.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink, SupervisorEvent } from '../output/events.js';
@@ -37,6 +38,7 @@ export interface SessionGrowth {
 export async function growSession(
   g: SessionGrowth,
   names: readonly string[],
+  ports?: PortOptions,
 ): Promise<SupervisorEvent[]> {
   const { manifest, supervisor } = g;
   const inSession = new Set(supervisor.services.map((r) => r.name));
@@ -53,7 +55,18 @@ export async function growSession(
     manifest,
     order,
     session: g.session,
-    args: g.args,
+    // The `up SERVICE` command line's port options, else the session's own.
+    args:
+      ports === undefined
+        ? g.args
+        : {
+            ...g.args,
+            kill: ports.conflict === 'kill',
+            remap: ports.conflict === 'remap',
+            fail: ports.conflict === 'fail',
+            force: ports.force,
+            port: ports.port,
+          },
     inherited: g.inherited,
     interactive: false,
     running,

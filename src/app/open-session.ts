@@ -10,6 +10,8 @@
  * Every event of the session goes through one EventBus: the reporter prints it; subscribers
  * (the browser opener, control requests, the dashboard, the end record) see it.
  */
+
+import type { PortOptions } from '../control/protocol.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
 import { loadManifest } from '../manifest/index.js';
@@ -174,7 +176,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       bus.subscribe(browserOpener(manifest, Object.fromEntries(specs.map((s) => [s.name, s.url]))));
     }
     // up SERVICE for a service this session does not run yet: it joins (grow-session.ts).
-    const grow = (wanted: readonly string[]) =>
+    const grow = (wanted: readonly string[], portOptions?: PortOptions) =>
       growSession(
         {
           manifest,
@@ -191,6 +193,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           },
         },
         wanted,
+        portOptions,
       );
     const control = await openControl(manifest, id, sup, emit, grow);
     const ending = new EndRecord(recorder.file, id);

@@ -12,6 +12,7 @@ import { colorEnabled, painter } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { portsText } from '../output/service-table.js';
 import { checkServiceNames } from '../plan/graph.js';
+import { conflictFlag } from '../plan/port-requests.js';
 import { type FoundSession, findSession } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';
 import { stateProject } from './project.js';
@@ -88,7 +89,9 @@ export async function upIntoRunningSession(
   checkServiceNames(manifest, args.services);
   const found = liveSession(manifest.root);
   if (found === null || found.state.dynamic) return null;
-  const request = { op: 'start' as const, services: args.services };
+  // For services the session does not run yet, their ports follow this command line.
+  const ports = { conflict: conflictFlag(args), force: args.force, port: args.port };
+  const request = { op: 'start' as const, services: args.services, ports };
   return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
 }
 

@@ -241,7 +241,7 @@ describe('up SERVICE into a running session', () => {
     expect(survivors(p.marker)).toEqual([]);
   });
 
-  it('a newcomer whose port is held by a foreign process, with nobody to ask: exit 3, the session goes on', async () => {
+  it('a newcomer whose port is held by a foreign process: exit 3 with nobody to ask, the session goes on; --remap gets it another port', async () => {
     const [pa, pb] = [await freePort(), await freePort()];
     const p = project({ services: { backend: server(pa), frontend: server(pb) } });
     expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
@@ -252,12 +252,18 @@ describe('up SERVICE into a running session', () => {
       const up = await cli(p, ['up', 'frontend']);
       expect(up.code).toBe(3);
       expect(up.stderr).toMatch(new RegExp(`${pb}`));
+      const after = await status(p);
+      expect(after.services.map((s) => [s.name, s.state])).toEqual([['backend', 'ready']]);
+      expect(after.session).toBe(before.session);
+      // The command line's --remap decides for the newcomer, as it would for a new session.
+      const remapped = await cli(p, ['up', 'frontend', '--remap']);
+      expect(remapped.code, remapped.stderr).toBe(0);
+      const frontend = (await status(p)).services.find((s) => s.name === 'frontend')!;
+      expect(frontend.state).toBe('ready');
+      expect(frontend.ports.primary).not.toBe(pb);
     } finally {
       await squatter.close();
     }
-    const after = await status(p);
-    expect(after.services.map((s) => [s.name, s.state])).toEqual([['backend', 'ready']]);
-    expect(after.session).toBe(before.session);
     expect((await cli(p, ['down'])).code).toBe(0);
     expect(survivors(p.marker)).toEqual([]);
   });
