@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import yargs, { type Argv, type Options } from 'yargs';
+import { DevlaunchError } from '../errors.js';
 import {
   COMMAND_NAMES,
   COMMAND_OPTIONS,
@@ -302,8 +303,15 @@ function helpCommand(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
   const name = argv[1];
   if (name === undefined) return ['--help'];
-  if (!COMMAND_NAMES.includes(name) || argv.length > 2) {
-    throw usageError(`Unknown command: ${argv.slice(1).join(' ')}`, argv.slice(1));
+  if (!COMMAND_NAMES.includes(name)) throw usageError(`Unknown command: ${name}`, []);
+  if (argv.length > 2) {
+    throw new DevlaunchError(
+      'USAGE',
+      `help takes one command name, not ${argv.slice(2).join(' ')}`,
+      {
+        hint: `devlaunch help ${name}`,
+      },
+    );
   }
   return name === 'help' ? ['--help'] : [name, '--help'];
 }
