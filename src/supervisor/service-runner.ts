@@ -64,15 +64,14 @@ export class ServiceRunner extends RunnerView {
   }
 
   /**
-   * Spawns the service (from pending, or again once it has ended: `restart` counts it as a
-   * restart). The restart policy gets its full budget again. Resolves once it is past
-   * starting: ready, failed, stopping, or ended.
+   * Spawns the service (from pending, or again once it has ended). The restart policy gets its
+   * full budget again. `restarts` (status's RESTARTS) counts only the policy's restarts, as
+   * `max_restarts` does and as docker's RestartCount does: a `devlaunch restart` asked for by the
+   * user shows as a new pid and uptime, not as a restart. Resolves once it is past starting:
+   * ready, failed, stopping, or ended.
    */
-  async start(opts: { restart?: boolean } = {}): Promise<void> {
-    if (this.current.kind === 'pending' || hasEnded(this.current)) {
-      this.policyRestarts = 0;
-      if (opts.restart && this.current.kind !== 'pending') this.restarts += 1;
-    }
+  async start(): Promise<void> {
+    if (this.current.kind === 'pending' || hasEnded(this.current)) this.policyRestarts = 0;
     this.dispatch({ type: 'start' });
     await this.until(
       (s) =>
