@@ -11,10 +11,11 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainBlock, plainLong, prefixBlock, prefixLong, stripSequences } from './blocks.js';
+import { plainPieces, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter, longLines } from './line-splitter.js';
+import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
+import { Prefix, Prefixer } from './prefixer.js';
 import { OutputSink } from './sink.js';
 import { Tail } from './tail.js';
 import { muteTerminal, privateWriter } from './terminal.js';
@@ -45,8 +46,7 @@ export type LineListener = (text: string, partial: boolean) => void;
 
 interface ServiceState {
   name: string;
-  /** The prefix as latin1 text: one character per byte of its UTF-8 form. */
-  prefix: string;
+  prefix: Prefix;
   tail: Tail;
   listeners: Set<LineListener>;
 }
@@ -87,6 +87,9 @@ export class ServiceOutput {
   #open = 0;
   #idle: Array<() => void> = [];
   #bytes = 0;
+  readonly #prefixer = new Prefixer();
+  /** The pieces of one block for the terminal, then for the log (reused). */
+  readonly #pieces: Buffer[] = [];
 
   constructor(opts: ServiceOutputOptions) {
     this.#quiet = opts.quiet ?? false;
@@ -128,7 +131,9 @@ export class ServiceOutput {
   /** Start draining a service's stream. stdout and stderr lines are printed the same way. */
   attach(service: string, stream: NodeJS.ReadableStream, _kind: 'stdout' | 'stderr'): void {
     const state = this.#service(service);
-    const splitter = new BlockSplitter((bytes, head) => this.#emit(state, bytes, head));
+    const splitter = new BlockSplitter((head, headLength, body) =>
+      this.#emit(state, head, headLength, body),
+    );
     this.#open += 1;
     let ended = false;
     const finish = () => {
@@ -235,28 +240,31 @@ export class ServiceOutput {
     ]);
   }
 
-  /** `head`: the beginning of a long first line, in pieces (see BlockSplitter). */
-  #emit(state: ServiceState, bytes: Buffer, head: readonly Buffer[]): void {
-    for (const piece of head) this.#bytes += piece.length;
-    this.#bytes += bytes.length;
+  /** One block of complete lines (see BlockSplitter). */
+  #emit(state: ServiceState, head: readonly Buffer[], headLength: number, body: Buffer): void {
+    this.#bytes += headLength + body.length;
+    const pieces = this.#pieces;
     if (!this.#quiet) {
-      if (head.length === 0) this.#outSink.write(prefixBlock(bytes, state.prefix));
-      else this.#outSink.writeAll(prefixLong(head, bytes, state.prefix));
+      this.#prefixer.block(state.prefix, head, headLength, body, pieces);
+      if (pieces.length !== 1) this.#outSink.writeAll(pieces);
+      else if (this.#outSink.writeThrough(pieces[0] as Buffer))
+        this.#prefixer.release(pieces[0] as Buffer);
+      pieces.length = 0;
     }
     if (this.#logs !== null) {
-      const plain = head.length === 0 ? [plainBlock(bytes)] : plainLong(head, bytes);
+      plainPieces(head, headLength, body, pieces);
       let last = 0;
-      for (const piece of plain) {
+      for (const piece of pieces) {
         this.#logs.write(state.name, piece);
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
+      pieces.length = 0;
       // The unterminated last line of a stream is closed in the log.
       if (last !== 0 && last !== LF) this.#logs.write(state.name, '\n');
     }
-    state.tail.add(bytes);
+    state.tail.add(head, headLength, body);
     if (state.listeners.size > 0) {
-      const lines = head.length === 0 ? state.tail.decode(bytes) : longLines(head, bytes);
-      for (const line of lines)
+      for (const line of blockText(head, headLength, body))
         for (const listener of state.listeners) {
           listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
         }
@@ -276,7 +284,7 @@ export class ServiceOutput {
     const prefix = `${this.#paintPrefix(index, name.padEnd(this.#width))} `;
     return {
       name,
-      prefix: Buffer.from(prefix).toString('latin1'),
+      prefix: new Prefix(prefix),
       tail: new Tail(this.#tailSize),
       listeners: new Set(),
     };

@@ -8,6 +8,7 @@
  * `urgent()` is for devlaunch's own messages: while output is held back they go ahead of the
  * backlog (at a line boundary), so a failure or the stop progress shows at once.
  */
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { SpillFile } from './spill.js';
 
@@ -61,9 +62,17 @@ export class OutputSink {
   #spillFailed = false;
   readonly #stats: SinkStats = { maxMemory: 0, spilled: 0, dropped: 0 };
   readonly #drained: Array<() => void> = [];
+  /**
+   * The destination is a socket, a pipe or a terminal as Node writes them: a write that the
+   * operating system took at once (nothing left pending) keeps no reference to its bytes.
+   */
+  readonly #copies: boolean;
+  /** Where the spill file is read back into, while writes keep no reference to it. */
+  #readBuffer: Buffer | null = null;
 
   constructor(opts: SinkOptions) {
     this.#dest = opts.dest;
+    this.#copies = opts.dest instanceof Socket;
     this.#owned = opts.owned;
     this.#spill = new SpillFile(opts.spillDir, opts.name);
     this.#memoryLimit = opts.memoryLimit ?? 4 << 20;
@@ -100,6 +109,29 @@ export class OutputSink {
       for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
     }
     this.#pump();
+  }
+
+  /**
+   * Output in order, like write(). Returns true when the bytes went to the operating system at
+   * once and nothing here or in the destination keeps them: the caller may reuse their memory.
+   */
+  writeThrough(bytes: Buffer): boolean {
+    const idle =
+      this.#copies &&
+      !this.#gone &&
+      !this.#waiting &&
+      this.#queued === 0 &&
+      this.#urgent.length === 0 &&
+      this.#spill.pending === 0 &&
+      this.#dest.writableLength === 0;
+    if (!idle || bytes.length === 0) {
+      this.write(bytes);
+      return false;
+    }
+    this.#dest.write(bytes);
+    if (this.#dest.writableLength === 0) return true;
+    this.#handed();
+    return false;
   }
 
   /** devlaunch's own message: in order when nothing is held back, else ahead of the backlog. */
@@ -200,17 +232,26 @@ export class OutputSink {
       const next = this.#next();
       if (next === null) break;
       this.#dest.write(next);
-      const memory = this.#queued + this.#dest.writableLength;
-      if (memory > this.#stats.maxMemory) this.#stats.maxMemory = memory;
-      if (this.#dest.writableLength >= this.#handLimit) {
-        this.#waiting = true;
-        this.#dest.once('drain', () => {
-          this.#waiting = false;
-          this.#pump();
-        });
+      // The read-back buffer is used again only if the destination kept no reference to it.
+      if (this.#readBuffer !== null && next.buffer === this.#readBuffer.buffer) {
+        if (!this.#copies || this.#dest.writableLength > 0) this.#readBuffer = null;
       }
+      this.#handed();
     }
     if (!this.#waiting) this.#settle();
+  }
+
+  /** After handing bytes on: counts memory, and waits for the destination when it holds enough. */
+  #handed(): void {
+    const memory = this.#queued + this.#dest.writableLength;
+    if (memory > this.#stats.maxMemory) this.#stats.maxMemory = memory;
+    if (this.#dest.writableLength >= this.#handLimit && !this.#waiting) {
+      this.#waiting = true;
+      this.#dest.once('drain', () => {
+        this.#waiting = false;
+        this.#pump();
+      });
+    }
   }
 
   /** The next bytes to hand on, or null when nothing waits. */
@@ -225,7 +266,8 @@ export class OutputSink {
     if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;
     let piece: Buffer;
     try {
-      piece = this.#spill.read(READ_BACK);
+      this.#readBuffer ??= Buffer.allocUnsafeSlow(READ_BACK);
+      piece = this.#spill.read(this.#readBuffer);
     } catch (error) {
       this.#onError(error as Error);
       this.drop();
