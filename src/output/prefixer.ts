@@ -17,8 +17,13 @@ import { isControlOnly } from './blocks.js';
 const ESC = 0x1b;
 const LF = 10;
 const CR = 13;
-/** Slab size: output of many chunks shares one allocation. */
-const SLAB = 1 << 20;
+/**
+ * Slab size. Small on purpose: a slab left behind (its last piece still being written when a new
+ * one was needed) must die young, before V8 moves it to the old generation, where its memory
+ * would only be freed by a full collection: with 1 MiB slabs a flood behind a slow reader grew
+ * devlaunch's resident memory by tens of MB.
+ */
+const SLAB = 128 << 10;
 /** A line is checked for being control-only up to this length (longer ones never are). */
 const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
@@ -69,6 +74,20 @@ export class Prefixer {
       }
     }
     if (from < body.length) this.#lines(prefix, body, from, out);
+    // The joined first line and the rest usually lie side by side in the slab: one piece.
+    const n = out.length;
+    if (n >= 2) {
+      const a = out[n - 2] as Buffer;
+      const b = out[n - 1] as Buffer;
+      if (
+        a.buffer === this.#slab.buffer &&
+        b.buffer === a.buffer &&
+        a.byteOffset + a.length === b.byteOffset
+      ) {
+        out.length = n - 2;
+        out.push(this.#slab.subarray(a.byteOffset, b.byteOffset + b.length));
+      }
+    }
   }
 
   /** A first line too long to copy: its pieces as they are, behind one prefix. */

@@ -93,10 +93,16 @@ export class OutputSink {
    * on directly; behind a slow reader, what does not fit in memory goes to the spill file.
    */
   writeAll(pieces: readonly Buffer[]): void {
-    if (this.#gone) return;
+    this.#accept(pieces);
+    this.#pump();
+  }
+
+  /** Queues `pieces` in memory or appends them to the spill file; tells which (or neither). */
+  #accept(pieces: readonly Buffer[]): 'memory' | 'spill' | null {
+    if (this.#gone) return null;
     let size = 0;
     for (const piece of pieces) size += piece.length;
-    if (size === 0) return;
+    if (size === 0) return null;
     const idle = !this.#waiting && this.#queued === 0 && this.#spill.pending === 0;
     if (idle || (this.#spill.pending === 0 && this.#queued + size <= this.#memoryLimit)) {
       pieces.forEach((piece, i) => {
@@ -105,15 +111,16 @@ export class OutputSink {
         if (i < pieces.length - 1) this.#openEnded.add(piece);
       });
       this.#queued += size;
-    } else {
-      for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
+      return 'memory';
     }
-    this.#pump();
+    for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
+    return 'spill';
   }
 
   /**
-   * Output in order, like write(). Returns true when the bytes went to the operating system at
-   * once and nothing here or in the destination keeps them: the caller may reuse their memory.
+   * Output in order, like write(). Returns true when nothing here or in the destination keeps a
+   * reference to the bytes (the operating system took them at once, or they went to the spill
+   * file): the caller may use their memory again.
    */
   writeThrough(bytes: Buffer): boolean {
     const idle =
@@ -124,9 +131,11 @@ export class OutputSink {
       this.#urgent.length === 0 &&
       this.#spill.pending === 0 &&
       this.#dest.writableLength === 0;
-    if (!idle || bytes.length === 0) {
-      this.write(bytes);
-      return false;
+    if (!idle) {
+      // Bytes appended to the spill file (or dropped) are copied already: nothing keeps them.
+      const kept = this.#accept([bytes]) === 'memory';
+      this.#pump();
+      return !kept;
     }
     this.#dest.write(bytes);
     if (this.#dest.writableLength === 0) return true;
@@ -266,7 +275,10 @@ export class OutputSink {
     if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;
     let piece: Buffer;
     try {
-      this.#readBuffer ??= Buffer.allocUnsafeSlow(READ_BACK);
+      // Sized to what is pending: a buffer the destination keeps holds no unused megabyte.
+      const size = Math.min(READ_BACK, this.#spill.pending);
+      if (this.#readBuffer === null || this.#readBuffer.length < size)
+        this.#readBuffer = Buffer.allocUnsafeSlow(size);
       piece = this.#spill.read(this.#readBuffer);
     } catch (error) {
       this.#onError(error as Error);
