@@ -168,7 +168,7 @@ export class ServiceOutput {
    * Subscribe to a service's lines, without escape sequences. Partial lines (a prompt printed
    * without a newline) are reported too while they are at most PARTIAL_LIMIT bytes long; a
    * longer line is reported once, when complete, so the cost stays linear in its length. Of a
-   * line over 1 MiB, only its first and last 64 KiB are reported (see longLines).
+   * line over 1 MiB, only its first and last 64 KiB are reported (see blockText).
    */
   onLine(
     service: string,
