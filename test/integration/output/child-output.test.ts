@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../unit/output/helpers.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
