@@ -13,15 +13,16 @@ import {
   unreadableSessions,
 } from '../../app/find.js';
 import type { GlobalArgs } from '../../app/options.js';
-import { stateProject } from '../../app/project.js';
-import { ask } from '../../app/remote.js';
+import { quickProject } from '../../app/quick-project.js';
 import { SupervisorGone } from '../../control/client.js';
 import type { StatusResult } from '../../control/protocol.js';
 import { ExitCode } from '../../errors.js';
 import { renderServiceTable } from '../../output/service-table.js';
 import { isSameProcess } from '../../process/index.js';
 import {
+  assertUsableState,
   type LastSession,
+  listSessionFiles,
   readLastSession,
   type ServiceRecord,
   sessionFile,
@@ -33,7 +34,9 @@ import { terminal } from '../terminal.js';
 const NOT_RUNNING = 3;
 
 /** `devlaunch dashboard` (cli/main.ts loads it from here). */
-export { run as dashboard } from '../dashboard-command.js';
+export async function dashboard(args: GlobalArgs): Promise<number> {
+  return (await import('../dashboard-command.js')).run(args);
+}
 
 export interface StatusJson {
   project: string;
@@ -57,9 +60,18 @@ export interface StatusJson {
 }
 
 export async function run(args: GlobalArgs): Promise<number> {
-  const manifest = stateProject({ file: args.file, cwd: process.cwd(), env: process.env }, (text) =>
-    warn(args, text),
-  );
+  const where = { file: args.file, cwd: process.cwd(), env: process.env };
+  // Nothing recorded and nobody holding the lock: the answer needs only the project's name, so
+  // the manifest's parser and schema are not even loaded (they are most of a start-up).
+  const quick = quickProject(where);
+  if (quick !== undefined) {
+    assertUsableState(quick.root, { write: false });
+    if (listSessionFiles(quick.root).length === 0 && liveLockOwner(quick.root) === null) {
+      return nothingRuns(args, quick.root, quick.name, false);
+    }
+  }
+  const { stateProject } = await import('../../app/project.js');
+  const manifest = stateProject(where, (text) => warn(args, text));
   const found = findSession(manifest.root);
   // Never silent about a state it cannot read: a session may run that it cannot describe.
   for (const bad of unreadableSessions(manifest.root)) {
@@ -75,17 +87,7 @@ export async function run(args: GlobalArgs): Promise<number> {
       `a session of ${manifest.name} runs (supervisor pid ${owner.pid}, since ${owner.startedAt}) but its state cannot be read; stop it with devlaunch down`,
     );
   }
-  if (!found) {
-    const last = readLastSession(sessionFile(manifest.root));
-    const lastSession = last && { endedAt: last.endedAt, reason: last.reason };
-    if (args.json) {
-      const json: StatusJson = { project: manifest.name, session: null, services: [], lastSession };
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    } else {
-      say(args, `nothing of ${manifest.name} is running${last ? `; ${lastEnded(last)}` : ''}`);
-    }
-    return owner ? ExitCode.serviceFailed : NOT_RUNNING;
-  }
+  if (!found) return nothingRuns(args, manifest.root, manifest.name, owner !== null);
   const { json, details } = await describe(found, args);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
@@ -103,6 +105,19 @@ export async function run(args: GlobalArgs): Promise<number> {
   return json.services.every(fine) ? ExitCode.ok : ExitCode.serviceFailed;
 }
 
+/** No session to describe: when and why the last one ended. */
+function nothingRuns(args: GlobalArgs, root: string, project: string, locked: boolean): number {
+  const last = readLastSession(sessionFile(root));
+  const lastSession = last && { endedAt: last.endedAt, reason: last.reason };
+  if (args.json) {
+    const json: StatusJson = { project, session: null, services: [], lastSession };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    say(args, `nothing of ${project} is running${last ? `; ${lastEnded(last)}` : ''}`);
+  }
+  return locked ? ExitCode.serviceFailed : NOT_RUNNING;
+}
+
 /** Completed tasks and services stopped on request count as fine; so does ready and healthy. */
 function fine(s: StatusJson['services'][number]): boolean {
   if (s.state === 'completed' || s.state === 'stopped') return true;
@@ -116,6 +131,7 @@ async function describe(
 ): Promise<{ json: StatusJson; details: Map<string, string> }> {
   const details = new Map<string, string>();
   if (found.live) {
+    const { ask } = await import('../../app/remote.js');
     try {
       const live = await ask<StatusResult>(
         found,
