@@ -93,13 +93,23 @@ const cjs = await build({
 // em dash in one comment doubles the memory a bundle's source takes for as long as devlaunch
 // runs (1.7 MB instead of 0.8 for `up`). esbuild escapes such characters in strings and regular
 // expressions but keeps them in the comments it keeps; escaping those too changes no code.
+//
+// Each bundle is also written inside the CommonJS wrapper, calling itself with the five names
+// (src/cli/code-cache.ts, PREWRAPPED_START and PREWRAPPED_END: the same text). Node's require
+// runs it as any CommonJS file; the code cache's loader compiles the file as it is, where
+// wrapping it at each start made V8 copy the whole source once more.
+const prewrappedStart = '(function (exports, require, module, __filename, __dirname) { ';
+const prewrappedEnd = '\n}).call(exports, exports, require, module, __filename, __dirname);\n';
 for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
   const text = readFileSync(file, 'utf8');
   const ascii = text.replace(
     /[^\x00-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  if (ascii !== text) writeFileSync(file, ascii);
+  const mapComment = /\n(\/\/# sourceMappingURL=[^\n]*)\n?$/.exec(ascii);
+  const body = mapComment === null ? ascii : ascii.slice(0, mapComment.index);
+  const after = mapComment === null ? '' : `${mapComment[1]}\n`;
+  writeFileSync(file, `${prewrappedStart}${body}${prewrappedEnd}${after}`);
 }
 
 const esm = await build({

@@ -63,6 +63,7 @@ function sessionStateSchema(): z.ZodType<SessionState> {
 }
 
 function buildSessionStateSchema(): z.ZodType<SessionState> {
+  z.config({ jitless: true }); // as manifest/schema.ts: one parse per state read, no compiling
   const pid = z.number().int().positive();
   const identity = z.object({ pid, startTime: z.string() });
 
