@@ -12,6 +12,7 @@
 import { DevlaunchError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { isSameProcess, processInfo } from '../process/index.js';
+import { onNudge } from '../process/nudge.js';
 import {
   acquireLock,
   readState,
@@ -156,7 +157,8 @@ export function claimSession(options: ClaimOptions): Claim {
     },
     handOver() {
       stopListening();
-      if (process.platform !== 'win32') process.on('SIGUSR2', () => {});
+      // A nudge that arrives after the hand-over must not end this process (SIGUSR2's default).
+      onNudge(() => {});
     },
     release,
   };

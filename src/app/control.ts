@@ -1,11 +1,12 @@
 /**
  * How `devlaunch down` asks a running supervisor (attached in another terminal, or detached) to
- * stop: it writes a request file beside the session state, then nudges the supervisor with
- * SIGUSR2 (POSIX). The supervisor also polls for the file, which is the only channel on Windows,
+ * stop: it writes a request file beside the session state, then nudges the supervisor
+ * (process/nudge.ts: SIGUSR2 on POSIX). The supervisor also polls for the file, which is the only channel on Windows,
  * where there are no user signals. A request file is written atomically, like the state.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { nudge, onNudge } from '../process/nudge.js';
 
 export interface DownRequest {
   /** Services to stop (with their dependents); empty: the whole session. */
@@ -32,11 +33,7 @@ export function sendDownRequest(
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(request));
   renameSync(temp, file);
-  if (process.platform !== 'win32') {
-    try {
-      process.kill(supervisorPid, 'SIGUSR2');
-    } catch {}
-  }
+  nudge(supervisorPid);
 }
 
 /** Calls `handler` for each down request. Returns a function that stops listening. */
@@ -64,12 +61,11 @@ export function listenForDown(
   };
   // A request already there: for this session (written during a hand-over), or a leftover.
   check(true);
-  const onSignal = () => check();
-  if (process.platform !== 'win32') process.on('SIGUSR2', onSignal);
+  const stopListening = onNudge(() => check());
   const poll = setInterval(check, 500);
   poll.unref();
   return () => {
     clearInterval(poll);
-    if (process.platform !== 'win32') process.off('SIGUSR2', onSignal);
+    stopListening();
   };
 }

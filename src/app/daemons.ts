@@ -10,7 +10,14 @@
  * version of this; the port evidence works everywhere /proc and the holder lookup do.
  */
 import { listenersOn } from '../ports/holders/index.js';
-import { listProcesses, type ProcessInfo, stopTree } from '../process/index.js';
+import {
+  adoptProcess,
+  listProcesses,
+  type ProcessInfo,
+  type SpawnedService,
+  stopTree,
+} from '../process/index.js';
+import type { Daemon, ServiceSpec } from '../supervisor/service-spec.js';
 
 export interface DaemonEvidence {
   service: string;
@@ -96,4 +103,45 @@ export async function stopEscapedDaemons(
     ),
   );
   return daemons;
+}
+
+const DAEMON_LOOK_MS = 100;
+
+/**
+ * The daemon a service left holding one of its ports when its process exited 0 (as
+ * `redis-server --daemonize yes` or `pg_ctl start` do), looked for until `waitMs` has passed
+ * (one look when 0) or `signal` aborts; null when there is none.
+ */
+export async function awaitDaemon(
+  service: DaemonEvidence,
+  opts: { waitMs: number; signal: AbortSignal },
+): Promise<EscapedDaemon | null> {
+  const until = performance.now() + opts.waitMs;
+  for (;;) {
+    const [daemon] = await escapedDaemons([service]).catch(() => []);
+    if (daemon !== undefined || opts.signal.aborted)
+      return opts.signal.aborted ? null : (daemon ?? null);
+    if (performance.now() >= until) return null;
+    await new Promise((resolve) => setTimeout(resolve, DAEMON_LOOK_MS));
+  }
+}
+
+/** The runner's `findDaemon`: the daemon `proc` left on the service's ports, adopted to follow. */
+export async function followDaemon(
+  spec: ServiceSpec,
+  proc: SpawnedService,
+  opts: { waitMs: number; signal: AbortSignal },
+): Promise<Daemon | null> {
+  const evidence = {
+    service: spec.name,
+    ports: Object.values(spec.ports),
+    spawned: proc.startTime,
+  };
+  const daemon = await awaitDaemon(evidence, opts);
+  if (daemon === null) return null;
+  return {
+    proc: adoptProcess(daemon.pid, daemon.startTime),
+    port: daemon.port,
+    command: daemon.command,
+  };
 }

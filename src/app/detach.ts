@@ -17,9 +17,10 @@ import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.j
 import { startBackground } from '../process/launch.js';
 import { assertUsableState, lastDynamicLogsDir, readState } from '../state/index.js';
 import { claimSession } from './claim.js';
+import { earlierSessions, reapEarlier } from './earlier-sessions.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
-import { earlierSessions, newSessionId, reapEarlier } from './open-session.js';
 import type { Terminal, UpArgs } from './options.js';
+import { newSessionId } from './session-env.js';
 import { stopCommand } from './targets.js';
 
 const POLL_MS = 25;

@@ -13,9 +13,9 @@ import { portPlanError } from '../ports/apply.js';
 import { listProcesses } from '../process/index.js';
 import { listSessionFiles, readState } from '../state/index.js';
 import { prepareLaunch } from './launch.js';
-import { newSessionId } from './open-session.js';
 import type { UpArgs } from './options.js';
 import { processesOf, supervisorAlive } from './reap.js';
+import { newSessionId } from './session-env.js';
 
 export interface DryRun {
   plan: LaunchPlan;

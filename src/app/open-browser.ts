@@ -20,14 +20,9 @@ export function browserCommand(url: string, platform: NodeJS.Platform): [string,
   return ['xdg-open', [url]];
 }
 
-/** Wraps `emit` so that a service with `open:` gets its page opened when it becomes ready. */
-export function withBrowserOpening(
-  emit: EventSink,
-  manifest: Manifest,
-  urls: Record<string, string | null>,
-): EventSink {
+/** A subscriber to the session's events: opens a service's `open:` page once it is ready. */
+export function browserOpener(manifest: Manifest, urls: Record<string, string | null>): EventSink {
   return (event) => {
-    emit(event);
     if (event.type !== 'service-ready') return;
     const open = manifest.services[event.service]?.open;
     if (!open) return;

@@ -1,49 +1,39 @@
 /**
- * Turns a manifest into a running session: manifest → selection → ports → environments →
- * runners under one supervisor. `up` and `run` share it; they differ only in what they do
- * while the session runs.
+ * Turns a manifest into a running session. `up` and `run` share it; they differ only in what
+ * they do while the session runs. The flow, one step per module:
+ *
+ *   claim (claim.ts) → reap earlier sessions (earlier-sessions.ts)
+ *   → prepare the launch plan, apply its port part (launch.ts)
+ *   → watchdog and dashboard (started early, awaited here) → supervisor (session-supervisor.ts)
+ *   → control channel (control-handler.ts) … → close (session-close.ts)
+ *
+ * Every event of the session goes through one EventBus: the reporter prints it; subscribers
+ * (the browser opener, control requests, the dashboard, the end record) see it.
  */
-import { randomBytes } from 'node:crypto';
 import type { Dashboard } from '../dashboard/server.js';
 import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
-import { DevlaunchError } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { EventBus, type EventSink } from '../output/events.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { checkServiceNames, dependentsOf, startOrder, withDependencies } from '../plan/graph.js';
-import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
-import { portsListenedBy, waitAllBindable } from '../ports/index.js';
-import {
-  descendantsOf,
-  describeExit,
-  killTreeNow,
-  spawnService,
-  startWatchdog,
-  stopTree,
-  type Watchdog,
-} from '../process/index.js';
-import {
-  assertUsableState,
-  logsDir,
-  retireSession,
-  type SessionState,
-  sessionFile,
-} from '../state/index.js';
-import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import { claimSession, handoffFrom, type Identity } from './claim.js';
+import type { LaunchPlan } from '../plan/launch-plan.js';
+import { startWatchdog, type Watchdog } from '../process/index.js';
+import { assertUsableState, logsDir } from '../state/index.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { claimSession, handoffFrom } from './claim.js';
 import { openControl } from './control-handler.js';
-import { stopEscapedDaemons } from './daemons.js';
 import { serveDashboard } from './dashboard.js';
+import { earlierSessions, reapEarlier } from './earlier-sessions.js';
 import { EndRecord } from './end-record.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
-import { withBrowserOpening } from './open-browser.js';
+import { browserOpener } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
-import { inspectSessions, reapSession } from './reap.js';
-import { SessionRecorder } from './recorder.js';
+import { closeSession } from './session-close.js';
+import { detachedChild, inheritedEnv, newSessionId } from './session-env.js';
+import { superviseSession } from './session-supervisor.js';
 
-const PORT_RELEASE_WAIT_MS = 3000;
+export { newSessionId };
 
 export interface SessionOptions {
   args: GlobalArgs;
@@ -56,51 +46,6 @@ export interface SessionOptions {
   term: Terminal;
   /** A failure after start-up stops the session; default `--exit-on-failure`. */
   exitOnFailure?: boolean;
-}
-
-/**
- * A background supervisor started by `up -d` learns its session from its parent, which has
- * already planned and applied the ports (asking on the terminal where needed) and handed the
- * plan over in a file.
- */
-interface DetachedChild {
-  session: string;
-  dynamic: boolean;
-  /** The launch plan file (app/launch.ts `handOver`). */
-  plan: string | null;
-}
-
-function detachedChild(env: Readonly<Record<string, string | undefined>>): DetachedChild | null {
-  const session = env.DEVLAUNCH_DETACHED_SESSION;
-  if (!session) return null;
-  return {
-    session,
-    dynamic: env.DEVLAUNCH_DETACHED_DYNAMIC === '1',
-    plan: env.DEVLAUNCH_DETACHED_PLAN || null,
-  };
-}
-
-/** Set by `up -d` for its background supervisor only: never passed on to what it starts. */
-const SUPERVISOR_ONLY = [
-  'DEVLAUNCH_HANDOFF',
-  'DEVLAUNCH_DETACHED_SESSION',
-  'DEVLAUNCH_DETACHED_DYNAMIC',
-  'DEVLAUNCH_DETACHED_PLAN',
-  'DEVLAUNCH_ROLE',
-];
-
-/**
- * The environment services (and the watchdog) inherit: devlaunch's own, without what marks a
- * background supervisor (the services must not look like one to a sweep), and with FORCE_COLOR
- * when devlaunch colours their output, so that they colour too.
- */
-function inheritedEnv(term: Terminal, color: boolean): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(term.env)) {
-    if (v !== undefined && !SUPERVISOR_ONLY.includes(k)) env[k] = v;
-  }
-  if (color && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '1';
-  return env;
 }
 
 export interface Session {
@@ -117,10 +62,6 @@ export interface Session {
   commandEnv: Record<string, string>;
   /** Flushes output and ends the watchdog; call after the supervisor has finished. */
   close(): Promise<void>;
-}
-
-export function newSessionId(): string {
-  return randomBytes(6).toString('hex');
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
@@ -148,16 +89,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     color: term.color.stderr,
     interactive: term.interactive,
     verbose: args.verbose,
+    // Service lines stream on the same screen: a failure does not repeat them.
+    linesShown: !options.quiet,
   });
   let dashboard: Dashboard | null = null;
   let supervisor: Supervisor | undefined;
-  // The ready table shows the dashboard's URL.
-  const emit: EventSink = (event) =>
+  // The one fan-out of the session's events. The ready table shows the dashboard's URL.
+  const bus = new EventBus((event) =>
     reporter(
       event.type === 'all-ready' && dashboard !== null
         ? { ...event, dashboard: dashboard.url }
         : event,
-    );
+    ),
+  );
+  const emit = bus.emit;
 
   // Nothing is started until everything that can fail early has been checked: the lock, leftovers
   // of earlier sessions, ports, dotenv files. A failure here leaves nothing running.
@@ -206,56 +151,30 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       plan = await claim.guard(Promise.resolve(prepared.plan));
     }
     const ports = plan.resolved;
-    const specs = plan.services.map((planned) => serviceSpec(manifest, planned, id));
-    // A browser only for a person at a terminal, never in CI.
-    const person = term.interactive && !term.env.CI;
-    const emitAll =
-      args.open && person && !detached
-        ? withBrowserOpening(emit, manifest, Object.fromEntries(specs.map((s) => [s.name, s.url])))
-        : emit;
 
     const watchdog = await claim.guard(watchdogStarting);
     dashboard = await claim.guard(serving);
-    const recorder = new SessionRecorder({
-      file: sessionFile(manifest.root, dynamic ? id : undefined),
-      project: manifest.name,
+    const supervised = superviseSession({
+      manifest,
+      plan,
       session: id,
       dynamic,
-      manifest: manifest.file,
-      root: manifest.root,
+      output,
+      bus,
       watchdog,
       dashboard: dashboard?.url ?? null,
-    });
-    // One bus for every event: the reporter prints them, subscribers (control, dashboard) see them.
-    const bus = new EventBus(emitAll);
-    // The start of each service's latest process: evidence for daemons that left it (daemons.ts).
-    const spawned = new Map<string, string>();
-    const runners: ServiceRunner[] = specs.map(
-      (spec) =>
-        new ServiceRunner(spec, {
-          spawn: spawnService,
-          stopTree,
-          killTreeNow,
-          describeExit,
-          listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
-          output,
-          emit: bus.emit,
-          watchdog,
-          changed: () => {
-            recorder.changed();
-            for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
-          },
-          failed: (service) => supervisor?.serviceFailed(service),
-        }),
-    );
-    supervisor = new Supervisor(runners, bus, {
       exitOnFailure: options.exitOnFailure ?? args.exitOnFailure,
     });
-    recorder.track(runners);
-    const sup = supervisor;
+    const { specs, recorder, spawned } = supervised;
+    const sup = supervised.supervisor;
+    supervisor = sup;
+    // A browser only for a person at a terminal, never in CI.
+    if (args.open && term.interactive && !term.env.CI && !detached) {
+      bus.subscribe(browserOpener(manifest, Object.fromEntries(specs.map((s) => [s.name, s.url]))));
+    }
     const control = await openControl(manifest, id, sup, emit);
     const ending = new EndRecord(recorder.file, id);
-    sup.subscribe(ending.listener);
+    bus.subscribe(ending.listener);
     claim.route((request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {
@@ -270,52 +189,35 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       dotenv: loadDotenvFiles(manifest.env_file),
       session: id,
     });
+    const shown = dashboard;
     return {
       manifest,
       id,
       ports,
-      supervisor,
+      supervisor: sup,
       output,
       emit,
       watchdog,
-      dashboard,
+      dashboard: shown,
       commandEnv,
-      close: async () => {
-        await control?.close();
-        await dashboard?.close();
-        // A daemon that left a service's tree and erased its mark still holds the service's port.
-        const daemons = await stopEscapedDaemons(
-          specs.map((spec) => ({
-            service: spec.name,
-            ports: Object.values(spec.ports),
-            spawned: spawned.get(spec.name) ?? null,
-          })),
-          (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
-        );
-        for (const d of daemons) {
-          emit({
-            type: 'message',
-            level: 'info',
-            text: `stopped pid ${d.pid} (${d.command}), a daemon ${d.service} left holding port ${d.port}`,
-          });
-        }
-        // devlaunch returns only once every port it resolved can be bound again (bounded wait).
-        const stillHeld = await waitAllBindable(portsOf(ports, names), PORT_RELEASE_WAIT_MS);
-        if (stillHeld.length > 0) {
-          emit({
-            type: 'message',
-            level: 'warn',
-            text: `port ${stillHeld.join(', ')} still cannot be bound after every service stopped`,
-            hint: `devlaunch ports ${stillHeld.join(' ')} shows what holds it.`,
-          });
-        }
-        recorder.close();
-        ending.write();
-        for (const cleanup of cleanups.reverse()) cleanup();
-        await output.close();
-        await watchdog.dispose();
-        retireSession({ root: manifest.root, session: id, dynamic });
-      },
+      close: () =>
+        closeSession({
+          manifest,
+          id,
+          dynamic,
+          names,
+          ports,
+          specs,
+          spawned,
+          control,
+          dashboard: shown,
+          recorder,
+          ending,
+          cleanups,
+          output,
+          watchdog,
+          emit,
+        }),
     };
   } catch (error) {
     await (await serving.catch(() => null))?.close();
@@ -324,90 +226,4 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     await output.close();
     throw error;
   }
-}
-
-function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {
-  return {
-    name: planned.name,
-    config: manifest.services[planned.name]!,
-    command: planned.command,
-    env: planned.env,
-    ownEnv: planned.ownEnv,
-    ports: planned.ports,
-    url: planned.url,
-    session,
-  };
-}
-
-/**
- * Earlier sessions of the project, looked at before this one is claimed: a live main session
- * means this one must not start (exit 3); an unreadable state is reported; the sessions whose
- * supervisor is gone are returned, for `reapEarlier` once this session is claimed.
- */
-export function earlierSessions(
-  manifest: Manifest,
-  emit: EventSink,
-  handoff: Identity | null = null,
-): SessionState[] {
-  const stale: SessionState[] = [];
-  for (const found of inspectSessions(manifest.root)) {
-    if (found.kind === 'corrupt') {
-      emit({
-        type: 'message',
-        level: 'warn',
-        text: `the session state ${found.file} was unreadable (${found.reason}); it was moved to ${found.movedTo} and nothing it names was stopped`,
-        hint: 'If processes of an earlier session still hold ports, devlaunch ports shows them.',
-      });
-      continue;
-    }
-    // The `up -d` that started this background supervisor: its claim is being handed over.
-    const sup = found.state.supervisor;
-    if (handoff && sup.pid === handoff.pid && sup.startTime === handoff.startTime) continue;
-    if (found.kind === 'live' && !found.state.dynamic) throw sessionRunning(found.state);
-    if (found.kind === 'stale') stale.push(found.state);
-  }
-  return stale;
-}
-
-/**
- * Leftovers of earlier sessions whose supervisor is gone are ours: stop them without asking.
- * Not cut short by a down: what was begun is finished, so nothing is left half stopped.
- */
-export async function reapEarlier(
-  manifest: Manifest,
-  emit: EventSink,
-  stale: readonly SessionState[],
-): Promise<void> {
-  for (const state of stale) {
-    const stopped = await reapSession(
-      state,
-      sessionFile(manifest.root, state.dynamic ? state.session : undefined),
-      (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
-    );
-    if (stopped.length > 0) {
-      emit({
-        type: 'message',
-        level: 'info',
-        text: `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of an earlier session (${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')})`,
-      });
-    }
-  }
-}
-
-export function sessionRunning(state: SessionState): DevlaunchError {
-  return new DevlaunchError(
-    'SESSION_RUNNING',
-    `a session of ${state.project} is already running (pid ${state.supervisor.pid}, since ${state.startedAt})`,
-    {
-      hint: 'Stop it with devlaunch down, see it with devlaunch status, or start a separate one with --dynamic.',
-    },
-  );
-}
-
-/** Every port the given services resolved. */
-function portsOf(ports: ResolvedPorts, names: readonly string[]): number[] {
-  return names.flatMap((n) => {
-    const p = ports[n];
-    return p ? [...(p.primary === null ? [] : [p.primary]), ...Object.values(p.named)] : [];
-  });
 }

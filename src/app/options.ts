@@ -17,7 +17,8 @@ export interface GlobalArgs {
   /** `--port NAME=PORT`, repeatable, as written. */
   port: string[];
   open: boolean;
-  color: boolean;
+  /** `--color` true (forced, even when piped), `--no-color` false, absent undefined (auto). */
+  color: boolean | undefined;
   json: boolean;
   verbose: boolean;
 }
@@ -90,4 +91,18 @@ export interface Terminal {
   interactive: boolean;
   /** Colour on each stream (--no-color, NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal). */
   color: { stdout: boolean; stderr: boolean };
+}
+
+/**
+ * What the use case of a command that is not `up` gets from cli/: where it runs, and how to tell
+ * the user something while it works (cli/ decides the stream and the colour).
+ */
+export interface CommandContext {
+  cwd: string;
+  /** devlaunch's environment, read once by cli/; nothing writes to it. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** devlaunch's own message (`devlaunch port 8000 is free`). */
+  say: (text: string) => void;
+  /** A warning: the command goes on. */
+  warn: (text: string) => void;
 }

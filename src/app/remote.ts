@@ -84,10 +84,23 @@ export async function upIntoRunningSession(
   args: GlobalArgs & { services: string[] },
   term: Terminal,
 ): Promise<number | null> {
-  const manifest = loadManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, args.services);
   const found = liveSession(manifest.root);
   if (found === null || found.state.dynamic) return null;
   const request = { op: 'start' as const, services: args.services };
+  return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
+}
+
+/** `restart [SERVICE...]`: each service stopped and started again in the running session. */
+export async function restartServices(
+  args: GlobalArgs & { services: string[] },
+  term: Terminal,
+): Promise<number> {
+  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
+  checkServiceNames(manifest, args.services);
+  const found = liveSession(manifest.root);
+  if (found === null) throw noSession(manifest, manifest.root);
+  const request = { op: 'restart' as const, services: args.services };
   return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
 }

@@ -4,25 +4,36 @@
  * only a known subset, returns undefined for anything else, and test/unit/cli/fast-parse.test.ts
  * checks that both parsers give the same result for every line it accepts.
  */
+import { type SharedOption, takes } from './command-options.js';
+
 type Flags = Record<string, [key: string, value: boolean]>;
 
-/** Boolean options of every command, and the values yargs gives them when absent. */
-const GLOBAL_FLAGS: Flags = {
-  '--dynamic': ['dynamic', true],
-  '--kill': ['kill', true],
-  '--remap': ['remap', true],
-  '--fail': ['fail', true],
-  '--force': ['force', true],
-  '--exit-on-failure': ['exitOnFailure', true],
-  '--open': ['open', true],
-  '--no-open': ['open', false],
-  '--color': ['color', true],
-  '--no-color': ['color', false],
-  '--json': ['json', true],
-  '--verbose': ['verbose', true],
-  '-v': ['verbose', true],
-};
-const GLOBAL_DEFAULTS = {
+/**
+ * Boolean shared options, the shared option each belongs to (a command takes it only if
+ * command-options.ts says so), and the values yargs gives them.
+ */
+const SHARED_FLAGS: Record<string, [option: SharedOption | 'color', key: string, value: boolean]> =
+  {
+    '--dynamic': ['dynamic', 'dynamic', true],
+    '--kill': ['kill', 'kill', true],
+    '--remap': ['remap', 'remap', true],
+    '--fail': ['fail', 'fail', true],
+    '--force': ['force', 'force', true],
+    '--exit-on-failure': ['exit-on-failure', 'exitOnFailure', true],
+    '--open': ['open', 'open', true],
+    '--no-open': ['open', 'open', false],
+    '--color': ['color', 'color', true],
+    '--no-color': ['color', 'color', false],
+    '--json': ['json', 'json', true],
+    '--verbose': ['verbose', 'verbose', true],
+    '-v': ['verbose', 'verbose', true],
+  };
+
+/**
+ * The value of every shared option when it is not given, whether or not the command takes it:
+ * the use cases get all of them (GlobalArgs). `color` undefined: decided by the terminal.
+ */
+export const SHARED_DEFAULTS = {
   file: undefined,
   dynamic: false,
   kill: false,
@@ -32,7 +43,7 @@ const GLOBAL_DEFAULTS = {
   exitOnFailure: false,
   port: [] as string[],
   open: true,
-  color: true,
+  color: undefined,
   json: false,
   verbose: false,
 };
@@ -98,7 +109,8 @@ export function fastParse(
   const [name, ...rest] = argv;
   const spec = name === undefined ? undefined : own(FAST, name);
   if (name === undefined || spec === undefined) return undefined;
-  const args: Record<string, unknown> = { ...GLOBAL_DEFAULTS, ...spec.defaults };
+  const command = name === 'ps' ? 'status' : name;
+  const args: Record<string, unknown> = { ...SHARED_DEFAULTS, ...spec.defaults };
   const positionals: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
@@ -108,12 +120,21 @@ export function fastParse(
       args.command = rest.slice(i + 1);
       break;
     }
-    const flag = own(spec.flags, token) ?? own(GLOBAL_FLAGS, token);
+    const sharedFlag = own(SHARED_FLAGS, token);
+    const flag =
+      own(spec.flags, token) ??
+      (sharedFlag && (sharedFlag[0] === 'color' || takes(command, sharedFlag[0]))
+        ? ([sharedFlag[1], sharedFlag[2]] as const)
+        : undefined);
     if (flag !== undefined) {
       if (seen.has(flag[0])) return undefined;
       seen.add(flag[0]);
       args[flag[0]] = flag[1];
-    } else if ((token === '--file' || (token === '-f' && name !== 'logs')) && !seen.has('file')) {
+    } else if (
+      (token === '--file' || (token === '-f' && name !== 'logs')) &&
+      takes(command, 'file') &&
+      !seen.has('file')
+    ) {
       const value = rest[++i];
       if (value === undefined || value === '' || value.startsWith('-')) return undefined;
       seen.add('file');
@@ -132,7 +153,9 @@ export function fastParse(
   }
   // Conflicting flags: yargs says which.
   if ([args.kill, args.remap, args.fail].filter((v) => v === true).length > 1) return undefined;
-  return { command: name === 'ps' ? 'status' : name, args };
+  // `up --json` without --dry-run: yargs reports it (UP_JSON_NEEDS_DRY_RUN).
+  if (command === 'up' && args.json === true && args.dryRun !== true) return undefined;
+  return { command, args };
 }
 
 /** `table[key]` if it is an own entry: `constructor` or `toString` are positionals, not flags. */

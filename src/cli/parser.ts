@@ -1,17 +1,98 @@
 /**
  * The command line, declared once with yargs. Returns which command to run and its arguments.
  * The everyday command lines are parsed without yargs by `fastParse` in main.ts, which must give
- * the same result: an option or default changed here changes there too.
+ * the same result: an option or default changed here changes there too. Which shared option
+ * each command takes is in command-options.ts, read by both.
  */
 import { createRequire } from 'node:module';
-import yargs, { type Argv } from 'yargs';
-import { DevlaunchError } from '../errors.js';
+import yargs, { type Argv, type Options } from 'yargs';
+import {
+  COMMAND_NAMES,
+  COMMAND_OPTIONS,
+  OWN_OPTIONS,
+  type SharedOption,
+  UP_JSON_NEEDS_DRY_RUN,
+} from './command-options.js';
+import { SHARED_DEFAULTS } from './fast-parse.js';
+import { usageError } from './usage-hint.js';
 
 export interface ParsedCommand {
   command: string;
   args: Record<string, unknown>;
 }
 
+/** The shared options; each command declares the ones COMMAND_OPTIONS gives it. */
+const SHARED: Record<SharedOption, Options> = {
+  file: {
+    alias: 'f',
+    type: 'string',
+    describe: 'manifest to use (default: launcher.yaml found upwards, or $DEVLAUNCH_FILE)',
+  },
+  dynamic: {
+    type: 'boolean',
+    default: false,
+    describe: 'take every port fresh from the OS; never kill anything (for CI)',
+  },
+  kill: { type: 'boolean', describe: 'stop a foreign process holding a preferred port' },
+  remap: { type: 'boolean', describe: 'use another port when a preferred one is held' },
+  fail: { type: 'boolean', describe: 'exit 3 when a preferred port is held' },
+  force: {
+    type: 'boolean',
+    default: false,
+    describe: "allow stopping system or other users' processes",
+  },
+  'exit-on-failure': {
+    type: 'boolean',
+    default: false,
+    describe:
+      'stop every service when one fails after start-up (default: report it, keep the rest)',
+  },
+  port: {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: 'NAME=PORT: override a preferred port for this run (repeatable)',
+  },
+  open: {
+    type: 'boolean',
+    default: true,
+    describe: 'open `open:` URLs in the browser (--no-open to skip)',
+  },
+  json: { type: 'boolean', default: false, describe: 'print the data as one JSON document' },
+  verbose: { alias: 'v', type: 'boolean', default: false, describe: 'say more' },
+};
+
+const UP_JSON: Options = {
+  ...SHARED.json,
+  describe: 'with --dry-run: print the plan as one JSON document',
+};
+
+/**
+ * The builder of `command`: its own options (from `build`), then the shared ones COMMAND_OPTIONS
+ * gives it, listed in its help under "Options:", and `--color`/`--help` under "Every command:".
+ */
+function options(command: string, build: (y: Argv) => Argv = (y) => y) {
+  return (y: Argv): Argv => {
+    const names = COMMAND_OPTIONS[command] ?? [];
+    let out = build(y);
+    for (const name of names) {
+      const spec = command === 'up' && name === 'json' ? UP_JSON : SHARED[name];
+      out = out.option(name, spec);
+    }
+    if (names.includes('kill')) {
+      out = out.conflicts('kill', 'remap').conflicts('kill', 'fail').conflicts('remap', 'fail');
+    }
+    const own = (OWN_OPTIONS[command] ?? []).filter((o) => !o.startsWith('no-') && o !== 'wait');
+    // The version is the program's, not the command's.
+    return out
+      .hide('version')
+      .group([...own, ...names], 'Options:')
+      .group(['color', 'help'], 'Every command:');
+  };
+}
+
+const services = (y: Argv) =>
+  y.positional('services', { type: 'string', array: true, default: [] as string[] });
 const portsList = (y: Argv) =>
   y.positional('ports', { type: 'number', array: true, describe: 'port numbers' });
 
@@ -20,91 +101,21 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
   const set = (name: string) => () => {
     chosen = name;
   };
-  const parser = yargs(followFlag(argv))
+  const input = helpCommand(argv);
+  const parser = yargs(followFlag(input))
     .scriptName('devlaunch')
     .parserConfiguration({ 'populate--': true, 'strip-aliased': true, 'strip-dashed': true })
     .usage('$0 <command> [options]\n\nStart and stop the services of a multi-service project.')
-    .option('file', {
-      alias: 'f',
-      type: 'string',
-      describe: 'manifest to use (default: launcher.yaml found upwards, or $DEVLAUNCH_FILE)',
-      global: true,
-    })
-    .option('dynamic', {
-      type: 'boolean',
-      default: false,
-      describe: 'take every port fresh from the OS; never kill anything (for CI)',
-      global: true,
-    })
-    .option('kill', {
-      type: 'boolean',
-      describe: 'stop a foreign process holding a preferred port',
-      global: true,
-    })
-    .option('remap', {
-      type: 'boolean',
-      describe: 'use another port when a preferred one is held',
-      global: true,
-    })
-    .option('fail', {
-      type: 'boolean',
-      describe: 'exit 3 when a preferred port is held',
-      global: true,
-    })
-    .option('force', {
-      type: 'boolean',
-      default: false,
-      describe: "allow stopping system or other users' processes",
-      global: true,
-    })
-    .option('exit-on-failure', {
-      type: 'boolean',
-      default: false,
-      describe:
-        'stop every service when one fails after start-up (default: report it, keep the rest)',
-      global: true,
-    })
-    .option('port', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'NAME=PORT: override a preferred port for this run (repeatable)',
-      global: true,
-    })
-    .option('open', {
-      type: 'boolean',
-      default: true,
-      describe: 'open `open:` URLs in the browser (--no-open to skip)',
-      global: true,
-    })
     .option('color', {
       type: 'boolean',
-      default: true,
-      describe: 'colour output (--no-color or NO_COLOR to turn off)',
+      describe: 'colour output even when piped (--no-color, NO_COLOR or FORCE_COLOR=0: none)',
       global: true,
     })
-    .option('json', {
-      type: 'boolean',
-      default: false,
-      describe: 'print data as one JSON document',
-      global: true,
-    })
-    .option('verbose', {
-      alias: 'v',
-      type: 'boolean',
-      default: false,
-      describe: 'say more',
-      global: true,
-    })
-    .conflicts('kill', 'remap')
-    .conflicts('kill', 'fail')
-    .conflicts('remap', 'fail')
     .command(
       'up [services..]',
       'start the services (and what they depend on), wait until ready, stream output',
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true, default: [] as string[] })
+      options('up', (y) =>
+        services(y)
           .option('detach', {
             alias: ['d', 'wait'],
             type: 'boolean',
@@ -121,15 +132,19 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             type: 'boolean',
             default: true,
             describe: 'serve the browser dashboard (--no-dashboard to skip)',
+          })
+          .check((args) => {
+            if (args.json === true && args.dryRun !== true) throw new Error(UP_JSON_NEEDS_DRY_RUN);
+            return true;
           }),
+      ),
       set('up'),
     )
     .command(
       'down [services..]',
       "stop the project's running session (or one service and its dependents)",
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true, default: [] as string[] })
+      options('down', (y) =>
+        services(y)
           .option('all', {
             type: 'boolean',
             default: false,
@@ -139,20 +154,20 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             type: 'string',
             describe: 'stop this session (its id, as status and up -d print it)',
           }),
+      ),
       set('down'),
     )
     .command(
       'restart [services..]',
       'restart services of the running session on the same ports; return once ready',
-      (y) => y.positional('services', { type: 'string', array: true, default: [] as string[] }),
+      options('restart', services),
       set('restart'),
     )
     .command(
       'run [services..]',
       'start, wait until ready, run a command with every variable, tear down, exit with its code',
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true, default: [] as string[] })
+      options('run', (y) =>
+        services(y)
           .option('quiet', {
             alias: 'q',
             type: 'boolean',
@@ -160,49 +175,51 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             describe: 'send service output to the logs only (--no-quiet to stream it)',
           })
           .example('$0 run --dynamic -- npm test', 'the CI entry point'),
+      ),
       set('run'),
     )
     .command(
       ['status', 'ps'],
-      'each service: state, pid, port, URL, uptime, restarts',
-      {},
+      'each service: state, live health, pid, port, URL, uptime, restarts',
+      options('status'),
       set('status'),
     )
     .command(
       'env [service]',
       'the resolved variables of the running session',
-      (y) =>
+      options('env', (y) =>
         y.positional('service', { type: 'string' }).option('shell', {
           type: 'boolean',
           default: false,
           describe: 'as `export` lines for eval "$(devlaunch env --shell)"',
         }),
+      ),
       set('env'),
     )
     .command(
       'ports [ports..]',
       'free or held, and by whom, for the manifest ports or the ones given',
-      portsList,
+      options('ports', portsList),
       set('ports'),
     )
     .command(
       'free <ports..>',
       'stop whatever holds these ports (safely) and confirm they bind',
-      (y) =>
+      options('free', (y) =>
         portsList(y).option('yes', {
           alias: 'y',
           type: 'boolean',
           default: false,
           describe: 'do not ask first',
         }),
+      ),
       set('free'),
     )
     .command(
       'logs [services..]',
       'the output of the current or last session',
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true, default: [] as string[] })
+      options('logs', (y) =>
+        services(y)
           .option('session', {
             type: 'string',
             describe: 'the logs of this session (a --dynamic one, running or the last finished)',
@@ -217,22 +234,29 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
             type: 'number',
             describe: 'last N lines of each service',
           }),
+      ),
       set('logs'),
     )
     .command(
       'config',
       'the manifest as devlaunch understands it, defaults filled in',
-      {},
+      options('config'),
       set('config'),
     )
     .command(
       'dashboard',
       "open the running session's dashboard in the browser (prints its URL without a terminal)",
-      {},
+      options('dashboard'),
       set('dashboard'),
     )
-    .command('doctor', 'check the manifest, ports, stale state and tools', {}, set('doctor'))
-    .command('init', 'write a starter launcher.yaml', {}, set('init'))
+    .command(
+      'doctor',
+      'check the manifest, ports, stale state and tools',
+      options('doctor'),
+      set('doctor'),
+    )
+    .command('init', 'write a starter launcher.yaml', options('init'), set('init'))
+    .command('help [command]', "show a command's options", {}, set('help'))
     .demandCommand(1, 'Name a command: devlaunch up, down, run, status, ...')
     .strictCommands()
     .strictOptions()
@@ -244,18 +268,36 @@ export async function buildParser(argv: string[]): Promise<ParsedCommand | undef
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new DevlaunchError('USAGE', message, {
-        hint: 'Run devlaunch --help for the commands and options.',
-      });
+      if (error && !isCheckError(error)) throw error;
+      throw usageError(error?.message ?? message, input);
     });
 
   skipEagerHelp(parser);
   const args = (await parser.parseAsync()) as Record<string, unknown>;
-  if (chosen === undefined) return undefined; // --help or --version was printed
+  if (chosen === undefined || chosen === 'help') return undefined; // help or version was printed
   for (const flag of ['kill', 'remap', 'fail']) args[flag] = args[flag] === true;
   if (chosen === 'run') args.command = (args['--'] as string[] | undefined) ?? [];
-  return { command: chosen, args };
+  // Options a command does not take still have their value for the use cases (GlobalArgs).
+  return { command: chosen, args: { ...SHARED_DEFAULTS, ...args } };
+}
+
+/** An error thrown by a `.check()` above: a usage error, not a bug. */
+function isCheckError(error: Error): boolean {
+  return error.message === UP_JSON_NEEDS_DRY_RUN;
+}
+
+/**
+ * `devlaunch help up` is `devlaunch up --help`; `devlaunch help` the overview. A name that is no
+ * command is a usage error with a suggestion, not the overview.
+ */
+function helpCommand(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  const name = argv[1];
+  if (name === undefined) return ['--help'];
+  if (!COMMAND_NAMES.includes(name) || argv.length > 2) {
+    throw usageError(`Unknown command: ${argv.slice(1).join(' ')}`, argv.slice(1));
+  }
+  return name === 'help' ? ['--help'] : [name, '--help'];
 }
 
 /** `logs -f` follows, as with `tail -f` and `docker compose logs -f`; `-f` is the manifest elsewhere. */

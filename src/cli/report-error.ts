@@ -3,7 +3,8 @@ import { isDevlaunchError } from '../errors.js';
 import { paint } from '../output/colors.js';
 
 export function reportError(error: unknown, argv: string[]): number {
-  const color = paint(process.stderr, !argv.includes('--no-color'));
+  const wanted = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
+  const color = paint(process.stderr, wanted);
   if (isDevlaunchError(error)) {
     process.stderr.write(`${color.red('devlaunch:')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${color.dim('hint:')} ${error.hint}\n`);

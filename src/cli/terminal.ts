@@ -3,8 +3,8 @@ import type { Terminal } from '../app/options.js';
 import { colorEnabled } from '../output/colors.js';
 import { isInteractive } from '../output/prompt.js';
 
-/** Reads the process once; `color`: false for --no-color. */
-export function terminal(args: { color: boolean }): Terminal {
+/** Reads the process once; `color`: true for --color, false for --no-color, else undefined. */
+export function terminal(args: { color: boolean | undefined }): Terminal {
   const env = { ...process.env };
   const { stdin, stdout, stderr } = process;
   return {

@@ -103,12 +103,37 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
   const problems = [...portProblems, ...found.map(restoreProblem)];
   if (raw !== null) {
     const manifest = normalizeManifest(restoreProtoKeys(raw), file);
-    problems.push(...ruleProblems(manifest), ...envProblems(manifest, options.env));
+    problems.push(
+      ...ruleProblems(manifest),
+      ...envProblems(withRejectedPorts(manifest, found), options.env),
+    );
     if (problems.length === 0) return { ok: true, manifest };
   }
   // Source order, as a compiler prints them; the sort is stable for problems on one spot.
   const diagnostics = problems.map(place).sort((a, b) => a.line - b.line || a.column - b.column);
   return { ok: false, diagnostics };
+}
+
+/**
+ * A `port:` (or `ports:` entry) with a bad value is reported once, by the schema; for the
+ * environment checks the service still has that port, so `${BACKEND_URL}` elsewhere is not a
+ * second error about a variable that would exist once the port is fixed.
+ */
+function withRejectedPorts(manifest: Manifest, found: readonly Problem[]): Manifest {
+  let services: Manifest['services'] | null = null;
+  for (const { path } of found) {
+    const [top, name, key, portName] = path;
+    if (top !== 'services' || typeof name !== 'string' || !Object.hasOwn(manifest.services, name))
+      continue;
+    if (key !== 'port' && !(key === 'ports' && typeof portName === 'string')) continue;
+    services ??= { ...manifest.services };
+    const service = services[name] as Manifest['services'][string];
+    services[name] =
+      key === 'port'
+        ? { ...service, port: service.port ?? 1 }
+        : { ...service, ports: { ...service.ports, [portName as string]: 1 } };
+  }
+  return services === null ? manifest : { ...manifest, services };
 }
 
 /** The parser's message without its own position suffix (the diagnostic has one). */

@@ -1,6 +1,7 @@
 /**
- * ANSI colours, decided once per stream: on when the stream is a terminal (or FORCE_COLOR is set),
- * off with --no-color, NO_COLOR (https://no-color.org) or a non-terminal stream.
+ * ANSI colours, decided once per stream: `--color` forces them (even into a pipe), `--no-color`
+ * turns them off; otherwise on when the stream is a terminal or FORCE_COLOR is set, off with
+ * NO_COLOR (https://no-color.org), FORCE_COLOR=0 or a non-terminal stream.
  */
 import type { Writable } from 'node:stream';
 
@@ -18,8 +19,13 @@ export interface Painter {
 /** Bright, distinguishable foreground colours for service prefixes (no red: it means errors). */
 const PALETTE = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
 
-export function colorEnabled(stream: Writable, wanted: boolean, env = process.env): boolean {
-  if (!wanted) return false;
+/** `wanted`: true for --color (forced), false for --no-color, undefined to decide here. */
+export function colorEnabled(
+  stream: Writable,
+  wanted: boolean | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  if (wanted !== undefined) return wanted;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   // FORCE_COLOR=0 (or false) turns colour off, as in Node and chalk; any other value forces it.
   if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
@@ -27,7 +33,11 @@ export function colorEnabled(stream: Writable, wanted: boolean, env = process.en
   return (stream as Writable & { isTTY?: boolean }).isTTY === true && env.TERM !== 'dumb';
 }
 
-export function paint(stream: Writable, wanted: boolean, env = process.env): Painter {
+export function paint(
+  stream: Writable,
+  wanted: boolean | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Painter {
   return painter(colorEnabled(stream, wanted, env));
 }
 

@@ -2,8 +2,9 @@
  * The one printer of devlaunch's own messages: turns SupervisorEvents into text. Failures go to
  * ServiceOutput.error() (stderr) with the service's last lines; everything else goes through
  * ServiceOutput.system(), set apart from the service lines. Both are shown at once even while
- * service output is held back for a slow reader. No cursor movement:
- * rewriting a line in place would corrupt service lines printed in between.
+ * service output is held back for a slow reader. The only cursor movement is the progress line
+ * while waiting for readiness, and only while it is the last line on the terminal
+ * (ServiceOutput.progress): service lines printed after it are never overwritten.
  */
 import type { Writable } from 'node:stream';
 import { assertNever } from '../errors.js';
@@ -18,35 +19,69 @@ export interface ReporterOptions {
   /** The stream errors end up on (written through `output`): decides their colours. */
   err: NodeJS.WritableStream;
   color: boolean;
-  /** A terminal: waiting for readiness shows progress. */
+  /**
+   * A terminal: waiting for readiness shows one progress line updated in place every second.
+   * Otherwise a service still waiting after PIPE_PROGRESS_EVERY_MS gets a line that often.
+   */
   interactive: boolean;
-  /** Also print waiting progress when not interactive, and the commands services run. */
+  /** Also print the commands services run. */
   verbose: boolean;
+  /**
+   * The services' lines are printed on this screen too (up in the foreground): a failure does
+   * not print them a second time. Default false: they are repeated (run, a remote command).
+   */
+  linesShown?: boolean;
   /** Clock for throttling progress lines. Default Date.now. */
   now?: () => number;
 }
 
-/** At most one progress line per this many milliseconds, covering every waiting service. */
+/** On a terminal, the progress line is updated at most this often. */
 const PROGRESS_EVERY_MS = 1000;
+/**
+ * A new progress line (not in place: into a pipe, or on a terminal after other lines) at most
+ * this often, so a slow service costs a handful of lines, not one a second.
+ */
+const PIPE_PROGRESS_EVERY_MS = 5000;
 
 export function createReporter(opts: ReporterOptions): EventSink {
   const { output, err, verbose } = opts;
   const p = paint(err as Writable, opts.color, { FORCE_COLOR: '1' });
   const now = opts.now ?? Date.now;
-  const showProgress = opts.interactive || verbose;
   const waiting = new Map<string, { check: string; elapsedMs: number; last: string | null }>();
   let lastProgress = Number.NEGATIVE_INFINITY;
+  let lastNewLine = Number.NEGATIVE_INFINITY;
+  /** Set once the user forced the stop (a second Ctrl+C): why services die by SIGKILL now. */
+  let forcedBy: string | null = null;
 
   const info = (text: string) => output.system(text);
   const toErr = (text: string) => output.error(text);
   const plain = (line: string) => (opts.color ? line : stripAnsi(line));
 
-  const progress = () => {
+  const progressText = () => {
     const parts = [...waiting].map(
       ([service, w]) =>
         `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)}${w.last ? `: ${w.last}` : ''})`,
     );
-    if (parts.length > 0) info(p.dim('waiting for ') + parts.join(', '));
+    return p.dim('waiting for ') + parts.join(', ');
+  };
+  const progress = (elapsedMs: number) => {
+    const at = now();
+    if (opts.interactive) {
+      if (at - lastProgress < PROGRESS_EVERY_MS) return;
+      const inPlace = output.progressIsLast;
+      if (!inPlace && at - lastNewLine < PIPE_PROGRESS_EVERY_MS) return;
+      if (!inPlace) lastNewLine = at;
+      lastProgress = at;
+      return output.progress(progressText());
+    }
+    if (elapsedMs < PIPE_PROGRESS_EVERY_MS || at - lastNewLine < PIPE_PROGRESS_EVERY_MS) return;
+    lastNewLine = at;
+    info(progressText());
+  };
+  /** The wait is over for `service`: the progress line goes once nothing is waiting. */
+  const doneWaiting = (service: string) => {
+    waiting.delete(service);
+    if (waiting.size === 0) output.clearProgress();
   };
 
   return (event: SupervisorEvent) => {
@@ -78,15 +113,13 @@ export function createReporter(opts: ReporterOptions): EventSink {
           elapsedMs: event.elapsedMs,
           last: event.last ?? null,
         });
-        if (!showProgress || now() - lastProgress < PROGRESS_EVERY_MS) return;
-        lastProgress = now();
-        return progress();
+        return progress(event.elapsedMs);
       }
       case 'service-ready':
-        waiting.delete(event.service);
+        doneWaiting(event.service);
         return info(`${p.green('ready')} ${p.bold(event.service)} in ${seconds(event.elapsedMs)}`);
       case 'service-completed':
-        waiting.delete(event.service);
+        doneWaiting(event.service);
         return info(`${p.green('completed')} ${p.bold(event.service)} (exited with code 0)`);
       case 'service-restarting':
         waiting.delete(event.service);
@@ -97,7 +130,9 @@ export function createReporter(opts: ReporterOptions): EventSink {
       case 'service-failed': {
         waiting.delete(event.service);
         toErr(`${p.red(p.bold('error'))} ${p.bold(event.service)} failed: ${event.reason}`);
-        if (event.lastLines.length > 0) {
+        if (event.lastLines.length > 0 && opts.linesShown) {
+          toErr(p.dim(`  its output is above; all of it: devlaunch logs ${event.service}`));
+        } else if (event.lastLines.length > 0) {
           toErr(p.dim(`  last output of ${event.service}:`));
           for (const line of event.lastLines) toErr(`    ${plain(line)}`);
         }
@@ -112,8 +147,17 @@ export function createReporter(opts: ReporterOptions): EventSink {
         return;
       case 'stopping':
         waiting.clear();
+        output.clearProgress();
+        if (!event.graceful) forcedBy = forcedText(event.reason);
         return info(p.yellow(stoppingText(event.reason, event.graceful)));
       case 'service-stopped':
+        // After a forced stop every service still running is killed at once, whichever way
+        // its own stop ends: say why, not "after its stop_timeout".
+        if (forcedBy !== null) {
+          return info(
+            p.yellow(`${event.service} force-stopped (${forcedBy}, ${seconds(event.elapsedMs)})`),
+          );
+        }
         return info(
           event.forced
             ? p.yellow(
@@ -150,6 +194,12 @@ function portLabel(name: string): string {
 function exitText(code: number | null, signal: string | null): string {
   if (signal !== null) return `was killed by ${signal}`;
   return code === null ? 'exited' : `exited with code ${code}`;
+}
+
+/** Why the stop was forced: `second Ctrl+C`, `second SIGTERM`, or `forced`. */
+function forcedText(reason: StopReason): string {
+  if (reason.kind !== 'signal') return 'forced';
+  return reason.signal === 'SIGINT' ? 'second Ctrl+C' : `second ${reason.signal}`;
 }
 
 function stoppingText(reason: StopReason, graceful: boolean): string {

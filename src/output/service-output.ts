@@ -16,6 +16,7 @@ import { paint } from './colors.js';
 import { BlockSplitter, longLines } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { OutputSink } from './sink.js';
+import { visibleWidth } from './table.js';
 import { Tail } from './tail.js';
 import { muteTerminal, privateWriter } from './terminal.js';
 
@@ -87,9 +88,15 @@ export class ServiceOutput {
   #open = 0;
   #idle: Array<() => void> = [];
   #bytes = 0;
+  /** Writes to `out` or `err` so far: tells whether the progress line is still the last line. */
+  #writes = 0;
+  /** The progress line on a terminal: the writes count after it, and the rows it takes. */
+  #progress: { at: number; rows: number } | null = null;
+  readonly #out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
   constructor(opts: ServiceOutputOptions) {
     this.#quiet = opts.quiet ?? false;
+    this.#out = opts.out;
     this.#tailSize = opts.tailSize ?? 20;
     const spillDir = opts.spillDir ?? opts.logDir ?? tmpdir();
     const sinkFor = (stream: NodeJS.WritableStream, name: string) => {
@@ -181,6 +188,7 @@ export class ServiceOutput {
 
   /** devlaunch's own line(s), set apart from service output; ahead of any held-back output. */
   system(text: string): void {
+    this.#writes += 1;
     this.#outSink.urgent(
       Buffer.from(`${this.#systemPrefix}${text.split('\n').join(`\n${this.#systemPrefix}`)}\n`),
     );
@@ -188,13 +196,59 @@ export class ServiceOutput {
 
   /** Text printed as it is (a table), like system(); a final newline is added. */
   print(text: string): void {
+    this.#writes += 1;
     this.#outSink.urgent(Buffer.from(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   /** An error of devlaunch's own, to `err`, ahead of any held-back output. */
   error(text: string): void {
     this.#errSink ??= this.#makeErrSink();
+    this.#writes += 1;
     this.#errSink.urgent(Buffer.from(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  /**
+   * Whether a progress line printed by progress() is still the last thing on the terminal
+   * (nothing printed after it, nothing held back): the next one can replace it.
+   */
+  get progressIsLast(): boolean {
+    return (
+      this.#progress !== null &&
+      this.#progress.at === this.#writes &&
+      this.#outSink.backlog === 0 &&
+      (this.#errSink?.backlog ?? 0) === 0
+    );
+  }
+
+  /**
+   * devlaunch's progress line (waiting for readiness). On a terminal it replaces the previous
+   * one when that is still the last line (cursor up over its rows, clear to the end of the
+   * screen), so waiting shows one line updated in place; otherwise it is a new line.
+   */
+  progress(text: string): void {
+    const line = `${this.#systemPrefix}${text}`;
+    const erase = this.progressIsLast ? this.#eraseProgress() : '';
+    this.#outSink.urgent(Buffer.from(`${erase}${line}\n`));
+    if (this.#out.isTTY !== true) {
+      this.#writes += 1;
+      this.#progress = null;
+      return;
+    }
+    const columns = Math.max(1, this.#out.columns ?? 80);
+    this.#progress = {
+      at: this.#writes,
+      rows: Math.max(1, Math.ceil(visibleWidth(line) / columns)),
+    };
+  }
+
+  /** Takes the progress line away if it is still the last one (the wait is over). */
+  clearProgress(): void {
+    if (this.progressIsLast) this.#outSink.urgent(Buffer.from(this.#eraseProgress()));
+    this.#progress = null;
+  }
+
+  #eraseProgress(): string {
+    return `\u001b[${this.#progress?.rows ?? 1}A\r\u001b[J`;
   }
 
   /** A restart of a service: its log file gets a separator line. */
@@ -240,6 +294,7 @@ export class ServiceOutput {
     for (const piece of head) this.#bytes += piece.length;
     this.#bytes += bytes.length;
     if (!this.#quiet) {
+      this.#writes += 1;
       if (head.length === 0) this.#outSink.write(prefixBlock(bytes, state.prefix));
       else this.#outSink.writeAll(prefixLong(head, bytes, state.prefix));
     }

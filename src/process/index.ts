@@ -1,4 +1,5 @@
 /** The process layer: spawning services, process identity, stopping whole trees, the watchdog. */
+export { ADOPTED_POLL_MS, adoptProcess } from './adopt.js';
 export { killTreeNow, type StopOptions, type StopTarget, stopTree } from './kill-tree.js';
 export {
   descendantsOf,

@@ -35,7 +35,8 @@ export interface SpawnedService {
   pgid: number | null;
   /** Identity token of the spawned process (see proc-info), read right after spawn. */
   startTime: string;
-  child: ChildProcess;
+  /** null for a process devlaunch follows but did not spawn (adopt.ts: a service's daemon). */
+  child: ChildProcess | null;
   stdout: Readable;
   stderr: Readable;
   /**

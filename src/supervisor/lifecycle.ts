@@ -20,6 +20,8 @@
  *                                                         │ code 0  ─▶ completed
  *                                                         │ else    ─▶ failed
  *   backoff ──stop──▶ stopped
+ *   exiting ──daemonized──▶ starting, or ready if it was (exit 0 left a daemon holding the
+ *                           service's port: the daemon is the service's process from then on)
  *
  * A stop forced (second Ctrl+C) goes to `stopping` with `force`; a service already stopping
  * gracefully is escalated to a forced stop (stopping → stopping, force).
@@ -75,6 +77,11 @@ export type LifecycleInput =
   | { type: 'not-ready'; proc: SpawnedService; reason: string }
   | { type: 'exited'; proc: SpawnedService; exit: Exit }
   | { type: 'swept'; proc: SpawnedService }
+  /**
+   * `proc` exited 0 leaving a daemon on the service's port; `run` follows that daemon. `ready`:
+   * the service was ready when it exited (the daemon already answered), so it stays ready.
+   */
+  | { type: 'daemonized'; proc: SpawnedService; run: Run; ready: boolean }
   | { type: 'backoff-over' }
   | { type: 'stop'; force: boolean }
   | { type: 'gone'; proc: SpawnedService; forced: boolean; elapsedMs: number };
@@ -120,6 +127,10 @@ export function transition(
     case 'swept':
       return state.kind === 'exiting' && state.run.proc === input.proc
         ? judge(state.exit, ctx)
+        : null;
+    case 'daemonized':
+      return state.kind === 'exiting' && state.run.proc === input.proc
+        ? { kind: input.ready ? 'ready' : 'starting', run: input.run }
         : null;
     case 'backoff-over':
       return state.kind === 'backoff' ? { kind: 'spawning' } : null;

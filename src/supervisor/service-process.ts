@@ -8,7 +8,7 @@ import type { SpawnedService, StopTarget } from '../process/index.js';
 import type { Exit, LifecycleInput } from './lifecycle.js';
 import { describeCheck, formatMs, waitReady } from './readiness.js';
 import { runReadyCommand } from './ready-command.js';
-import type { RunnerDeps, ServiceSpec } from './service-spec.js';
+import type { Daemon, RunnerDeps, ServiceSpec } from './service-spec.js';
 
 /** Spawns the service, then attaches its output, tells the watchdog, and reports it. Throws when it cannot start. */
 export async function spawnService(spec: ServiceSpec, deps: RunnerDeps): Promise<SpawnedService> {
@@ -178,4 +178,41 @@ export function stopTarget(spec: ServiceSpec, proc: SpawnedService): StopTarget 
     session: spec.session,
     service: spec.name,
   };
+}
+
+/** The daemon `proc` left on one of the service's ports when it exited 0, or null (deps.findDaemon). */
+export async function daemonOf(
+  spec: ServiceSpec,
+  deps: RunnerDeps,
+  exit: Exit,
+  proc: SpawnedService,
+  opts: { waitMs: number; signal: AbortSignal },
+): Promise<Daemon | null> {
+  const find = deps.findDaemon;
+  if (find === undefined || exit.code !== 0 || Object.keys(spec.ports).length === 0) return null;
+  return find(spec, proc, opts).catch(() => null);
+}
+
+/** The watchdog follows the daemon instead of the process that exited; the user is told. */
+export function adoptDaemon(
+  spec: ServiceSpec,
+  deps: RunnerDeps,
+  exited: SpawnedService,
+  daemon: Daemon,
+): void {
+  const { proc } = daemon;
+  deps.watchdog?.unwatch(exited.pid);
+  deps.watchdog?.watch({
+    pid: proc.pid,
+    pgid: proc.pgid,
+    startTime: proc.startTime,
+    signal: spec.config.stop_signal,
+    timeoutMs: spec.config.stop_timeout,
+    session: spec.session,
+  });
+  deps.emit({
+    type: 'message',
+    level: 'info',
+    text: `${spec.name} daemonized: pid ${proc.pid} (${daemon.command}) holds port ${daemon.port}; it is ${spec.name} from now on, and stops with it`,
+  });
 }

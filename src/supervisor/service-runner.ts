@@ -19,15 +19,21 @@ import {
   transition,
 } from './lifecycle.js';
 import { Milestone } from './milestone.js';
+
+/** How long a service that exited 0 while starting is given for a daemon to take its port. */
+export const DAEMON_WAIT_MS = 2000;
+
 import { sleep } from './readiness.js';
 import {
+  adoptDaemon,
   awaitReadiness,
+  daemonOf,
   spawnService,
   stopTarget,
   sweepTree,
   takeDownTree,
 } from './service-process.js';
-import type { RunnerDeps, ServiceSnapshot, ServiceSpec } from './service-spec.js';
+import type { Daemon, RunnerDeps, ServiceSnapshot, ServiceSpec } from './service-spec.js';
 
 /** The states of the contract's `status` (lifecycle.ts maps the machine's states onto them). */
 export type { RunnerDeps, ServiceSnapshot, ServiceSpec, ServiceState };
@@ -216,6 +222,7 @@ export class ServiceRunner {
         );
         return;
       case 'ready':
+        if (input.type === 'daemonized') return; // it was ready already, now as its daemon
         this.deps.emit({
           type: 'service-ready',
           service: this.name,
@@ -225,9 +232,18 @@ export class ServiceRunner {
         return;
       case 'exiting': {
         const { proc } = state.run;
-        void sweepTree(this.spec, this.deps, proc).then(() =>
-          this.dispatch({ type: 'swept', proc }),
-        );
+        const wasReady = previous.kind === 'ready';
+        const waitMs = wasReady ? 0 : DAEMON_WAIT_MS;
+        void daemonOf(this.spec, this.deps, state.exit, proc, {
+          waitMs,
+          signal: this.phase.signal,
+        }).then((daemon) => {
+          if (daemon !== null) this.follow(proc, daemon, wasReady);
+          else
+            void sweepTree(this.spec, this.deps, proc).then(() =>
+              this.dispatch({ type: 'swept', proc }),
+            );
+        });
         return;
       }
       case 'backoff':
@@ -280,6 +296,15 @@ export class ServiceRunner {
     this.started.resolve(true);
     void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
     this.dispatch({ type: 'spawned', run: { proc, startedAt: new Date().toISOString() } });
+  }
+
+  /** From now on the daemon is the service's process: watched, waited on, stopped with it. */
+  private follow(exited: SpawnedService, daemon: Daemon, ready: boolean): void {
+    const { proc } = daemon;
+    adoptDaemon(this.spec, this.deps, exited, daemon);
+    void proc.exit.then((exit) => this.dispatch({ type: 'exited', proc, exit }));
+    const run = { proc, startedAt: new Date().toISOString() };
+    this.dispatch({ type: 'daemonized', proc: exited, run, ready });
   }
 
   private backoff(exit: Exit, attempt: number, delayMs: number): void {

@@ -51,8 +51,25 @@ export interface RunnerDeps {
   listeningPorts?: (pid: number) => Promise<number[]>;
   /** When to look at the listening ports (service-process.ts PORT_LOOKS); tests shorten it. */
   portLooks?: { firstMs: number; maxIntervalMs: number; confirmMs: number };
+  /**
+   * The daemon the service left holding one of its ports when its process exited 0 (looked for
+   * until `waitMs` has passed, 0: once), as a process to follow in its place; null when none.
+   * Optional: without it, an exit 0 is the service's end.
+   */
+  findDaemon?: (
+    spec: ServiceSpec,
+    proc: SpawnedService,
+    opts: { waitMs: number; signal: AbortSignal },
+  ) => Promise<Daemon | null>;
   /** Waits out a restart's backoff; default a timer. Tests inject an instant one. */
   sleep?: typeof sleep;
+}
+
+/** A process a service daemonized into, holding `port`. */
+export interface Daemon {
+  proc: SpawnedService;
+  port: number;
+  command: string;
 }
 
 /** One service as `Supervisor.snapshot()` shows it. */

@@ -6,6 +6,9 @@
  * devlaunch then sends each service its stop signal exactly once, on purpose. A second Ctrl+C
  * skips the grace period.
  */
+import { ExitCode } from '../errors.js';
+import type { StopReason } from '../output/events.js';
+
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGBREAK';
 
 export interface SignalSource {
@@ -43,4 +46,19 @@ export function exitCodeOf(signal: StopSignal): number {
   if (signal === 'SIGTERM') return 143;
   if (signal === 'SIGHUP') return 129;
   return 130; // SIGINT, and SIGBREAK (Ctrl+Break) on Windows
+}
+
+/** The session's exit code once it stopped for `reason`; `failed`: a service ended failed. */
+export function exitCodeFor(reason: StopReason, failed: boolean): number {
+  switch (reason.kind) {
+    case 'signal':
+      return exitCodeOf(reason.signal);
+    case 'failure':
+      return ExitCode.serviceFailed;
+    case 'down':
+      return ExitCode.ok;
+    case 'command-exited':
+    case 'finished':
+      return failed ? ExitCode.serviceFailed : ExitCode.ok;
+  }
 }

@@ -11,7 +11,7 @@
  * `stop`: the control channel and the dashboard use them), each a transition of the service's
  * state machine; `snapshot` and `subscribe` show what happens.
  */
-import { DevlaunchError, ExitCode } from '../errors.js';
+import { DevlaunchError } from '../errors.js';
 import type { EventBus, EventSink, ReadyRow, StopReason } from '../output/events.js';
 import { isSettled } from './lifecycle.js';
 import { Milestone } from './milestone.js';
@@ -25,7 +25,7 @@ import {
   withDependents,
 } from './service-graph.js';
 import type { ServiceRunner, ServiceSnapshot } from './service-runner.js';
-import { exitCodeOf } from './signals.js';
+import { exitCodeFor } from './signals.js';
 
 export interface SessionResult {
   exitCode: number;
@@ -107,7 +107,13 @@ export class Supervisor {
       : stopInReverseOrder(this.runners, force);
     void stopping.then(() => {
       this.emit({ type: 'stopped', elapsedMs: performance.now() - begun });
-      this.finish({ exitCode: exitCodeFor(reason, this.runners), reason });
+      this.finish({
+        exitCode: exitCodeFor(
+          reason,
+          this.runners.some((r) => r.state === 'failed'),
+        ),
+        reason,
+      });
     });
   }
 
@@ -295,19 +301,5 @@ export class Supervisor {
         this.allReady.resolve(true);
       },
     );
-  }
-}
-
-function exitCodeFor(reason: StopReason, runners: ServiceRunner[]): number {
-  switch (reason.kind) {
-    case 'signal':
-      return exitCodeOf(reason.signal);
-    case 'failure':
-      return ExitCode.serviceFailed;
-    case 'down':
-      return ExitCode.ok;
-    case 'command-exited':
-    case 'finished':
-      return runners.some((r) => r.state === 'failed') ? ExitCode.serviceFailed : ExitCode.ok;
   }
 }

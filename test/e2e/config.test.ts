@@ -90,6 +90,29 @@ describe('devlaunch config', () => {
     expect(stderr).toMatch(/5 errors in launcher\.yaml/);
   });
 
+  it.each([
+    ['port: abc', 'services.backend.port'],
+    ['port: 99999', 'services.backend.port'],
+    ['ports: { debug: nope }', 'services.backend.ports.debug'],
+  ])('a bad %s is one located error, none about the variables it gives', (line, path) => {
+    const root = projectWith(
+      `services:\n  backend:\n    command: x\n    port: 8000\n    ${line}\n  web:\n    command: y\n    env:\n      API: \${BACKEND_URL}\n      DEBUG: \${BACKEND_DEBUG_PORT:-none}\n`.replace(
+        line.startsWith('port:') ? '    port: 8000\n' : '\u0000',
+        '',
+      ),
+    );
+    for (const command of [['config'], ['up']]) {
+      const { code, stdout, stderr } = devlaunch(command, root);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/1 error in launcher\.yaml/);
+      expect(stderr).toMatch(
+        new RegExp(`launcher\\.yaml:[45]:\\d+ error ${path.replace(/\./g, '\\.')}`),
+      );
+      expect(stderr).not.toContain('BACKEND_URL');
+    }
+  });
+
   it('exits 2 with a hint when there is no manifest', () => {
     const root = mkdtempSync(join(tmpdir(), 'devlaunch-config-none-'));
     roots.push(root);

@@ -6,14 +6,14 @@
 
 import type { Manifest } from '../../manifest/index.js';
 import { describeHolder } from '../../ports/explain.js';
-import { probePort } from '../../ports/index.js';
-import { type ClassifiedHolder, holdersOf } from '../../ports/ownership.js';
-import { mainHolder } from '../port-report.js';
+import type { ClassifiedHolder } from '../../ports/ownership.js';
+import { describePort, portReport } from '../port-report.js';
 import { type CheckResult, error, ok, warn } from './check.js';
 
 /**
  * One result per preferred port (`labels`: port → `service` or `service.name`, overrides
- * applied). `forbidden`: ports nothing holds that this user still may not bind.
+ * applied), from the port report `ports` prints. `forbidden`: ports nothing holds that this
+ * user still may not bind.
  */
 export async function checkPorts(
   manifest: Manifest,
@@ -23,28 +23,28 @@ export async function checkPorts(
   if (ports.length === 0) {
     return { results: [ok('ports', 'the manifest prefers no fixed port')], forbidden: new Set() };
   }
-  const probes = await Promise.all(ports.map((port) => probePort(port)));
-  const busy = ports.filter((_, i) => probes[i]?.free === false);
-  const holders = busy.length > 0 ? await holdersOf(busy, manifest.root) : [];
+  const report = await portReport(ports, labels, manifest.root);
   const forbidden = new Set<number>();
-  const results = ports.map((port, i): CheckResult => {
+  const results = report.map(({ port, state }): CheckResult => {
     const label = labels.get(port) ?? String(port);
     const check = `port ${port}`;
-    const probe = probes[i];
-    if (probe === undefined || probe.free) return ok(check, `${label}: free`);
-    const holder = mainHolder(holders.filter((h) => h.port === port));
-    if (holder !== null) return heldResult(check, port, label, holder, manifest);
-    if (probe.reason === 'forbidden') {
-      forbidden.add(port);
-      return error(
-        check,
-        `${label}: this user may not bind it (${probe.code} on ${probe.address}), though nothing holds it`,
-        'A privileged or reserved port: see the privileged and reserved checks below, or pick another port.',
-      );
+    const message = `${label}: ${describePort(state)}`;
+    switch (state.kind) {
+      case 'free':
+        return ok(check, message);
+      case 'held':
+        return heldResult(check, port, label, state.main, manifest);
+      case 'forbidden':
+        forbidden.add(port);
+        return error(
+          check,
+          message,
+          'A privileged or reserved port: see the privileged and reserved checks below, or pick another port.',
+        );
     }
     return warn(
       check,
-      `${label}: in use, but the OS does not say by which process (another user's?)`,
+      message,
       `Run devlaunch doctor as root (or an administrator) to see the holder, or pick another port (--port ${label}=PORT).`,
     );
   });

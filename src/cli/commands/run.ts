@@ -1,92 +1,11 @@
 /**
- * `devlaunch run [SERVICE...] -- CMD...`: the CI entry point. Start the services, wait until
- * they are ready, run CMD with every injected variable (`BACKEND_URL`, …) in its environment
- * and the terminal attached, tear everything down, and exit with CMD's code — or with
- * devlaunch's own code when the services fail first.
+ * `devlaunch run [SERVICE...] -- CMD...`: start the services, run CMD with every injected
+ * variable, tear everything down, exit with CMD's code (app/run.ts).
  */
-import { constants } from 'node:os';
-import { openSession } from '../../app/open-session.js';
 import type { RunArgs } from '../../app/options.js';
-import { DevlaunchError, ExitCode } from '../../errors.js';
-import { type SpawnedCommand, spawnCommand, stopTree } from '../../process/index.js';
-import { onStopSignals, type StopSignal } from '../../supervisor/signals.js';
+import { runWithServices } from '../../app/run.js';
 import { ignoreBrokenOutput, terminal } from '../terminal.js';
 
-/** How long CMD gets to exit after a stop signal before its tree is killed. */
-const COMMAND_GRACE_MS = 5000;
-
 export async function run(args: RunArgs): Promise<number> {
-  if (args.command.length === 0) {
-    throw new DevlaunchError('USAGE', 'devlaunch run needs a command after --', {
-      hint: 'For example: devlaunch run --dynamic -- npm test',
-    });
-  }
-  // A service failing while CMD runs stops CMD and everything else.
-  const session = await openSession({
-    args,
-    services: args.services,
-    quiet: args.quiet,
-    dashboard: false,
-    term: terminal(args),
-    exitOnFailure: true,
-  });
-  ignoreBrokenOutput();
-  const { supervisor } = session;
-  let command: SpawnedCommand | null = null;
-  let stoppedBy: StopSignal | null = null;
-  const removeSignals = onStopSignals((signal, count) => {
-    stoppedBy ??= signal;
-    // A closed terminal: write nothing more to it (Node can abort on a hung-up terminal). The
-    // shell and the kernel may both send SIGHUP: a second one is no request to skip the grace.
-    if (signal === 'SIGHUP') session.output.hangup();
-    supervisor.requestStop({ kind: 'signal', signal }, count > 1 && signal !== 'SIGHUP');
-    // CMD shares devlaunch's terminal: a Ctrl+C from the terminal has reached it already.
-    // Any other signal was meant for devlaunch alone, so pass it on.
-    if (command && signal !== 'SIGINT')
-      command.child.kill(signal === 'SIGBREAK' ? 'SIGINT' : signal);
-  });
-  try {
-    const sessionEnded = supervisor.run();
-    const ready = await supervisor.allReady.reached;
-    if (!ready) return (await sessionEnded).exitCode;
-
-    command = spawnCommand(args.command, { env: session.commandEnv, cwd: process.cwd() });
-    const cmd = command;
-    const outcome = await Promise.race([
-      cmd.exited.then((exit) => {
-        if (exit.error) process.stderr.write(`devlaunch: ${exit.error}\n`);
-        return { kind: 'command' as const, exit };
-      }),
-      sessionEnded.then((result) => ({ kind: 'session' as const, result })),
-    ]);
-    if (outcome.kind === 'session') {
-      // The services stopped first (a failure, or a signal): CMD must not outlive them, and
-      // does not: `finally` stops it before the session closes.
-      return stoppedBy ? outcome.result.exitCode : ExitCode.serviceFailed;
-    }
-    supervisor.requestStop({ kind: 'command-exited', code: outcome.exit.code });
-    const result = await sessionEnded;
-    if (stoppedBy) return result.exitCode;
-    return commandExitCode(outcome.exit.code, outcome.exit.signal);
-  } finally {
-    removeSignals();
-    if (command) await stopCommand(command);
-    await session.close();
-  }
-}
-
-async function stopCommand(cmd: SpawnedCommand): Promise<void> {
-  if (cmd.pid <= 0) return;
-  await stopTree(
-    { pid: cmd.pid, pgid: null, startTime: cmd.startTime },
-    { signal: 'SIGTERM', timeoutMs: COMMAND_GRACE_MS },
-  );
-  await cmd.exited;
-}
-
-/** A command killed by a signal exits like it would in a shell: 128 + the signal's number. */
-function commandExitCode(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  const number = signal ? constants.signals[signal] : undefined;
-  return number === undefined ? 1 : 128 + number;
+  return runWithServices(args, terminal(args), ignoreBrokenOutput);
 }

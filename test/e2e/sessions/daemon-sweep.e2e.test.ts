@@ -34,8 +34,8 @@ afterEach(async () => {
 });
 
 /**
- * A service whose process starts a daemon like redis-server --daemonize yes. It stays in the
- * foreground itself: a service that exits 0 while its daemon serves ends the session today.
+ * A service whose process starts a daemon like redis-server --daemonize yes and stays in the
+ * foreground itself (EXIT_AFTER_DAEMON=1: it exits 0 once the daemon runs, as redis does).
  */
 const redisLike = (port: number) => ({
   command: nodeFixture('daemonize.mjs'),
@@ -111,5 +111,32 @@ describe('a daemon that erased its environment', () => {
     expect(down.stdout).toContain(`cache pid ${daemon}`);
     expect(isAlive(daemon)).toBe(false);
     expect(await busyPorts([port])).toEqual([]);
+  });
+
+  it('a service that exits 0 once daemonized runs on as its daemon until down', async () => {
+    const port = await freePort();
+    const service = { ...redisLike(port), env: { DAEMON_ERASE_ENV: '1', EXIT_AFTER_DAEMON: '1' } };
+    const p = project({ services: { cache: service } });
+    const up = await cli(p, ['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    const supervisor = trackSupervisor(await status(p));
+    const daemon = await daemonPid(p, cli, p);
+    // Ready as the daemon: its pid is the service's, and the session goes on.
+    const st = await waitFor(
+      async () => {
+        const s = await status(p);
+        return s.services.find((x) => x.name === 'cache')?.pid === daemon ? s : null;
+      },
+      { what: 'status to show the daemon as the service' },
+    );
+    expect(st.services.find((x) => x.name === 'cache')?.state).toBe('ready');
+    expect(isAlive(supervisor)).toBe(true);
+    expect((await cli(p, ['status'])).code).toBe(0);
+
+    const down = await cli(p, ['down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(isAlive(daemon)).toBe(false);
+    expect(await busyPorts([port])).toEqual([]);
+    expect(survivors(p.marker)).toEqual([]);
   });
 });

@@ -161,6 +161,11 @@ describe('devlaunch up stops on a signal', () => {
     expect(cli.stdout.text()).not.toMatch(/restarting/);
     expect(cli.stdout.text()).not.toMatch(/starting base \(pid \d+\)[\s\S]*starting base/);
     expect(cli.stdout.text()).toMatch(/stopping now: killing every service/);
+    // Each service force-stopped still gets its line, saying why it was killed.
+    for (const name of ['top', 'base']) {
+      expect(cli.stdout.text()).toMatch(new RegExp(`${name} force-stopped \\(second Ctrl\\+C, `));
+    }
+    expect(cli.stdout.text()).not.toMatch(/after its stop_timeout/);
   });
 
   it('kill -9 of devlaunch: the watchdog stops every tree (grandchild included) and exits', async () => {

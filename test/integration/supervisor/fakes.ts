@@ -99,6 +99,11 @@ export interface FakeService {
   ports?: Record<string, number>;
   /** Default: becomes ready at once and runs until stopped. */
   program?: Program;
+  /**
+   * When its process exits 0, it leaves a daemon on its primary port (as
+   * `redis-server --daemonize yes` does), which `daemon` programs. Default: no daemon.
+   */
+  daemon?: Program;
 }
 
 export const becomesReady: Program = (child) => child.ready();
@@ -126,6 +131,8 @@ export class FakeWorld {
   readonly stops: string[] = [];
   /** How often a service's listening ports were looked up. */
   portLookups = 0;
+  /** `findDaemon` calls: the exited process and how long it would wait. */
+  readonly daemonLooks: { service: string; pid: number; waitMs: number }[] = [];
   /** Backoff waits asked for, in ms. */
   readonly backoffs: number[] = [];
   /** Services whose next spawn waits for the test (`held.get(name)?.release()`). */
@@ -178,6 +185,12 @@ export class FakeWorld {
             if (child === undefined) return [];
             child.listening = child.nextListening.shift() ?? child.listening;
             return child.listening;
+          },
+          findDaemon: async (spec, proc, opts) => {
+            this.daemonLooks.push({ service: name, pid: proc.pid, waitMs: opts.waitMs });
+            if (def.daemon === undefined) return null;
+            const daemon = this.newChild(name, def.daemon, { count: 0 });
+            return { proc: daemon, port: spec.ports.primary ?? 0, command: `${name} daemon` };
           },
           sleep: (ms, signal) => {
             this.backoffs.push(ms);
@@ -241,6 +254,10 @@ export class FakeWorld {
       });
       this.held.delete(name);
     }
+    return this.newChild(name, program, attempts);
+  }
+
+  private newChild(name: string, program: Program, attempts: { count: number }): SpawnedService {
     const child = new FakeChild(this.nextPid++, name);
     this.children.push(child);
     const attempt = attempts.count++;

@@ -17,7 +17,10 @@ const agreeing = [
   ['up', '--exit-on-failure', 'api'],
   ['up', '--remap', '-f', 'x/launcher.yaml'],
   ['up', '--fail', '--file', 'launcher.yml', 'auth'],
-  ['up', '--no-open', '--json'],
+  ['up', '--no-open', '--dry-run', '--json'],
+  ['up', '--color'],
+  ['status', '--no-color', '--json'],
+  ['restart', 'api', '--json', '-v'],
   ['up', '--no-dashboard', '-d'],
   ['up', '--dashboard', 'api'],
   ['down'],
@@ -58,6 +61,17 @@ const leftToYargs = [
   ['init'],
   ['status', 'extra'],
   ['up', '--verbose', '--verbose'],
+  // Options a command does not take: yargs reports them (usage error, exit 2).
+  ['up', '-d', '--json'],
+  ['up', '--json'],
+  ['down', '--json'],
+  ['down', '--dynamic'],
+  ['logs', '--json'],
+  ['run', '--json', '--', 'true'],
+  ['status', '--dynamic'],
+  ['config', '--kill'],
+  ['down', '-v'],
+  ['help', 'up'],
 ];
 
 /** What yargs gives, without its bookkeeping keys. */
@@ -69,6 +83,11 @@ async function viaYargs(argv: string[]) {
 }
 
 describe('fastParse', () => {
+  it('fills every shared option of the use cases, also where the command does not take it', () => {
+    expect(fastParse(['down'])?.args).toMatchObject({ dynamic: false, json: false, port: [] });
+    expect(fastParse(['status'])?.args).toHaveProperty('color', undefined);
+  });
+
   it.each(agreeing.map((argv) => [argv.join(' '), argv]))(
     'agrees with yargs: %s',
     async (_, argv) => {

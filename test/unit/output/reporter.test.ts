@@ -6,8 +6,11 @@ import { Collector } from './helpers.js';
 
 const ESC = '\u001b';
 
-function setup(options: { color?: boolean; interactive?: boolean; verbose?: boolean } = {}) {
+function setup(
+  options: { color?: boolean; interactive?: boolean; verbose?: boolean; tty?: boolean } = {},
+) {
   const out = new Collector();
+  out.isTTY = options.tty ?? false;
   const err = new Collector();
   const color = options.color ?? false;
   const output = new ServiceOutput({ out, err, color, names: ['api', 'frontend'], logDir: null });
@@ -24,10 +27,28 @@ function setup(options: { color?: boolean; interactive?: boolean; verbose?: bool
     out,
     err,
     report,
+    output,
     tick: (ms: number) => {
       clock += ms;
     },
   };
+}
+
+/** What a terminal shows for `text`: lines, with `ESC[nA CR ESC[J` taking back the last n. */
+function screen(text: string): string[] {
+  const lines = [''];
+  for (const part of text.split(/(\u001b\[\d+A\r\u001b\[J)/)) {
+    const up = /^\u001b\[(\d+)A\r\u001b\[J$/.exec(part);
+    if (up) {
+      const n = Number(up[1]);
+      lines.splice(lines.length - 1 - n, n + 1, '');
+      continue;
+    }
+    const pieces = part.split('\n');
+    lines[lines.length - 1] += pieces[0] ?? '';
+    lines.push(...pieces.slice(1));
+  }
+  return lines.at(-1) === '' ? lines.slice(0, -1) : lines;
 }
 
 /** One of every event, as the supervisor would send them. */
@@ -144,30 +165,75 @@ describe('createReporter', () => {
     expect(coloured.err.text()).toContain(`${ESC}[31m`);
   });
 
-  it('throttles waiting progress to about one line a second, covering every waiting service', () => {
-    const { out, report, tick } = setup({ interactive: true });
+  it('on a terminal, waiting is one line updated in place, covering every waiting service', () => {
+    const { out, report, tick } = setup({ interactive: true, tty: true });
     report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
     report({ type: 'service-waiting', service: 'frontend', check: 'http /', elapsedMs: 1000 });
+    expect(screen(out.text())).toEqual(['devlaunch » waiting for api (tcp, 1.0s)']);
+    for (let s = 2; s <= 10; s++) {
+      tick(1000);
+      report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: s * 1000 });
+    }
+    expect(screen(out.text())).toEqual([
+      'devlaunch » waiting for api (tcp, 10s), frontend (http /, 1.0s)',
+    ]);
+    // Ten updates, one line on the screen.
+    expect(out.text().split('waiting for').length - 1).toBe(10);
+  });
+
+  it('on a terminal, the progress line gives way to the ready line once nothing waits', () => {
+    const { out, report, tick } = setup({ interactive: true, tty: true });
+    report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
     tick(1000);
-    report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 2000 });
-    report({ type: 'service-ready', service: 'api', elapsedMs: 2100 });
-    tick(1000);
-    report({ type: 'service-waiting', service: 'frontend', check: 'http /', elapsedMs: 3000 });
-    expect(out.lines()).toEqual([
+    report({ type: 'service-ready', service: 'api', elapsedMs: 1500 });
+    expect(screen(out.text())).toEqual(['devlaunch » ready api in 1.5s']);
+  });
+
+  it('on a terminal, lines printed after the progress line are never overwritten', () => {
+    const { out, report, tick, output } = setup({ interactive: true, tty: true });
+    report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
+    output.system('api says hello');
+    for (let s = 2; s <= 7; s++) {
+      tick(1000);
+      report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: s * 1000 });
+    }
+    // A new progress line only every few seconds after other output, then in place again.
+    expect(screen(out.text())).toEqual([
       'devlaunch » waiting for api (tcp, 1.0s)',
-      'devlaunch » waiting for api (tcp, 2.0s), frontend (http /, 1.0s)',
-      'devlaunch » ready api in 2.1s',
-      'devlaunch » waiting for frontend (http /, 3.0s)',
+      'devlaunch » api says hello',
+      'devlaunch » waiting for api (tcp, 7.0s)',
+    ]);
+    expect(out.text().split('waiting for').length - 1).toBe(3);
+  });
+
+  it('after a second Ctrl+C, stopped services are force-stopped, not killed after a timeout', () => {
+    const { out, report } = setup();
+    const reason = { kind: 'signal', signal: 'SIGINT' } as const;
+    report({ type: 'service-stopped', service: 'frontend', forced: true, elapsedMs: 5000 });
+    report({ type: 'stopping', reason, graceful: true });
+    report({ type: 'stopping', reason, graceful: false });
+    report({ type: 'service-stopped', service: 'api', forced: false, elapsedMs: 1500 });
+    report({ type: 'service-stopped', service: 'frontend', forced: true, elapsedMs: 20 });
+    expect(out.lines()).toEqual([
+      'devlaunch » frontend killed (SIGKILL after its stop_timeout, 5.0s)',
+      'devlaunch » SIGINT received: stopping every service (press Ctrl+C again to force)',
+      'devlaunch » stopping now: killing every service (SIGKILL)',
+      'devlaunch » api force-stopped (second Ctrl+C, 1.5s)',
+      'devlaunch » frontend force-stopped (second Ctrl+C, 20ms)',
     ]);
   });
 
-  it('prints waiting progress when not interactive only with verbose', () => {
-    const quiet = setup({ interactive: false, verbose: false });
-    quiet.report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
-    expect(quiet.out.text()).toBe('');
-    const verbose = setup({ interactive: false, verbose: true });
-    verbose.report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
-    expect(verbose.out.text()).toContain('waiting for api');
+  it('into a pipe, a service still waiting after 5 s gets a line every 5 s', () => {
+    const { out, report, tick } = setup({ interactive: false });
+    for (let s = 1; s <= 12; s++) {
+      report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: s * 1000 });
+      tick(1000);
+    }
+    expect(out.lines()).toEqual([
+      'devlaunch » waiting for api (tcp, 5.0s)',
+      'devlaunch » waiting for api (tcp, 10s)',
+    ]);
+    expect(out.text()).not.toContain(ESC);
   });
 
   it('shows the command of a starting service with verbose', () => {

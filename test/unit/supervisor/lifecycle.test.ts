@@ -41,6 +41,31 @@ describe('lifecycle transition', () => {
     ).toBeNull();
   });
 
+  it('a process that exited 0 leaving a daemon goes on as that daemon, starting', () => {
+    const exiting: Lifecycle = { kind: 'exiting', run: r, exit: { code: 0, signal: null } };
+    const daemon = run(7);
+    const daemonized = { type: 'daemonized', proc: r.proc, run: daemon } as const;
+    expect(transition(exiting, { ...daemonized, ready: false }, ctx)).toEqual({
+      kind: 'starting',
+      run: daemon,
+    });
+    // It was ready when it exited: its daemon already answered.
+    expect(transition(exiting, { ...daemonized, ready: true }, ctx)).toEqual({
+      kind: 'ready',
+      run: daemon,
+    });
+    // Too late: the exit was judged, or a stop took over.
+    expect(
+      transition(
+        { kind: 'completed', exit: { code: 0, signal: null } },
+        { ...daemonized, ready: false },
+        ctx,
+      ),
+    ).toBeNull();
+    const stopping = transition(exiting, { type: 'stop', force: false }, ctx)!;
+    expect(transition(stopping, { ...daemonized, ready: false }, ctx)).toBeNull();
+  });
+
   it('a process that exits is swept, then restarted, completed or failed', () => {
     const exit = { code: 1, signal: null };
     const exiting = transition(

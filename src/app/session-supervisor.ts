@@ -1,0 +1,96 @@
+/**
+ * The supervisor step of a session: one runner per planned service, wired to the OS (spawn,
+ * process trees, listening ports), to the session's output and event bus, and to the recorder
+ * that keeps the session's state file up to date.
+ */
+import type { Manifest } from '../manifest/types.js';
+import type { EventBus } from '../output/events.js';
+import type { ServiceOutput } from '../output/index.js';
+import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
+import { portsListenedBy } from '../ports/index.js';
+import {
+  descendantsOf,
+  describeExit,
+  killTreeNow,
+  spawnService,
+  stopTree,
+  type Watchdog,
+} from '../process/index.js';
+import { sessionFile } from '../state/index.js';
+import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { followDaemon } from './daemons.js';
+import { SessionRecorder } from './recorder.js';
+
+export interface SupervisedSession {
+  supervisor: Supervisor;
+  recorder: SessionRecorder;
+  /** What each runner runs, in start order. */
+  specs: ServiceSpec[];
+  /** The start time of each service's latest process: evidence for daemons that left it (daemons.ts). */
+  spawned: Map<string, string>;
+}
+
+export function superviseSession(opts: {
+  manifest: Manifest;
+  plan: LaunchPlan;
+  session: string;
+  dynamic: boolean;
+  output: ServiceOutput;
+  bus: EventBus;
+  watchdog: Watchdog;
+  /** The dashboard's URL, recorded for `status` and `dashboard`; null when none is served. */
+  dashboard: string | null;
+  /** A failure after start-up stops the session. */
+  exitOnFailure: boolean;
+}): SupervisedSession {
+  const { manifest, session, dynamic, watchdog } = opts;
+  const specs = opts.plan.services.map((planned) => serviceSpec(manifest, planned, session));
+  const recorder = new SessionRecorder({
+    file: sessionFile(manifest.root, dynamic ? session : undefined),
+    project: manifest.name,
+    session,
+    dynamic,
+    manifest: manifest.file,
+    root: manifest.root,
+    watchdog,
+    dashboard: opts.dashboard,
+  });
+  const spawned = new Map<string, string>();
+  let supervisor: Supervisor | undefined;
+  const runners: ServiceRunner[] = specs.map(
+    (spec) =>
+      new ServiceRunner(spec, {
+        spawn: spawnService,
+        stopTree,
+        killTreeNow,
+        describeExit,
+        listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
+        output: opts.output,
+        emit: opts.bus.emit,
+        watchdog,
+        changed: () => {
+          recorder.changed();
+          for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
+        },
+        failed: (service) => supervisor?.serviceFailed(service),
+        findDaemon: followDaemon,
+      }),
+  );
+  supervisor = new Supervisor(runners, opts.bus, { exitOnFailure: opts.exitOnFailure });
+  recorder.track(runners);
+  return { supervisor, recorder, specs, spawned };
+}
+
+function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {
+  return {
+    name: planned.name,
+    config: manifest.services[planned.name]!,
+    command: planned.command,
+    env: planned.env,
+    ownEnv: planned.ownEnv,
+    ports: planned.ports,
+    url: planned.url,
+    session,
+  };
+}

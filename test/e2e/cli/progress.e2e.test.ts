@@ -1,0 +1,107 @@
+/**
+ * Waiting for a slow service, with the built CLI: a terminal (tmux) shows one progress line
+ * updated in place, gone once the service is ready; a pipe gets a line every few seconds at most.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cliPath } from '../../helpers/cli.js';
+import { freePort } from '../../helpers/ports.js';
+import { cleanupTracked, survivors, trackMarker, waitFor } from '../../helpers/processes.js';
+import {
+  ensureCliBuilt,
+  nodeFixture,
+  type Project,
+  project,
+  removeProjects,
+  startDevlaunch,
+} from '../sessions/helpers.js';
+
+beforeAll(ensureCliBuilt, 120_000);
+vi.setConfig({ testTimeout: 60_000 });
+
+const sockets: string[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) {
+    try {
+      execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    } catch {} // already gone
+  }
+  await cleanupTracked();
+  removeProjects();
+});
+
+/** A service that listens (and so gets ready) only after `delayMs`. */
+async function slowProject(delayMs: number): Promise<Project> {
+  const port = await freePort();
+  return project({
+    services: {
+      slow: {
+        command: nodeFixture('server.mjs'),
+        port,
+        env: { READY_DELAY_MS: String(delayMs) },
+        ready: { http: '/health', timeout: '30s' },
+        stop_timeout: '1s',
+      },
+    },
+  });
+}
+
+const waitingLines = (text: string) => text.split('\n').filter((l) => l.includes('waiting for'));
+
+describe('progress while waiting for readiness', () => {
+  it('a terminal shows one line updated in place, never a new line a second', async () => {
+    const p = await slowProject(6000);
+    const marker = `TEST_MARKER=${randomUUID()}`;
+    trackMarker(marker);
+    const [projName, projValue] = p.marker.split('=') as [string, string];
+    const socket = `devlaunch-progress-${randomUUID().slice(0, 8)}`;
+    sockets.push(socket);
+    const command = `env ${marker} ${projName}=${projValue} NO_COLOR=1 ${process.execPath} ${cliPath} up --no-dashboard -f ${p.file}`;
+    execFileSync('tmux', [
+      ...['-L', socket, 'new-session', '-d', '-s', 'up', '-x', '160', '-y', '40'],
+      command,
+    ]);
+    const pane = () =>
+      execFileSync('tmux', ['-L', socket, 'capture-pane', '-p', '-t', 'up'], {
+        encoding: 'utf8',
+      });
+    // Several seconds into the wait: several updates happened, one line shows them.
+    const during = await waitFor(
+      () => {
+        const text = pane();
+        return /waiting for slow \(http \/health[^,]*, [4-9]\.\ds/.test(text) ? text : null;
+      },
+      { timeoutMs: 20_000, what: 'the progress line to reach 4 s' },
+    );
+    expect(waitingLines(during), during).toHaveLength(1);
+    const after = await waitFor(
+      () => {
+        const text = pane();
+        return text.includes('all services ready') ? text : null;
+      },
+      { timeoutMs: 20_000, what: 'all services ready' },
+    );
+    expect(after).toMatch(/ready slow in \d/);
+    // The server's own "LISTENING" line came after the progress line, which so stays as it was.
+    expect(waitingLines(after), after).toHaveLength(1);
+    execFileSync('tmux', ['-L', socket, 'send-keys', '-t', 'up', 'C-c']);
+    await waitFor(() => survivors(marker).length === 0 || null, {
+      timeoutMs: 15_000,
+      what: 'devlaunch and its service to stop after Ctrl+C',
+    });
+  });
+
+  it('a pipe gets a line every few seconds, not one a second', async () => {
+    const p = await slowProject(7000);
+    const cli = startDevlaunch(p, ['up', '--no-dashboard', '-v']);
+    await cli.stdout.waitFor(/all services ready/, 30_000);
+    const lines = waitingLines(cli.stdout.text());
+    // Seven seconds of waiting: a line at about 5 s (verbose used to print one a second).
+    expect(lines.length, cli.stdout.text()).toBeGreaterThanOrEqual(1);
+    expect(lines.length, cli.stdout.text()).toBeLessThanOrEqual(2);
+    expect(cli.stdout.text()).not.toContain('\u001b[');
+    process.kill(-cli.pid, 'SIGINT');
+    expect((await cli.waitForExit(15_000)).code).toBe(130);
+  });
+});
