@@ -2,17 +2,62 @@
  * Port helpers for end-to-end tests. Ports always come from the OS (listen on 0), never fixed
  * numbers, so tests run in parallel. Loopback only.
  */
+
+import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 
-/** A port that was free a moment ago on 127.0.0.1 (the OS picked it). */
-export function freePort(): Promise<number> {
+/**
+ * How long a port from freePort() stays reserved for its test. The test files run in parallel
+ * and each takes ports from the OS; between freePort() and the moment a service binds it, the
+ * OS may hand the same number to another test, or to a devlaunch under test choosing an `auto`
+ * or `--dynamic` port. devlaunch reserves the ports it hands out with a UDP socket on the same
+ * number on 127.0.0.1 (ports/probe.ts); freePort() does the same, so the two never collide.
+ */
+const RESERVED_MS = 120_000;
+const reservations = new Map<number, dgram.Socket>();
+
+/** A port that was free a moment ago on 127.0.0.1 (the OS picked it), reserved for this test. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await osPort();
+    if (await reserve(port)) return port;
+  }
+  throw new Error('the OS handed out no port that was not reserved, in 100 attempts');
+}
+
+/**
+ * Ends the reservation of a port from freePort(): for a test that hands the port to
+ * devlaunch's own port choice (a `port_range`, a remap candidate), which skips reserved ports.
+ */
+export function releasePort(port: number): void {
+  reservations.get(port)?.close();
+  reservations.delete(port);
+}
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
+    });
+  });
+}
+
+function reserve(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind({ port, address: '127.0.0.1', exclusive: true }, () => {
+      socket.unref();
+      reservations.set(port, socket);
+      setTimeout(() => releasePort(port), RESERVED_MS).unref();
+      resolve(true);
     });
   });
 }

@@ -4,7 +4,7 @@ import { isDevlaunchError } from '../../../src/errors.js';
 import type { SupervisorEvent } from '../../../src/output/events.js';
 import type { Asker } from '../../../src/ports/ask.js';
 import { resolvePorts } from '../../../src/ports/resolve-ports.js';
-import { canBind, freePort, listenOn } from '../../helpers/ports.js';
+import { canBind, freePort, listenOn, releasePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
 import { manifest, removeTempDirs, startSquatter } from './helpers.js';
 
@@ -105,6 +105,8 @@ describe('a foreign process on the preferred port', () => {
   it('remap lands in port_range when one is given', async () => {
     const sq = await startSquatter();
     const spare = await freePort();
+    // devlaunch's own choice skips reserved ports: this one is meant for it.
+    releasePort(spare);
     const m = manifest({ web: { port: sq.port } }, { port_range: { from: spare, to: spare } });
     const ports = await resolvePorts(m, ['web'], {
       dynamic: false,
