@@ -39,7 +39,7 @@ export interface Identity {
 
 /** The process a background supervisor takes the claim over from (its `up -d` parent). */
 export function handoffFrom(env: Readonly<Record<string, string | undefined>>): Identity | null {
-  // Not passed on to the services (open-session.ts SUPERVISOR_ONLY).
+  // Not passed on to the services (session-env.ts SUPERVISOR_ONLY).
   const [pid, startTime] = (env.DEVLAUNCH_HANDOFF ?? '').split(':');
   return pid && startTime ? { pid: Number(pid), startTime } : null;
 }

@@ -8,6 +8,7 @@ import type {
   ControlRequest,
   OutcomeResult,
   PingResult,
+  PortOptions,
   ServiceOutcome,
   StatusResult,
 } from '../control/protocol.js';
@@ -25,6 +26,12 @@ export interface ControlContext {
   manifest: Manifest;
   supervisor: Supervisor;
   session: string;
+  /**
+   * Adds services of the manifest the session does not run yet (and what they need) to it,
+   * pending; resolves with warnings for the caller (grow-session.ts). Without it, `up SERVICE`
+   * for them is refused.
+   */
+  grow?: (names: readonly string[], ports?: PortOptions) => Promise<SupervisorEvent[]>;
   health: {
     stopped: HealthDeps['stopped'];
     /** Runs a service's `ready.command` once, in its folder and environment. */
@@ -102,8 +109,13 @@ export function controlHandler(ctx: ControlContext): ControlHandler {
         checkServiceNames(manifest, request.services);
         // The supervisor starts what they need too; the outcome covers all of it.
         const names = withDependencies(manifest, request.services);
-        notInSession(names, 'start');
-        const failures = await following(names, send, () => supervisor.start(names));
+        const grow = ctx.grow;
+        if (grow === undefined) notInSession(names, 'start');
+        const failures = await following(names, send, async () => {
+          // Port changes for the newcomers reach the caller like their start-up does.
+          if (grow) for (const warning of await grow(names, request.ports)) send(warning);
+          await supervisor.start(names);
+        });
         return outcomes(names, failures);
       }
       case 'stop': {
@@ -135,11 +147,13 @@ export async function openControl(
   id: string,
   supervisor: Supervisor,
   emit: EventSink,
+  grow?: ControlContext['grow'],
 ): Promise<ControlServer | null> {
   const handler = controlHandler({
     manifest,
     supervisor,
     session: id,
+    ...(grow === undefined ? {} : { grow }),
     health: { stopped: stoppedInTree, runCommand: runOnce },
   });
   try {

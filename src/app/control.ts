@@ -1,8 +1,9 @@
 /**
  * How `devlaunch down` asks a running supervisor (attached in another terminal, or detached) to
  * stop: it writes a request file beside the session state, then nudges the supervisor
- * (process/nudge.ts: SIGUSR2 on POSIX). The supervisor also polls for the file, which is the only channel on Windows,
- * where there are no user signals. A request file is written atomically, like the state.
+ * (process/nudge.ts: SIGUSR2 on POSIX). The supervisor also polls for the file, which is the
+ * only channel on Windows, where there are no user signals. A request file is written
+ * atomically, like the state.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

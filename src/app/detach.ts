@@ -24,6 +24,8 @@ import { newSessionId } from './session-env.js';
 import { stopCommand } from './targets.js';
 
 const POLL_MS = 25;
+/** A service waited on this long may have been on the progress line: its ready line follows. */
+const SHOWN_AFTER_MS = 1000;
 
 export async function upDetached(args: UpArgs, term: Terminal): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
@@ -40,7 +42,8 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     output,
     err: term.stderr,
     color: term.color.stderr,
-    interactive: false,
+    // Waiting for readiness: a progress line in place on a terminal, every 5 s into a pipe.
+    interactive: term.stderr.isTTY === true,
     verbose: args.verbose,
   });
   assertUsableState(manifest.root, { write: true });
@@ -113,20 +116,37 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
   // The supervisor takes over the lock and the state, and reads down requests from now on.
   claim.handOver();
 
+  const begun = Date.now();
+  // Services still starting, for the progress line (the reporter throttles it); one that was
+  // slow enough to be shown there gets its ready line when it is ready.
+  const waiting = new Set<string>();
+  const showProgress = (services: { name: string; state: string }[], elapsedMs: number) => {
+    for (const s of services) {
+      if (s.state !== 'ready' && s.state !== 'completed') {
+        waiting.add(s.name);
+        note({ type: 'service-waiting', service: s.name, check: s.state, elapsedMs });
+      } else if (waiting.delete(s.name) && elapsedMs >= SHOWN_AFTER_MS) {
+        note({ type: 'service-ready', service: s.name, elapsedMs });
+      }
+    }
+  };
   for (;;) {
     const exitCode = child.exitCode();
     if (exitCode !== null) {
+      output.clearProgress();
       term.stderr.write(explainFailure(logFile, manifest.root));
       // 0: stopped by devlaunch down while starting (or every service completed).
       return exitCode;
     }
     const read = readState(file);
+    if (read.kind === 'ok') showProgress(read.state.services, Date.now() - begun);
     if (
       read.kind === 'ok' &&
       read.state.supervisor.pid === child.pid &&
       allReady(read.state.services)
     ) {
       child.unref();
+      output.clearProgress();
       printReady(manifest, read.state.services, args, file, term, {
         id,
         dynamic: args.dynamic,

@@ -1,7 +1,7 @@
 /**
- * `devlaunch env [SERVICE]`, the use case: the variables devlaunch gives the running session's services.
- * With a service: that service's own variables. Without: those every service shares (each
- * service's URL and ports, the global env), e.g. for `eval "$(devlaunch env --shell)"`.
+ * `devlaunch env [SERVICE]`, the use case: the variables devlaunch gives the running session's
+ * services. With a service: that service's own variables. Without: those every service shares
+ * (each service's URL and ports, the global env), e.g. for `eval "$(devlaunch env --shell)"`.
  */
 
 import { DevlaunchError } from '../errors.js';

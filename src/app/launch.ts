@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { loadDotenvFiles } from '../env/dotenv.js';
+import type { ResolvedPorts } from '../env/names.js';
 import { DevlaunchError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
@@ -35,6 +36,8 @@ export interface LaunchOptions {
   ask?: Asker;
   /** Facts about earlier sessions (for --dry-run; a real launch has dealt with them). */
   sessions?: Pick<LaunchFacts, 'leftovers' | 'running'>;
+  /** Ports of the services already running in this session (up SERVICE adding to it). */
+  running?: ResolvedPorts;
 }
 
 export interface PreparedLaunch {
@@ -76,6 +79,7 @@ export async function prepareLaunch(options: LaunchOptions): Promise<PreparedLau
     processEnv: options.inherited,
     dotenv,
     platform: process.platform,
+    ...(options.running === undefined ? {} : { running: options.running }),
   });
   return { plan, holders: ports.holders, dotenv, processEnv: options.inherited };
 }

@@ -1,7 +1,7 @@
 /**
- * `devlaunch logs [SERVICE...] [-f] [-n N]`, the use case: what the services of the current or last session
- * printed, prefixed as `up` prints it. Reads `.devlaunch/logs/`; with -f keeps printing what
- * is appended until Ctrl+C.
+ * `devlaunch logs [SERVICE...] [-f] [-n N]`, the use case: what the services of the current or
+ * last session printed, prefixed as `up` prints it. Reads `.devlaunch/logs/`; with -f keeps
+ * printing what is appended until Ctrl+C.
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';

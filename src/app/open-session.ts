@@ -10,6 +10,8 @@
  * Every event of the session goes through one EventBus: the reporter prints it; subscribers
  * (the browser opener, control requests, the dashboard, the end record) see it.
  */
+
+import type { PortOptions } from '../control/protocol.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { commandEnvironment, loadDotenvFiles, type ResolvedPorts } from '../env/index.js';
 import { loadManifest } from '../manifest/index.js';
@@ -27,6 +29,7 @@ import { openControl } from './control-handler.js';
 import { serveDashboard } from './dashboard.js';
 import { earlierSessions, reapEarlier } from './earlier-sessions.js';
 import { EndRecord } from './end-record.js';
+import { growSession } from './grow-session.js';
 import { applyLaunch, prepareLaunch, takeOver } from './launch.js';
 import { browserOpener } from './open-browser.js';
 import type { GlobalArgs, Terminal } from './options.js';
@@ -173,7 +176,27 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (args.open && term.interactive && !term.env.CI && !detached) {
       bus.subscribe(browserOpener(manifest, Object.fromEntries(specs.map((s) => [s.name, s.url]))));
     }
-    const control = await openControl(manifest, id, sup, emit);
+    // up SERVICE for a service this session does not run yet: it joins (grow-session.ts).
+    const grow = (wanted: readonly string[], portOptions?: PortOptions) =>
+      growSession(
+        {
+          manifest,
+          session: id,
+          args: { ...args, dynamic },
+          inherited,
+          supervisor: sup,
+          emit,
+          runnerFor: (planned) => {
+            names.push(planned.name);
+            const { primary = null, ...named } = planned.ports;
+            ports[planned.name] = { primary, named };
+            return supervised.runnerFor(planned);
+          },
+        },
+        wanted,
+        portOptions,
+      );
+    const control = await openControl(manifest, id, sup, emit, grow);
     const ending = new EndRecord(recorder.file, id);
     bus.subscribe(ending.listener);
     bus.subscribe(collectOnceReady());

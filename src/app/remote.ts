@@ -8,13 +8,14 @@ import { callControl } from '../control/client.js';
 import type { ControlRequest, OutcomeResult } from '../control/protocol.js';
 import { DevlaunchError, ExitCode } from '../errors.js';
 import { loadManifest } from '../manifest/index.js';
-import type { Manifest } from '../manifest/types.js';
-import { colorEnabled } from '../output/colors.js';
+import { colorEnabled, painter } from '../output/colors.js';
 import { createReporter, renderTable, ServiceOutput } from '../output/index.js';
 import { portsText } from '../output/service-table.js';
 import { checkServiceNames } from '../plan/graph.js';
+import { conflictFlag } from '../plan/port-requests.js';
 import { type FoundSession, findSession } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';
+import { stateProject } from './project.js';
 
 /** The project's running session whose supervisor is alive, or null. */
 export function liveSession(root: string): FoundSession | null {
@@ -23,9 +24,9 @@ export function liveSession(root: string): FoundSession | null {
 }
 
 /** `restart` (and the like) with no session running: exit 3, as LSB `status` says "not running". */
-export function noSession(manifest: Manifest, root: string): DevlaunchError {
+export function noSession(name: string, root: string): DevlaunchError {
   const found = findSession(root);
-  return new DevlaunchError('NO_SESSION', `no session of ${manifest.name} is running`, {
+  return new DevlaunchError('NO_SESSION', `no session of ${name} is running`, {
     hint: found
       ? `Its supervisor is gone: devlaunch down stops what it left; devlaunch up starts it again.`
       : 'Start it with devlaunch up (or devlaunch up -d to get the terminal back).',
@@ -88,7 +89,9 @@ export async function upIntoRunningSession(
   checkServiceNames(manifest, args.services);
   const found = liveSession(manifest.root);
   if (found === null || found.state.dynamic) return null;
-  const request = { op: 'start' as const, services: args.services };
+  // For services the session does not run yet, their ports follow this command line.
+  const ports = { conflict: conflictFlag(args), force: args.force, port: args.port };
+  const request = { op: 'start' as const, services: args.services, ports };
   return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
 }
 
@@ -97,10 +100,14 @@ export async function restartServices(
   args: GlobalArgs & { services: string[] },
   term: Terminal,
 ): Promise<number> {
-  const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
-  checkServiceNames(manifest, args.services);
-  const found = liveSession(manifest.root);
-  if (found === null) throw noSession(manifest, manifest.root);
+  // From the recorded state, like down: a manifest being edited while the services run gets a
+  // warning. The supervisor restarts from the manifest it started with, and checks the names.
+  const project = stateProject({ file: args.file, cwd: term.cwd, env: term.env }, (text) =>
+    term.stderr.write(`${painter(term.color.stderr).yellow('devlaunch warning:')} ${text}\n`),
+  );
+  if (project.manifest) checkServiceNames(project.manifest, args.services);
+  const found = liveSession(project.root);
+  if (found === null) throw noSession(project.name, project.root);
   const request = { op: 'restart' as const, services: args.services };
   return printOutcomes(await ask<OutcomeResult>(found, request, args, term), args, term);
 }

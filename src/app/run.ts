@@ -1,7 +1,7 @@
 /**
- * `devlaunch run [SERVICE...] -- CMD...`, the use case: the CI entry point. Start the services, wait until
- * they are ready, run CMD with every injected variable (`BACKEND_URL`, …) in its environment
- * and the terminal attached, tear everything down, and exit with CMD's code — or with
+ * `devlaunch run [SERVICE...] -- CMD...`, the use case: the CI entry point. Start the services,
+ * wait until they are ready, run CMD with every injected variable (`BACKEND_URL`, …) in its
+ * environment and the terminal attached, tear everything down, and exit with CMD's code — or with
  * devlaunch's own code when the services fail first.
  */
 import { constants } from 'node:os';

@@ -29,6 +29,8 @@ export interface SupervisedSession {
   specs: ServiceSpec[];
   /** The start time of each service's latest process: evidence for daemons that left it (daemons.ts). */
   spawned: Map<string, string>;
+  /** A runner for a service joining the session later (up SERVICE), wired like the others. */
+  runnerFor: (planned: PlannedService) => ServiceRunner;
 }
 
 export function superviseSession(opts: {
@@ -58,28 +60,33 @@ export function superviseSession(opts: {
   });
   const spawned = new Map<string, string>();
   let supervisor: Supervisor | undefined;
-  const runners: ServiceRunner[] = specs.map(
-    (spec) =>
-      new ServiceRunner(spec, {
-        spawn: spawnService,
-        stopTree,
-        killTreeNow,
-        describeExit,
-        listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
-        output: opts.output,
-        emit: opts.bus.emit,
-        watchdog,
-        changed: () => {
-          recorder.changed();
-          for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
-        },
-        failed: (service) => supervisor?.serviceFailed(service),
-        findDaemon: followDaemon,
-      }),
-  );
+  const runnerFor = (spec: ServiceSpec): ServiceRunner =>
+    new ServiceRunner(spec, {
+      spawn: spawnService,
+      stopTree,
+      killTreeNow,
+      describeExit,
+      listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
+      output: opts.output,
+      emit: opts.bus.emit,
+      watchdog,
+      changed: () => {
+        recorder.changed();
+        for (const r of runners) if (r.startTime !== null) spawned.set(r.name, r.startTime);
+      },
+      failed: (service) => supervisor?.serviceFailed(service),
+      findDaemon: followDaemon,
+    });
+  // The supervisor and the recorder share this list: a service added later is in both.
+  const runners: ServiceRunner[] = specs.map(runnerFor);
   supervisor = new Supervisor(runners, opts.bus, { exitOnFailure: opts.exitOnFailure });
   recorder.track(runners);
-  return { supervisor, recorder, specs, spawned };
+  const joining = (planned: PlannedService): ServiceRunner => {
+    const spec = serviceSpec(manifest, planned, session);
+    specs.push(spec);
+    return runnerFor(spec);
+  };
+  return { supervisor, recorder, specs, spawned, runnerFor: joining };
 }
 
 function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {

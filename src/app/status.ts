@@ -1,9 +1,9 @@
 /**
- * `devlaunch status` (`ps`), the use case: each service's state, pid, port, URL, uptime and restarts, with live
- * health: the running supervisor probes every ready service again, now. Exit codes follow LSB
- * `status`: 0 running and every service healthy, 1 something failed or is unhealthy (or the
- * supervisor is gone while its state remains), 3 not running — then it says when and why the
- * last session ended.
+ * `devlaunch status` (`ps`), the use case: each service's state, pid, port, URL, uptime and
+ * restarts, with live health: the running supervisor probes every ready service again, now. Exit
+ * codes follow LSB `status`: 0 running and every service healthy, 1 something failed or is
+ * unhealthy (or the supervisor is gone while its state remains), 3 not running — then it says when
+ * and why the last session ended.
  */
 
 import { SupervisorGone } from '../control/client.js';

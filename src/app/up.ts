@@ -1,7 +1,7 @@
 /**
- * `devlaunch up [SERVICE...]`, the use case: start the services in dependency order, stream their output, and
- * stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing service.
- * With -d, a background supervisor runs them instead (src/app/detach.ts).
+ * `devlaunch up [SERVICE...]`, the use case: start the services in dependency order, stream their
+ * output, and stay in the foreground until Ctrl+C, SIGTERM, a closing terminal, or a failing
+ * service. With -d, a background supervisor runs them instead (src/app/detach.ts).
  */
 
 import { exitCodeOf, onStopSignals } from '../supervisor/signals.js';

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import yargs, { type Argv, type Options } from 'yargs';
+import { DevlaunchError } from '../errors.js';
 import {
   COMMAND_NAMES,
   COMMAND_OPTIONS,
@@ -67,6 +68,9 @@ const UP_JSON: Options = {
   describe: 'with --dry-run: print the plan as one JSON document',
 };
 
+/** After `logs`, `-f` follows (followFlag): the manifest is `--file` only. */
+const { alias: _f, ...LOGS_FILE } = SHARED.file;
+
 /**
  * The builder of `command`: its own options (from `build`), then the shared ones COMMAND_OPTIONS
  * gives it, listed in its help under "Options:", and `--color`/`--help` under "Every command:".
@@ -76,7 +80,12 @@ function options(command: string, build: (y: Argv) => Argv = (y) => y) {
     const names = COMMAND_OPTIONS[command] ?? [];
     let out = build(y);
     for (const name of names) {
-      const spec = command === 'up' && name === 'json' ? UP_JSON : SHARED[name];
+      const spec =
+        command === 'up' && name === 'json'
+          ? UP_JSON
+          : command === 'logs' && name === 'file'
+            ? LOGS_FILE
+            : SHARED[name];
       out = out.option(name, spec);
     }
     if (names.includes('kill')) {
@@ -294,8 +303,15 @@ function helpCommand(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
   const name = argv[1];
   if (name === undefined) return ['--help'];
-  if (!COMMAND_NAMES.includes(name) || argv.length > 2) {
-    throw usageError(`Unknown command: ${argv.slice(1).join(' ')}`, argv.slice(1));
+  if (!COMMAND_NAMES.includes(name)) throw usageError(`Unknown command: ${name}`, []);
+  if (argv.length > 2) {
+    throw new DevlaunchError(
+      'USAGE',
+      `help takes one command name, not ${argv.slice(2).join(' ')}`,
+      {
+        hint: `devlaunch help ${name}`,
+      },
+    );
   }
   return name === 'help' ? ['--help'] : [name, '--help'];
 }

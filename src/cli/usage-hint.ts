@@ -39,6 +39,13 @@ export function usageError(message: string, argv: readonly string[]): DevlaunchE
     const word = first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     return unknownArgument(word, command, argv, help);
   }
+  // `devlaunch -v up`: an option before the command took the command as its value.
+  if (message.startsWith('Name a command') && command !== undefined) {
+    const rest = argv.filter((a) => a !== command);
+    return new DevlaunchError('USAGE', `options go after the command name`, {
+      hint: `devlaunch ${command} ${rest.join(' ')}`,
+    });
+  }
   if (message === UP_JSON_NEEDS_DRY_RUN) {
     return new DevlaunchError('USAGE', message, { hint: `${help} lists its options.` });
   }

@@ -16,12 +16,22 @@ export type ControlRequest =
   | { op: 'status' }
   /** `restart [SERVICE...]`: empty means every service of the session. */
   | { op: 'restart'; services: string[] }
-  /** `up SERVICE...` into the running session: those and what they need that is not running. */
-  | { op: 'start'; services: string[] }
+  /**
+   * `up SERVICE...` into the running session: those and what they need that is not running.
+   * `ports`: the command line's port options, for services the session does not run yet.
+   */
+  | { op: 'start'; services: string[]; ports?: PortOptions }
   /** `down SERVICE...` (with their dependents), or the whole session when empty. */
   | { op: 'stop'; services: string[] };
 
 export type ControlOp = ControlRequest['op'];
+
+/** `--kill` / `--remap` / `--fail`, `--force` and `--port NAME=PORT` of `up SERVICE`. */
+export interface PortOptions {
+  conflict: 'kill' | 'remap' | 'fail' | null;
+  force: boolean;
+  port: string[];
+}
 
 /** How a service ended up after `restart` or `start`. */
 export interface ServiceOutcome {
@@ -106,7 +116,20 @@ export function parseRequest(line: string): ControlRequest | string {
   if (!Array.isArray(services) || !services.every((s) => typeof s === 'string')) {
     return `${op} needs "services": a list of names`;
   }
+  const ports = portOptions((data as { ports?: unknown }).ports);
+  if (op === 'start' && ports !== undefined) return { op, services, ports };
   return { op: op as 'restart' | 'start' | 'stop', services };
+}
+
+/** The port options of a start request, when well formed (anything else: none). */
+function portOptions(value: unknown): PortOptions | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { conflict, force, port } = value as Record<string, unknown>;
+  const conflicts = ['kill', 'remap', 'fail', null];
+  if (!conflicts.includes(conflict as string | null) || typeof force !== 'boolean')
+    return undefined;
+  if (!Array.isArray(port) || !port.every((p) => typeof p === 'string')) return undefined;
+  return { conflict: conflict as PortOptions['conflict'], force, port };
 }
 
 /** Parses a line from the supervisor; null when it is not one of ours. */

@@ -51,6 +51,11 @@ export interface PortPlanInput {
   /** Someone can be asked. */
   interactive: boolean;
   facts: LaunchFacts;
+  /**
+   * The ports of services already running in the session (`up SERVICE` adding one to it):
+   * the others' variables carry these, not their preferred ports. Default: none.
+   */
+  running?: ResolvedPorts;
 }
 
 export interface PortPlan {
@@ -72,6 +77,10 @@ export function planPorts(input: PortPlanInput): PortPlan {
     return line;
   });
   const resolved = preferredPorts(input.manifest);
+  for (const [service, ports] of Object.entries(input.running ?? {})) {
+    if (Object.hasOwn(resolved, service))
+      resolved[service] = { ...ports, named: { ...ports.named } };
+  }
   for (const line of lines) {
     if (line.status !== 'ok') continue;
     const entry = resolved[line.service]!;

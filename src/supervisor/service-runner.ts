@@ -9,16 +9,14 @@ import type { SpawnedService } from '../process/index.js';
 import type { ServiceState } from '../state/index.js';
 import {
   type Exit,
-  exitOf,
   hasEnded,
   isSettled,
   type Lifecycle,
   type LifecycleInput,
-  publicState,
-  runOf,
   transition,
 } from './lifecycle.js';
 import { Milestone } from './milestone.js';
+import { RunnerView } from './runner-view.js';
 
 /** How long a service that exited 0 while starting is given for a daemon to take its port. */
 export const DAEMON_WAIT_MS = 2000;
@@ -38,11 +36,7 @@ import type { Daemon, RunnerDeps, ServiceSnapshot, ServiceSpec } from './service
 /** The states of the contract's `status` (lifecycle.ts maps the machine's states onto them). */
 export type { RunnerDeps, ServiceSnapshot, ServiceSpec, ServiceState };
 
-export class ServiceRunner {
-  /** Restarts so far: by the restart policy, and asked for (`devlaunch restart`). */
-  restarts = 0;
-  /** How the last run ended (`exited with code 1`, `not ready after 60s …`), null before any. */
-  lastExit: string | null = null;
+export class ServiceRunner extends RunnerView {
   /** Restarts the policy made since the service was last started on request: its budget. */
   private policyRestarts = 0;
   /** Milestones of the current run; a service started again (restart, up SERVICE) gets new ones. */
@@ -50,7 +44,6 @@ export class ServiceRunner {
   ready = new Milestone();
   completed = new Milestone();
 
-  private lifecycle: Lifecycle = { kind: 'pending' };
   /** Aborted whenever the state changes kind: ends the readiness wait or backoff of the old one. */
   private phase = new AbortController();
   private readonly queue: LifecycleInput[] = [];
@@ -58,61 +51,10 @@ export class ServiceRunner {
   private readonly listeners = new Set<(state: Lifecycle, previous: Lifecycle) => void>();
 
   constructor(
-    readonly spec: ServiceSpec,
+    spec: ServiceSpec,
     private readonly deps: RunnerDeps,
-  ) {}
-
-  get name(): string {
-    return this.spec.name;
-  }
-
-  /** The machine's state (lifecycle.ts). */
-  get current(): Lifecycle {
-    return this.lifecycle;
-  }
-
-  get state(): ServiceState {
-    return publicState(this.lifecycle);
-  }
-
-  get pid(): number | null {
-    return runOf(this.lifecycle)?.proc.pid ?? null;
-  }
-
-  get pgid(): number | null {
-    return runOf(this.lifecycle)?.proc.pgid ?? null;
-  }
-
-  get startTime(): string | null {
-    return runOf(this.lifecycle)?.proc.startTime ?? null;
-  }
-
-  get startedAt(): string | null {
-    return runOf(this.lifecycle)?.startedAt ?? null;
-  }
-
-  get exitCode(): number | null {
-    return exitOf(this.lifecycle)?.code ?? null;
-  }
-
-  /** What `status`, the control channel and the dashboard show of the service now. */
-  snapshot(): ServiceSnapshot {
-    return {
-      name: this.name,
-      state: this.state,
-      pid: this.pid,
-      ports: this.spec.ports,
-      url: this.spec.url,
-      startedAt: this.startedAt,
-      restarts: this.restarts,
-      exitCode: this.exitCode,
-      lastExit: this.lastExit,
-    };
-  }
-
-  /** Ended (completed, failed or stopped). */
-  get ended(): boolean {
-    return hasEnded(this.lifecycle);
+  ) {
+    super(spec);
   }
 
   /** Called after every transition, with the new and the previous state. Returns an unsubscribe. */
@@ -122,15 +64,14 @@ export class ServiceRunner {
   }
 
   /**
-   * Spawns the service (from pending, or again once it has ended: `restart` counts it as a
-   * restart). The restart policy gets its full budget again. Resolves once it is past
-   * starting: ready, failed, stopping, or ended.
+   * Spawns the service (from pending, or again once it has ended). The restart policy gets its
+   * full budget again. `restarts` (status's RESTARTS) counts only the policy's restarts, as
+   * `max_restarts` does and as docker's RestartCount does: a `devlaunch restart` asked for by the
+   * user shows as a new pid and uptime, not as a restart. Resolves once it is past starting:
+   * ready, failed, stopping, or ended.
    */
-  async start(opts: { restart?: boolean } = {}): Promise<void> {
-    if (this.current.kind === 'pending' || hasEnded(this.current)) {
-      this.policyRestarts = 0;
-      if (opts.restart && this.current.kind !== 'pending') this.restarts += 1;
-    }
+  async start(): Promise<void> {
+    if (this.current.kind === 'pending' || hasEnded(this.current)) this.policyRestarts = 0;
     this.dispatch({ type: 'start' });
     await this.until(
       (s) =>

@@ -66,6 +66,19 @@ export class Supervisor {
     return this.runners;
   }
 
+  /**
+   * Services joining the session (`up SERVICE`), pending until start(). The list stays in start
+   * order: what runs was started with its dependencies, so it cannot depend on a newcomer.
+   */
+  add(runners: readonly ServiceRunner[]): void {
+    this.pick([]); // throws while the session stops
+    for (const runner of runners) {
+      if (this.runners.some((r) => r.name === runner.name)) continue;
+      this.runners.push(runner);
+      runner.onChange(() => this.endIfNothingRuns());
+    }
+  }
+
   /** Starts everything; resolves when the session has ended and every process is gone. */
   run(): Promise<SessionResult> {
     const starts = this.runners.map((runner) => this.startWhenDependenciesAllow(runner));
@@ -135,7 +148,7 @@ export class Supervisor {
   restart(names: readonly string[] = []): Promise<void> {
     return this.operation(names, async (targets) => {
       await stopInReverseOrder(targets, false);
-      await this.startAll(targets, true);
+      await this.startAll(targets);
     });
   }
 
@@ -145,7 +158,7 @@ export class Supervisor {
    * (SERVICE_FAILED) if one is not. No names: every service.
    */
   start(names: readonly string[] = []): Promise<void> {
-    return this.operation(names, (targets) => this.startAll(targets, false));
+    return this.operation(names, (targets) => this.startAll(targets));
   }
 
   /**
@@ -197,7 +210,7 @@ export class Supervisor {
   }
 
   /** Starts `targets` and what they need, each once its dependencies allow; waits until ready. */
-  private async startAll(targets: readonly ServiceRunner[], restart: boolean): Promise<void> {
+  private async startAll(targets: readonly ServiceRunner[]): Promise<void> {
     const begun = new Map<ServiceRunner, Promise<void>>();
     const launches = withDependencies(this.runners, targets).map((runner) => {
       let markBegun!: () => void;
@@ -209,7 +222,7 @@ export class Supervisor {
             throw new DevlaunchError('SERVICE_FAILED', 'the session stopped');
           if (!isRunning(runner)) {
             await runner.until((s) => s.kind === 'pending' || isSettled(s));
-            void runner.start({ restart: restart && targets.includes(runner) });
+            void runner.start();
           }
         } finally {
           markBegun();

@@ -3,27 +3,19 @@
  * missing or unusable directory changes nothing but speed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PREWRAPPED_END, PREWRAPPED_START } from '../../src/cli/code-cache.js';
+import { removeTempDirs, project as testProject } from '../helpers/project.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/devlaunch.js');
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
-function project(): string {
-  const root = mkdtempSync(join(tmpdir(), 'devlaunch-code-cache-e2e-'));
-  roots.push(root);
-  writeFileSync(
-    join(root, 'launcher.yaml'),
-    'services:\n  api:\n    command: node api.js\n    port: 8000\n',
-  );
-  return root;
-}
+const project = () =>
+  testProject('services:\n  api:\n    command: node api.js\n    port: 8000\n', {
+    prefix: 'devlaunch-code-cache-e2e-',
+  }).root;
 
 function config(cwd: string, env: Record<string, string>) {
   const { NODE_DISABLE_COMPILE_CACHE: _n, ...base } = process.env;

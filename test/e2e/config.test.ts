@@ -113,6 +113,13 @@ describe('devlaunch config', () => {
     }
   });
 
+  it('launcher.yaml.example passes where it stands, from the repository root', () => {
+    const repo = resolve(import.meta.dirname, '../..');
+    const { code, stderr } = devlaunch(['config', '-f', 'launcher.yaml.example'], repo);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('exits 2 with a hint when there is no manifest', () => {
     const root = mkdtempSync(join(tmpdir(), 'devlaunch-config-none-'));
     roots.push(root);

@@ -35,6 +35,16 @@ export function releasePort(port: number): void {
   reservations.delete(port);
 }
 
+/**
+ * A port that was free a moment ago and is not reserved: for tests of devlaunch's own port
+ * choice, which skips reserved ports.
+ */
+export async function unreservedPort(): Promise<number> {
+  const port = await freePort();
+  releasePort(port);
+  return port;
+}
+
 function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

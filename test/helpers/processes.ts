@@ -3,7 +3,9 @@
  * pid and process group in afterEach, pass or fail), bounded polls, line waiting, and a scan
  * of the process table for survivors carrying a marker in their environment.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { LineReader } from './lines.js';
 
 interface Tracked {
   pid: number;
@@ -48,6 +50,53 @@ export function track(pid: number | undefined): void {
 /** Registers an environment marker: cleanupTracked() kills every process carrying it. */
 export function trackMarker(marker: string): void {
   markers.add(marker);
+}
+
+export interface ProgramOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** `pipe` keeps stdin open (a program that waits on it lives on). Default `ignore`. */
+  stdin?: 'ignore' | 'pipe';
+  /** Leads its own process group. Default false. */
+  detached?: boolean;
+  /** How long to wait for the ready line. Default 10000. */
+  timeoutMs?: number;
+}
+
+export interface Program {
+  child: ChildProcess;
+  pid: number;
+  /** The ready line's match. */
+  match: RegExpExecArray;
+  stdout: LineReader;
+}
+
+/**
+ * Starts `command args` (tracked, so killed by pid when the test ends, pass or fail) and waits,
+ * bounded, for a line of its stdout matching `ready`. A program that exits first, or stays
+ * silent, fails the wait with what it printed on stdout and stderr.
+ */
+export async function startProgram(
+  command: string,
+  args: readonly string[],
+  ready: RegExp,
+  opts: ProgramOptions = {},
+): Promise<Program> {
+  const child = spawn(command, args, {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
+  });
+  track(child.pid);
+  const stdout = new LineReader(child.stdout!);
+  const stderr = new LineReader(child.stderr!);
+  try {
+    const match = await stdout.waitFor(ready, opts.timeoutMs ?? 10_000);
+    return { child, pid: child.pid!, match, stdout };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nstderr:\n${stderr.text()}`);
+  }
 }
 
 function sameProcess(t: Tracked): boolean {

@@ -1,5 +1,5 @@
 /** `devlaunch ports` and `devlaunch free` through the built CLI, against real squatters. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FreeArgs } from '../../../src/app/options.js';
@@ -8,13 +8,8 @@ import { isDevlaunchError } from '../../../src/errors.js';
 import { repoRoot, runCli } from '../../helpers/cli.js';
 import { canBind, freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, waitFor } from '../../helpers/processes.js';
-import {
-  canRunAsNobody,
-  removeTempDirs,
-  startSquatter,
-  tempDir,
-  writeEarlierSession,
-} from '../ports-policy/helpers.js';
+import { removeTempDirs, tempDir, project as testProject } from '../../helpers/project.js';
+import { canRunAsNobody, startSquatter, writeEarlierSession } from '../ports-policy/helpers.js';
 
 afterEach(async () => {
   await cleanupTracked();
@@ -28,15 +23,12 @@ beforeAll(() => {
 });
 
 /** A project folder with a launcher.yaml naming `web` (port `web`) and `api` (+ debug). */
-function project(ports: { web: number; api: number; debug: number }): string {
-  const root = tempDir('devlaunch-cli-ports-');
-  writeFileSync(
-    join(root, 'launcher.yaml'),
+const project = (ports: { web: number; api: number; debug: number }): string =>
+  testProject(
     `name: shop\nservices:\n  web:\n    command: node web.js\n    port: ${ports.web}\n` +
       `  api:\n    command: node api.js\n    port: ${ports.api}\n    ports: { debug: ${ports.debug} }\n`,
-  );
-  return root;
-}
+    { prefix: 'devlaunch-cli-ports-' },
+  ).root;
 
 const emptyDir = () => tempDir('devlaunch-no-manifest-');
 

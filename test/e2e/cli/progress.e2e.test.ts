@@ -1,6 +1,6 @@
 /**
  * Waiting for a slow service, with the built CLI: a terminal (tmux) shows one progress line
- * updated in place, gone once the service is ready; a pipe gets a line every few seconds at most.
+ * updated in place; a pipe gets a line every few seconds at most, with `up` and with `up -d`.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,12 +9,15 @@ import { cliPath } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, survivors, trackMarker, waitFor } from '../../helpers/processes.js';
 import {
+  cli,
   ensureCliBuilt,
   nodeFixture,
   type Project,
   project,
   removeProjects,
   startDevlaunch,
+  status,
+  trackSupervisor,
 } from '../sessions/helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
@@ -103,5 +106,18 @@ describe('progress while waiting for readiness', () => {
     expect(cli.stdout.text()).not.toContain('\u001b[');
     process.kill(-cli.pid, 'SIGINT');
     expect((await cli.waitForExit(15_000)).code).toBe(130);
+  });
+
+  it('up -d into a pipe: a line every few seconds while waiting, then the ready line', async () => {
+    const p = await slowProject(7000);
+    const r = await cli(p, ['up', '-d', '--no-dashboard']);
+    expect(r.code, r.stderr).toBe(0);
+    trackSupervisor(await status(p));
+    const lines = waitingLines(r.stderr);
+    expect(lines.length, r.stderr).toBeGreaterThanOrEqual(1);
+    expect(lines.length, r.stderr).toBeLessThanOrEqual(2);
+    expect(r.stderr).toMatch(/ready slow in \d/);
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@
  * `restart` and `up SERVICE` through the control channel of a running session: the same
  * ports and session, new pids, exit codes 0 / 1 / 2 / 3, and `down SERVICE` then `up SERVICE`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../helpers/ports.js';
+import { freePort, listenOn } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors } from '../../helpers/processes.js';
 import {
   cli,
@@ -96,12 +97,48 @@ describe('restart', () => {
     });
     expect((await cli(p, ['up', '-d'])).code).toBe(0);
     trackSupervisor(await status(p));
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${p.root}/gone`, '');
     const r = await cli(p, ['restart', 'api']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/api/);
     await cli(p, ['down']);
+  });
+});
+
+describe('restart and down SERVICE with launcher.yaml broken while the session runs', () => {
+  it('work from the recorded state with a warning; RESTARTS counts only the restart policy', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({ services: { api: server(pa), web: server(pb, { depends_on: ['api'] }) } });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+    // Someone is editing it: a syntax error.
+    writeFileSync(p.file, `${readFileSync(p.file, 'utf8')}\nservices: [\n`);
+
+    const r = await cli(p, ['restart', 'api']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /launcher\.yaml is not a valid manifest right now .*working from the recorded session state/,
+    );
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(pid(after, 'api')).not.toBe(pid(before, 'api'));
+    expect(after.services.find((s) => s.name === 'api')).toMatchObject({
+      state: 'ready',
+      ports: { primary: pa },
+      restarts: 0,
+    });
+    expect(await get(pa)).toBe(`pid ${pid(after, 'api')}`);
+
+    const down = await cli(p, ['down', 'web']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/working from the recorded session state/);
+    expect(isAlive(pid(before, 'web'))).toBe(false);
+    expect((await status(p)).services.find((s) => s.name === 'web')?.state).toBe('stopped');
+
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
   });
 });
 
@@ -131,6 +168,102 @@ describe('up SERVICE into a running session', () => {
     const again = await cli(p, ['up', 'frontend']);
     expect(again.code, again.stderr).toBe(0);
     expect(pid(await status(p), 'frontend')).toBe(pid(after, 'frontend'));
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a service the session was not started with joins it: its port, its variables, same session', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: {
+        backend: server(pa),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a manifest reference, not JS
+        frontend: server(pb, { depends_on: ['backend'], env: { API: '${BACKEND_URL}' } }),
+      },
+    });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    expect(before.services.map((s) => s.name)).toEqual(['backend']);
+
+    const up = await cli(p, ['up', 'frontend']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/frontend\s+ready/);
+    const after = await status(p);
+    expect(after.session).toBe(before.session);
+    expect(after.supervisor?.pid).toBe(before.supervisor?.pid);
+    const pid = (s: typeof before, name: string) => s.services.find((x) => x.name === name)!.pid!;
+    expect(pid(after, 'backend')).toBe(pid(before, 'backend'));
+    expect(after.services.find((s) => s.name === 'frontend')).toMatchObject({
+      state: 'ready',
+      ports: { primary: pb },
+    });
+    // The newcomer got the session's variables: its own port and the running backend's URL.
+    const env = JSON.parse(await get(pb, '/env')) as Record<string, string>;
+    expect(env).toMatchObject({
+      PORT: String(pb),
+      API: `http://localhost:${pa}`,
+      BACKEND_URL: `http://localhost:${pa}`,
+      DEVLAUNCH_SESSION: before.session,
+    });
+    // down then stops both, and nothing is left.
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a newcomer whose port is held is remapped by its on_conflict, and the running ones are told how to learn it', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({
+      services: {
+        backend: server(pa),
+        frontend: server(pb, { on_conflict: 'remap' }),
+      },
+    });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    trackSupervisor(await status(p));
+    const squatter = await listenOn(pb);
+    try {
+      const up = await cli(p, ['up', 'frontend']);
+      expect(up.code, up.stderr).toBe(0);
+      const port = (await status(p)).services.find((s) => s.name === 'frontend')!.ports.primary!;
+      expect(port).not.toBe(pb);
+      expect(await get(port, '/health')).toBe('ok');
+      expect(up.stderr).toMatch(
+        new RegExp(
+          `frontend got port ${port}, but backend was started with frontend's variables at port ${pb}`,
+        ),
+      );
+      expect(up.stderr).toMatch(/devlaunch restart backend/);
+    } finally {
+      await squatter.close();
+    }
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
+  it('a newcomer whose port is held by a foreign process: exit 3 with nobody to ask, the session goes on; --remap gets it another port', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const p = project({ services: { backend: server(pa), frontend: server(pb) } });
+    expect((await cli(p, ['up', '-d', 'backend'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const squatter = await listenOn(pb);
+    try {
+      const up = await cli(p, ['up', 'frontend']);
+      expect(up.code).toBe(3);
+      expect(up.stderr).toMatch(new RegExp(`${pb}`));
+      const after = await status(p);
+      expect(after.services.map((s) => [s.name, s.state])).toEqual([['backend', 'ready']]);
+      expect(after.session).toBe(before.session);
+      // The command line's --remap decides for the newcomer, as it would for a new session.
+      const remapped = await cli(p, ['up', 'frontend', '--remap']);
+      expect(remapped.code, remapped.stderr).toBe(0);
+      const frontend = (await status(p)).services.find((s) => s.name === 'frontend')!;
+      expect(frontend.state).toBe('ready');
+      expect(frontend.ports.primary).not.toBe(pb);
+    } finally {
+      await squatter.close();
+    }
     expect((await cli(p, ['down'])).code).toBe(0);
     expect(survivors(p.marker)).toEqual([]);
   });

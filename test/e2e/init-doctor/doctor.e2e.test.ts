@@ -12,14 +12,8 @@ import { sessionFile, writeState } from '../../../src/state/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, track, waitFor } from '../../helpers/processes.js';
-import {
-  doctorJson,
-  entry,
-  foreignListener,
-  projectWith,
-  removeTempDirs,
-  tempDir,
-} from './helpers.js';
+import { removeTempDirs, tempDir } from '../../helpers/project.js';
+import { doctorJson, entry, foreignListener, projectWith } from './helpers.js';
 
 afterEach(async () => {
   await cleanupTracked();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readManifest } from '../../../src/manifest/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { cleanupTracked } from '../../helpers/processes.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { removeTempDirs, tempDir } from '../../helpers/project.js';
 
 afterEach(async () => {
   await cleanupTracked();

@@ -4,15 +4,15 @@
  * earlier session whose supervisor is dead. Every started process is tracked for cleanup.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
 import { startTimeOf } from '../../../src/process/index.js';
 import { type SessionState, sessionFile, writeState } from '../../../src/state/index.js';
 import { manifest as baseManifest } from '../../helpers/manifest.js';
-import { LineReader, track } from '../../helpers/processes.js';
+import { startProgram, track } from '../../helpers/processes.js';
+import { removeTempDirs, tempDir } from '../../helpers/project.js';
 
 /**
  * Whether a squatter can run as another user (`asNobody`): only root may switch users. Tests
@@ -49,13 +49,10 @@ export async function startSquatter(
   const [cmd, ...args] = opts.asNobody
     ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...node]
     : node;
-  const child = spawn(cmd!, args, {
+  const { child, match: m } = await startProgram(cmd!, args, /^SQUATTER (\d+) (\d+) (\d+)$/, {
     env: { ...process.env, PORT: String(opts.port ?? 0) },
-    stdio: ['ignore', 'pipe', 'inherit'],
     cwd: opts.asNobody ? dirname(script) : undefined,
   });
-  track(child.pid);
-  const m = await new LineReader(child.stdout!).waitFor(/^SQUATTER (\d+) (\d+) (\d+)$/, 10_000);
   const childPid = Number(m[3]);
   track(childPid);
   const pid = Number(m[2]);
@@ -79,19 +76,7 @@ function readableCopy(file: string): string {
   return copy;
 }
 
-const dirs: string[] = [];
-
-/** A fresh temporary folder, removed by `removeTempDirs`. */
-export function tempDir(prefix = 'devlaunch-policy-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-/** Removes every folder `tempDir` made; call from afterEach. */
-export function removeTempDirs(): void {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs, tempDir };
 
 /** A manifest rooted in a fresh temporary folder (its `.devlaunch/` state starts empty). */
 export function manifest(

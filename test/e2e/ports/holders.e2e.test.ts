@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listenersOn } from '../../../src/ports/holders/index.js';
-import { bundlePorts, closedPort, killStarted, startListener, startWithMarker } from './helpers.js';
+import { unreservedPort } from '../../helpers/ports.js';
+import { cleanupTracked, startProgram } from '../../helpers/processes.js';
+import { bundlePorts, startListener } from './helpers.js';
 
-afterEach(killStarted);
+afterEach(cleanupTracked);
 
 describe.runIf(process.platform === 'linux')('listenersOn (real sockets, Linux /proc)', () => {
   it.each([
@@ -19,7 +21,7 @@ describe.runIf(process.platform === 'linux')('listenersOn (real sockets, Linux /
   it('answers for several ports in one call, and nothing for a closed port', async () => {
     const a = await startListener('127.0.0.1');
     const b = await startListener('::');
-    const closed = await closedPort();
+    const closed = await unreservedPort();
     const listeners = await listenersOn([a.port, closed, b.port]);
     expect(listeners.map((l) => [l.port, l.pid]).sort()).toEqual(
       [
@@ -43,10 +45,10 @@ describe.runIf(process.platform === 'linux')('listenersOn (real sockets, Linux /
       async () => {
         const { port } = await startListener('127.0.0.1');
         const code = `import(${JSON.stringify(bundle.holders)}).then(async (m) => console.log('RESULT ' + JSON.stringify(await m.listenersOn([${port}]))))`;
-        const { match } = await startWithMarker(
+        const { match } = await startProgram(
           'setpriv',
           ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', code],
-          /RESULT (.*)\n/,
+          /RESULT (.*)$/,
         );
         expect(JSON.parse(match[1] ?? '')).toEqual([{ port, address: '127.0.0.1', pid: null }]);
       },

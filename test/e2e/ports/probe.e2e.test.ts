@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { firstFreePort, isPortFree, osPort, probePort } from '../../../src/ports/probe.js';
-import { bundlePorts, closedPort, killStarted, startListener, startWithMarker } from './helpers.js';
+import { unreservedPort } from '../../helpers/ports.js';
+import { cleanupTracked, startProgram } from '../../helpers/processes.js';
+import { bundlePorts, startListener } from './helpers.js';
 
-afterEach(killStarted);
+afterEach(cleanupTracked);
 
 describe('probePort (real sockets)', () => {
   it.each(['127.0.0.1', '::', '0.0.0.0', '::1'])(
@@ -17,7 +19,7 @@ describe('probePort (real sockets)', () => {
   );
 
   it('says free for a closed port', async () => {
-    const port = await closedPort();
+    const port = await unreservedPort();
     expect(await probePort(port)).toEqual({ free: true });
     expect(await isPortFree(port)).toBe(true);
   });
@@ -33,7 +35,7 @@ describe('firstFreePort (real sockets)', () => {
   it('skips busy candidates and returns the first free one, in order', async () => {
     const busy1 = await startListener('127.0.0.1');
     const busy2 = await startListener('::1');
-    const free = await closedPort();
+    const free = await unreservedPort();
     expect(await firstFreePort([busy1.port, busy2.port, free])).toBe(free);
   });
 
@@ -45,7 +47,7 @@ describe('firstFreePort (real sockets)', () => {
   });
 
   it('skips excluded ports and ports inside reserved ranges', async () => {
-    const [a, b, c] = [await closedPort(), await closedPort(), await closedPort()];
+    const [a, b, c] = [await unreservedPort(), await unreservedPort(), await unreservedPort()];
     expect(await firstFreePort([a, b, c], { exclude: [a], reserved: [{ from: b, to: b }] })).toBe(
       c,
     );
@@ -78,18 +80,20 @@ describe('osPort (real sockets)', () => {
       const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('PORT ' + (await m.osPort())));process.stdin.resume()`;
       for (let round = 0; round < 20; round++) {
         const [a, b] = await Promise.all([
-          startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/),
-          startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/),
+          startProgram(process.execPath, ['-e', code], /PORT (\d+)/, { stdin: 'pipe' }),
+          startProgram(process.execPath, ['-e', code], /PORT (\d+)/, { stdin: 'pipe' }),
         ]);
         expect(a.match[1]).not.toBe(b.match[1]);
-        killStarted();
+        await cleanupTracked();
       }
       // 40 Node starts: the bound follows the work on a busy 2-core machine.
     }, 120_000);
 
     it('a port handed out by another devlaunch process stays reserved for a while', async () => {
       const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('PORT ' + (await m.osPort())));process.stdin.resume()`;
-      const { match } = await startWithMarker(process.execPath, ['-e', code], /PORT (\d+)/);
+      const { match } = await startProgram(process.execPath, ['-e', code], /PORT (\d+)/, {
+        stdin: 'pipe',
+      });
       const port = Number(match[1]);
       // Nothing listens on it yet (TCP bindable), but this process must not hand it out too.
       expect(await isPortFree(port)).toBe(true);
@@ -108,10 +112,10 @@ describe('osPort (real sockets)', () => {
         while (port > 0 && !(await isPortFree(port))) port--;
         expect(port).toBeGreaterThan(0);
         const code = `import(${JSON.stringify(bundle.probe)}).then(async (m) => console.log('RESULT ' + JSON.stringify(await m.probePort(${port}))))`;
-        const { match } = await startWithMarker(
+        const { match } = await startProgram(
           'setpriv',
           ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', code],
-          /RESULT (.*)\n/,
+          /RESULT (.*)$/,
         );
         expect(JSON.parse(match[1] ?? '')).toEqual({
           free: false,

@@ -14,7 +14,6 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,33 +27,27 @@ import {
   startCli,
 } from '../../helpers/cli.js';
 import { LineReader } from '../../helpers/lines.js';
-import { track, trackMarker } from '../../helpers/processes.js';
+import { startProgram, track, trackMarker } from '../../helpers/processes.js';
+import {
+  removeTempDirs,
+  type Project as TestProject,
+  project as testProject,
+} from '../../helpers/project.js';
 
-const dirs: string[] = [];
-
-export interface Project {
-  root: string;
-  file: string;
+export interface Project extends TestProject {
   /** In the environment of every CLI of this project, so of its services, supervisor and watchdog. */
   marker: string;
-  state: string;
 }
 
 /** A temporary project with `manifest` as its launcher.yaml (JSON is YAML). */
 export function project(manifest: object): Project {
-  const root = mkdtempSync(join(tmpdir(), 'devlaunch-sessions-'));
-  dirs.push(root);
-  const file = join(root, 'launcher.yaml');
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
   // Not TEST_MARKER: the CLI helpers set that one per CLI; this one spans every CLI of the project.
   const marker = `SESSION_TEST_PROJECT=${randomUUID()}`;
   trackMarker(marker);
-  return { root, file, marker, state: join(root, '.devlaunch', 'session.json') };
+  return { ...testProject(manifest, { prefix: 'devlaunch-sessions-' }), marker };
 }
 
-export function removeProjects(): void {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs as removeProjects };
 
 /** A list command running a fixture with this very Node. */
 export function nodeFixture(name: string): string[] {
@@ -241,17 +234,16 @@ export function findWatchdog(session: string): number | null {
 
 /** Starts a plain node listener on `port` (not devlaunch's), tracked; resolves once listening. */
 export async function squatter(port: number): Promise<number> {
-  const child = spawn(
+  const { pid } = await startProgram(
     process.execPath,
     [
       '-e',
       `require('net').createServer((s)=>s.end()).listen(${port},'127.0.0.1',()=>console.log('SQUAT'))`,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    /^SQUAT$/,
+    { detached: true },
   );
-  track(child.pid);
-  await new LineReader(child.stdout!).waitFor(/^SQUAT$/, 10_000);
-  return child.pid!;
+  return pid;
 }
 
 export { ensureCliBuilt } from '../../helpers/build.js';

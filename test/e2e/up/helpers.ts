@@ -1,32 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliOptions, fixturesDir, type StartedCli, startCli } from '../../helpers/cli.js';
 import { canBind } from '../../helpers/ports.js';
 import { survivors, waitFor } from '../../helpers/processes.js';
-
-const dirs: string[] = [];
-
-export interface Project {
-  root: string;
-  file: string;
-  /** `<root>/.devlaunch/logs/<service>.log` */
-  log(service: string): string;
-}
+import { type Project, removeTempDirs, project as testProject } from '../../helpers/project.js';
 
 /** A temporary project with `manifest` as its launcher.yaml, and `files` beside it. */
 export function project(manifest: object, files: Record<string, string> = {}): Project {
-  const root = mkdtempSync(join(tmpdir(), 'devlaunch-up-'));
-  dirs.push(root);
-  const file = join(root, 'launcher.yaml');
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
-  return { root, file, log: (service) => join(root, '.devlaunch', 'logs', `${service}.log`) };
+  return testProject(manifest, { files, prefix: 'devlaunch-up-' });
 }
 
-export function removeProjects(): void {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export type { Project };
+export { removeTempDirs as removeProjects };
 
 /** Absolute path of a fixture program. */
 export function fixture(name: string): string {

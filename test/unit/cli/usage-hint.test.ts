@@ -42,6 +42,12 @@ describe('usageError', () => {
     expect(error.hint).toContain(hint);
   });
 
+  it('an option before the command: the line with the command first', () => {
+    const error = usageError('Name a command: devlaunch up, down, run, status, ...', argv('-v up'));
+    expect(error.message).toBe('options go after the command name');
+    expect(error.hint).toBe('devlaunch up -v');
+  });
+
   it('suggests nothing for a far-off word', () => {
     expect(usageError('Unknown argument: zzzzzz', argv('up --zzzzzz')).hint).not.toContain('Did');
   });

@@ -138,6 +138,17 @@ describe('request parsing', () => {
     expect(parseRequest('{"v":1,"op":"status"}')).toEqual({ op: 'status' });
   });
 
+  it('keeps the port options of a start only when well formed', () => {
+    const ports = { conflict: 'remap', force: false, port: ['web=8001'] };
+    const line = (p: unknown) => JSON.stringify({ v: 1, op: 'start', services: ['web'], ports: p });
+    expect(parseRequest(line(ports))).toEqual({ op: 'start', services: ['web'], ports });
+    expect(parseRequest(line({ ...ports, conflict: 'rm -rf' }))).toEqual({
+      op: 'start',
+      services: ['web'],
+    });
+    expect(parseRequest(line({ ...ports, port: [1] }))).toEqual({ op: 'start', services: ['web'] });
+  });
+
   it('says what is wrong with anything else', () => {
     expect(parseRequest('nope')).toBe('not JSON');
     expect(parseRequest('{"v":2,"op":"ping"}')).toMatch(/protocol version 2/);

@@ -1,29 +1,15 @@
-/** Shared helpers for manifest tests: validate YAML text as a file in a fresh temporary project. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Diagnostic } from '../../../src/manifest/diagnostics.js';
 import type { Manifest } from '../../../src/manifest/types.js';
 import { validateManifest } from '../../../src/manifest/validate.js';
-
-const made: string[] = [];
+import { removeTempDirs, project as testProject } from '../../helpers/project.js';
 
 /** A temporary project folder holding `files` (path → content); removed by `cleanProjects`. */
 export function project(files: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'devlaunch-manifest-'));
-  made.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    const full = join(root, path);
-    mkdirSync(dirname(full), { recursive: true });
-    if (path.endsWith('/')) mkdirSync(full, { recursive: true });
-    else writeFileSync(full, content);
-  }
-  return root;
+  return testProject(null, { files, prefix: 'devlaunch-manifest-' }).root;
 }
 
-export function cleanProjects(): void {
-  for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true });
-}
+export { removeTempDirs as cleanProjects };
 
 /** Strips the common indentation of a template literal, so YAML can be written inline. */
 export function yaml(text: string): string {

@@ -41,6 +41,30 @@ const holder = (over: Partial<HolderDetail> = {}): HolderDetail => ({
 const held = (h: HolderDetail) => ({ kind: 'held' as const, holders: [h] });
 
 describe('planLaunch', () => {
+  it('services joining a running session see the ports the running ones really have', () => {
+    const plan = planLaunch(
+      input(
+        {},
+        {
+          order: ['web'],
+          running: {
+            db: { primary: 5432, named: {} },
+            api: { primary: 8123, named: { debug: 9300 } },
+          },
+        },
+      ),
+    );
+    expect(plan.order).toEqual(['web']);
+    const web = plan.services.find((s) => s.name === 'web')!;
+    expect(web.env).toMatchObject({
+      API_PORT: '8123',
+      API_DEBUG_PORT: '9300',
+      DB_PORT: '5432',
+      PORT: '40000',
+    });
+    expect(plan.resolved.api).toEqual({ primary: 8123, named: { debug: 9300 } });
+  });
+
   it('free preferred ports are kept; auto takes the fresh port; env, URL and order follow', () => {
     const plan = planLaunch(input({}));
     expect(plan.order).toEqual(['db', 'api', 'web']);

@@ -3,7 +3,7 @@ import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../unit/output/helpers.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
