@@ -43,7 +43,7 @@ export type WatchdogMessage =
 const disposeWaitMs = 2000;
 
 /**
- * <package root>/dist/process/watchdog-main.js. The caller may run from src/ (tests), from
+ * <package root>/dist/process/watchdog-main.cjs. The caller may run from src/ (tests), from
  * dist/cli/ or from a dist/chunks/ file after bundling, so walk up to the package.json.
  */
 export function watchdogScript(from: string = fileURLToPath(import.meta.url)): string {
@@ -52,7 +52,7 @@ export function watchdogScript(from: string = fileURLToPath(import.meta.url)): s
     if (existsSync(pkg)) {
       try {
         if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'devlaunch') {
-          return join(dir, 'dist', 'process', 'watchdog-main.js');
+          return join(dir, 'dist', 'process', 'watchdog-main.cjs');
         }
       } catch {} // an unreadable package.json is not ours: keep walking
     }
