@@ -4,8 +4,8 @@
 // Every command is its own self-contained CommonJS bundle, so `devlaunch config` compiles
 // only what `config` needs, and each bundle can be compiled through V8's code cache on Node 20
 // (src/cli/code-cache.ts), which cannot cache ES modules. dist/cli/boot.cjs is what the bin
-// runs; it loads dist/cli/main.cjs, which loads one command. The watchdog and the Windows
-// launcher, programs of their own, stay ES modules.
+// runs; it loads dist/cli/main.cjs, which loads one command. The watchdog, a program of its own,
+// is CommonJS as well (it idles in less memory so); the Windows launcher stays an ES module.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +73,8 @@ const cjs = await build({
     'src/cli/main.ts',
     'src/cli/parser.ts',
     'src/cli/report-error.ts',
+    // A program of its own, but CommonJS too: an idle ES module process keeps 0.4 MB more.
+    'src/process/watchdog-main.ts',
     ...commands,
   ],
   format: 'cjs',
@@ -93,18 +95,28 @@ const cjs = await build({
 // em dash in one comment doubles the memory a bundle's source takes for as long as devlaunch
 // runs (1.7 MB instead of 0.8 for `up`). esbuild escapes such characters in strings and regular
 // expressions but keeps them in the comments it keeps; escaping those too changes no code.
+//
+// Each bundle is also written inside the CommonJS wrapper, calling itself with the five names
+// (src/cli/code-cache.ts, PREWRAPPED_START and PREWRAPPED_END: the same text). Node's require
+// runs it as any CommonJS file; the code cache's loader compiles the file as it is, where
+// wrapping it at each start made V8 copy the whole source once more.
+const prewrappedStart = '(function (exports, require, module, __filename, __dirname) { ';
+const prewrappedEnd = '\n}).call(exports, exports, require, module, __filename, __dirname);\n';
 for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
   const text = readFileSync(file, 'utf8');
   const ascii = text.replace(
     /[^\x00-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  if (ascii !== text) writeFileSync(file, ascii);
+  const mapComment = /\n(\/\/# sourceMappingURL=[^\n]*)\n?$/.exec(ascii);
+  const body = mapComment === null ? ascii : ascii.slice(0, mapComment.index);
+  const after = mapComment === null ? '' : `${mapComment[1]}\n`;
+  writeFileSync(file, `${prewrappedStart}${body}${prewrappedEnd}${after}`);
 }
 
 const esm = await build({
   ...common,
-  entryPoints: ['src/process/watchdog-main.ts', 'src/process/win-launcher.ts'],
+  entryPoints: ['src/process/win-launcher.ts'],
   format: 'esm',
   // CommonJS dependencies (tree-kill) call require() for Node built-ins.
   banner: {

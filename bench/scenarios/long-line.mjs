@@ -5,6 +5,10 @@
  * gone through the pipe: the baseline is that time, the fixture alone), and how long the long line takes
  * from its first byte until it has arrived whole (or, with `ready: log`, until devlaunch reports
  * the service ready): time must grow linearly with the line's length.
+ *
+ * The delay is judged against the floor measured in the same minutes: a line printed after the
+ * long one can arrive no sooner than the long line itself has gone through a pipe, and on this
+ * kind of machine that alone takes about 200 ms; what devlaunch adds is the difference.
  */
 import { reap } from '../lib/measure.mjs';
 import { newMark, node, sleep, start, within } from '../lib/proc.mjs';
@@ -104,22 +108,23 @@ async function once(sizeMb, withReady) {
 
 export async function longLine({ quick }) {
   const rows = [];
-  const floor = await direct(50);
   for (const withReady of [false, true]) {
     const small = await once(10, withReady);
+    // The floor is measured right before the run it is compared with: same minute, same load.
+    const floor = await direct(50);
     const large = await once(50, withReady);
     const label = withReady ? ', `ready: log`' : '';
     rows.push(
       {
         id: `long-line${withReady ? '-ready' : ''}-delay`,
-        metric: `long line 50 MiB${label}: other service's lines delayed (max)`,
+        metric: `long line 50 MiB${label}: other service's lines delayed (max), beyond the line alone through a pipe`,
         unit: 'ms',
         devlaunch: large.maxDelay,
         baseline: floor,
         peer: null,
         ratio: null,
-        goal: '≤ 200 ms (baseline: the line alone through a pipe)',
-        met: large.maxDelay <= 200,
+        goal: '≤ baseline + 200 ms',
+        met: large.maxDelay - floor <= 200,
       },
       {
         id: `long-line${withReady ? '-ready' : ''}-growth`,

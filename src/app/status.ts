@@ -11,15 +11,16 @@ import type { StatusResult } from '../control/protocol.js';
 import { ExitCode } from '../errors.js';
 import { isSameProcess } from '../process/index.js';
 import {
+  assertUsableState,
   type LastSession,
+  listSessionFiles,
   readLastSession,
   type ServiceRecord,
   sessionFile,
 } from '../state/index.js';
 import { type FoundSession, findSession, liveLockOwner, unreadableSessions } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';
-import { stateProject } from './project.js';
-import { ask } from './remote.js';
+import { quickProject } from './quick-project.js';
 
 /** LSB `status`: 3 "program is not running". */
 const NOT_RUNNING = 3;
@@ -67,7 +68,18 @@ export async function sessionStatus(
   term: Terminal,
   warn: (text: string) => void,
 ): Promise<Status> {
-  const manifest = stateProject({ file: args.file, cwd: term.cwd, env: term.env }, warn);
+  const where = { file: args.file, cwd: term.cwd, env: term.env };
+  // Nothing recorded and nobody holding the lock: the answer needs only the project's name, so
+  // the manifest's parser and schema are not even loaded (they are most of a start-up).
+  const quick = quickProject(where);
+  if (quick !== undefined) {
+    assertUsableState(quick.root, { write: false });
+    if (listSessionFiles(quick.root).length === 0 && liveLockOwner(quick.root) === null) {
+      return noSession(quick.root, quick.name, false);
+    }
+  }
+  const { stateProject } = await import('./project.js');
+  const manifest = stateProject(where, warn);
   const found = findSession(manifest.root);
   // Never silent about a state it cannot read: a session may run that it cannot describe.
   for (const bad of unreadableSessions(manifest.root)) {
@@ -81,21 +93,24 @@ export async function sessionStatus(
       `a session of ${manifest.name} runs (supervisor pid ${owner.pid}, since ${owner.startedAt}) but its state cannot be read; stop it with devlaunch down`,
     );
   }
-  if (!found) {
-    const last = readLastSession(sessionFile(manifest.root));
-    const lastSession = last && { endedAt: last.endedAt, reason: last.reason };
-    return {
-      json: { project: manifest.name, session: null, services: [], lastSession },
-      details: new Map(),
-      session: 'none',
-      last,
-      exitCode: owner ? ExitCode.serviceFailed : NOT_RUNNING,
-    };
-  }
+  if (!found) return noSession(manifest.root, manifest.name, owner !== null);
   const { json, details } = await describe(found, args, term);
   // LSB 1: dead, but its state remains.
   const exitCode = found.live && json.services.every(fine) ? ExitCode.ok : ExitCode.serviceFailed;
   return { json, details, session: found.live ? 'live' : 'supervisor-gone', last: null, exitCode };
+}
+
+/** No session to describe: when and why the last one ended. */
+function noSession(root: string, project: string, locked: boolean): Status {
+  const last = readLastSession(sessionFile(root));
+  const lastSession = last && { endedAt: last.endedAt, reason: last.reason };
+  return {
+    json: { project, session: null, services: [], lastSession },
+    details: new Map(),
+    session: 'none',
+    last,
+    exitCode: locked ? ExitCode.serviceFailed : NOT_RUNNING,
+  };
 }
 
 /** Completed tasks and services stopped on request count as fine; so does ready and healthy. */
@@ -112,6 +127,7 @@ async function describe(
 ): Promise<{ json: StatusJson; details: Map<string, string> }> {
   const details = new Map<string, string>();
   if (found.live) {
+    const { ask } = await import('./remote.js');
     try {
       const live = await ask<StatusResult>(
         found,

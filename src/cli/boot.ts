@@ -8,7 +8,6 @@
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { CodeCache, codeCacheDir } from './code-cache.js';
 
 /** devlaunch's version, written in by scripts/build.mjs. */
@@ -41,6 +40,11 @@ if (typeof enableCompileCache === 'function') {
 // semi-space, devlaunch with 50 services idles at ≈ 28 MB private memory instead of ≈ 40, and
 // memory no longer grows with the number of services through it (docs/benchmarks.md). Set after
 // main.cjs is compiled and before the command's bundle is (main requires it a microtask later),
-// so each bundle's code cache is always made and used under the same V8 flags.
+// so each bundle's code cache is always made and used under the same V8 flags. node:v8 is
+// required here only: it loads Node's heap utilities and streams, which other commands never need.
 const command = process.argv[2];
-if (command === 'up' || command === 'run') setFlagsFromString('--semi-space-growth-factor=1');
+if (command === 'up' || command === 'run') {
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(
+    '--semi-space-growth-factor=1',
+  );
+}

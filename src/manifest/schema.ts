@@ -17,6 +17,10 @@ import {
 } from './schema-explain.js';
 import { normalizeSignal } from './signals.js';
 
+// zod compiles a fast parser for each object schema with new Function on its first parse: a
+// second compilation of code no cache keeps, in a process that parses one manifest and exits.
+z.config({ jitless: true });
+
 export const SERVICE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NON_BLANK = /\S/;

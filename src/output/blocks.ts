@@ -1,26 +1,15 @@
 /**
- * Turning a block of complete lines (raw bytes, as a service printed them) into what the
- * terminal and the log file get, without decoding UTF-8: the bytes are read as latin1, where
- * one byte is one character, so string operations move bytes and never cut a character; '\n',
- * ESC and every escape sequence are ASCII and never occur inside a multi-byte UTF-8 character.
- *
- * - terminal: each line behind the service's prefix, colours kept; a line holding nothing but
- *   escape sequences (a cursor-show, a colour reset) is passed on without prefix or newline, so
- *   it changes the terminal as the service meant and prints no empty `web |` line.
- * - log file: the lines as printed, without escape sequences; control-only lines left out.
+ * Escape sequences in a block of complete lines (raw bytes, as a service printed them), without
+ * decoding UTF-8: the bytes are read as latin1, where one byte is one character, so string
+ * operations move bytes and never cut a character; '\n', ESC and every escape sequence are ASCII
+ * and never occur inside a multi-byte UTF-8 character. The log file gets the lines as printed,
+ * without escape sequences, control-only lines left out. (The terminal's form: prefixer.ts.)
  */
 
 const ESC = 0x1b;
 const LF = 10;
-const CR = 13;
-const NEWLINE = Buffer.from('\n');
-/**
- * Blocks larger than this are handled as Buffer slices: V8 converts big strings to and from
- * bytes far more slowly than small ones, and a block this big holds few, long lines.
- */
+/** Blocks larger than this are stripped in pieces of whole lines (V8 handles big strings slowly). */
 const BIG = 1 << 20;
-/** A line is checked for being control-only up to this length (longer ones never are). */
-const CONTROL_MAX = 4096;
 
 /** CSI (colours, cursor), OSC (titles, hyperlinks), then any other two-character escape. */
 const SEQUENCE =
@@ -30,53 +19,31 @@ const CONTROL_ONLY = new RegExp(`^(?:${SEQUENCE})+$`);
 /** A control-only line in a block, with its line end, for the log. */
 const CONTROL_LINES = new RegExp(`^(?:${SEQUENCE})+(?:\\r?\\n|$)`, 'gm');
 
-/**
- * `block`: complete lines, each ending in '\n' (the last may lack it: the unterminated last line
- * at the end of a stream). Returns the prefixed text for a terminal.
- */
-export function prefixBlock(block: Buffer, prefix: string): Buffer {
-  if (block.length > BIG) return prefixBig(block, Buffer.from(prefix, 'latin1'));
-  let text = block.toString('latin1');
-  if (text.endsWith('\n')) text = text.slice(0, -1);
-  if (text.includes('\r')) {
-    text = text.replaceAll('\r\n', '\n');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-  }
-  if (block.indexOf(ESC) === -1) {
-    return Buffer.from(`${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`, 'latin1');
-  }
-  let out = '';
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    const control = line.charCodeAt(0) === ESC && line.length <= CONTROL_MAX;
-    out += control && CONTROL_ONLY.test(line) ? line : `${prefix}${line}\n`;
-    start = end + 1;
-  }
-  return Buffer.from(out, 'latin1');
-}
+/** A first line whose beginning is longer than this is stripped in its pieces, not joined. */
+const JOIN_LIMIT = 64 << 10;
 
 /**
- * prefixBlock for a block whose first line began with `head` (pieces without '\n', see
- * BlockSplitter): the pieces are passed on as they are, behind one prefix.
+ * Appends to `out` the log file's form of a block of lines (see BlockSplitter): the same bytes
+ * without escape sequences, control-only lines left out. Without escape sequences, the very
+ * pieces given (nothing copied).
  */
-export function prefixLong(head: readonly Buffer[], block: Buffer, prefix: string): Buffer[] {
-  const pieces = [Buffer.from(prefix, 'latin1'), ...head];
-  const lf = block.indexOf(LF);
-  let end = lf === -1 ? block.length : lf;
-  if (end > 0 && block[end - 1] === CR) end -= 1;
-  else if (end === 0 && lf === 0) {
-    const last = pieces[pieces.length - 1] as Buffer;
-    if (last[last.length - 1] === CR) pieces[pieces.length - 1] = last.subarray(0, -1);
-  }
-  pieces.push(block.subarray(0, end), NEWLINE);
-  if (lf !== -1 && lf + 1 < block.length) pieces.push(prefixBlock(block.subarray(lf + 1), prefix));
-  return pieces;
+export function plainPieces(
+  head: readonly Buffer[],
+  headLength: number,
+  body: Buffer,
+  out: Buffer[],
+): void {
+  let plain = body.indexOf(ESC) === -1;
+  for (let i = 0; plain && i < head.length; i++) plain = (head[i] as Buffer).indexOf(ESC) === -1;
+  if (plain) {
+    for (const piece of head) out.push(piece);
+    if (body.length > 0) out.push(body);
+  } else if (headLength === 0) out.push(plainBlock(body));
+  else if (headLength > JOIN_LIMIT) out.push(...plainLong(head, body));
+  else out.push(plainBlock(Buffer.concat([...head, body], headLength + body.length)));
 }
 
-/** plainBlock for a block whose first line began with `head` (see prefixLong). */
+/** plainBlock for a block whose first line began with `head`, pieces of a long line. */
 export function plainLong(head: readonly Buffer[], block: Buffer): Buffer[] {
   const lf = block.indexOf(LF);
   // The long line itself is never control-only: its sequences are taken out, nothing more.
@@ -88,24 +55,6 @@ export function plainLong(head: readonly Buffer[], block: Buffer): Buffer[] {
 function stripOnly(bytes: Buffer): Buffer {
   if (bytes.indexOf(ESC) === -1) return bytes;
   return Buffer.from(bytes.toString('latin1').replace(SEQUENCES, ''), 'latin1');
-}
-
-/** prefixBlock for a big block: the lines are sliced and joined, never turned into text. */
-function prefixBig(block: Buffer, prefix: Buffer): Buffer {
-  const pieces: Buffer[] = [];
-  let start = 0;
-  while (start < block.length) {
-    const lf = block.indexOf(LF, start);
-    const next = lf === -1 ? block.length : lf + 1;
-    let end = lf === -1 ? block.length : lf;
-    if (end > start && block[end - 1] === CR) end -= 1;
-    const line = block.subarray(start, end);
-    const control = line[0] === ESC && line.length <= CONTROL_MAX;
-    if (control && CONTROL_ONLY.test(line.toString('latin1'))) pieces.push(line);
-    else pieces.push(prefix, line, NEWLINE);
-    start = next;
-  }
-  return Buffer.concat(pieces);
 }
 
 /** The block for the log file: the same bytes without escape sequences, or `block` itself. */

@@ -1,25 +1,21 @@
 /**
  * Splits a byte stream into blocks of complete lines, built for throughput and for lines of any
  * length: one `lastIndexOf` per chunk finds where the complete lines end; those bytes are handed
- * on as they are, never decoded here. The bytes after the last newline are kept as a list of
- * pieces until their line completes, so a 50 MB line costs one copy when it ends, not one per
- * chunk.
+ * on as they are, never copied or decoded here. The bytes after the last newline are kept as a
+ * list of pieces until their line completes, so a 50 MB line costs no copy at all here.
  */
 
 const LF = 10;
 
 /** Partial lines longer than this are not reported by partial(): see there. */
 export const PARTIAL_LIMIT = 4096;
-/** A pending line longer than this is handed on in its pieces instead of being joined. */
-const JOIN_LIMIT = 64 << 10;
 
 /**
- * The complete lines of one chunk, exactly as received, final '\n' included (missing only for
- * a last line emitted by end()). `head`: when the first line began in earlier chunks and is
- * longer than JOIN_LIMIT, its beginning, in pieces without '\n' (joining a 50 MB line would
- * cost a copy for nothing); otherwise empty.
+ * One block of complete lines: `head` holds the pieces (`headLength` bytes, no '\n') of the
+ * first line that arrived in earlier chunks, `body` the rest, exactly as received, ending in
+ * '\n' except at the end of the stream (the unterminated last line; `body` may then be empty).
  */
-export type BlockListener = (bytes: Buffer, head: readonly Buffer[]) => void;
+export type BlockListener = (head: readonly Buffer[], headLength: number, body: Buffer) => void;
 
 /** Splits into blocks of complete lines: one callback per chunk, no per-line work at all. */
 export class BlockSplitter {
@@ -38,16 +34,17 @@ export class BlockSplitter {
       this.#keep(chunk);
       return;
     }
-    let bytes = chunk.subarray(0, last + 1);
-    let head: Buffer[] = [];
-    if (this.#pendingLength > JOIN_LIMIT) head = this.#pending;
-    else if (this.#pendingLength > 0)
-      bytes = Buffer.concat([...this.#pending, bytes], this.#pendingLength + bytes.length);
+    const head = this.#pending;
+    const headLength = this.#pendingLength;
     this.#pending = [];
     this.#pendingLength = 0;
     // Copy the remainder so a small partial line does not pin the whole chunk in memory.
     if (last + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(last + 1)));
-    this.#onBlock(bytes, head);
+    this.#onBlock(
+      head,
+      headLength,
+      last + 1 === chunk.length ? chunk : chunk.subarray(0, last + 1),
+    );
   }
 
   /** Bytes of the incomplete last line. */
@@ -62,7 +59,9 @@ export class BlockSplitter {
    */
   partial(): string {
     if (this.#pendingLength === 0 || this.#pendingLength > PARTIAL_LIMIT) return '';
-    const bytes = this.#joined();
+    if (this.#pending.length > 1)
+      this.#pending = [Buffer.concat(this.#pending, this.#pendingLength)];
+    const bytes = this.#pending[0] as Buffer;
     // A character still arriving is left out rather than shown as U+FFFD.
     return bytes.toString('utf8', 0, completeUtf8Length(bytes));
   }
@@ -70,10 +69,11 @@ export class BlockSplitter {
   /** At end of stream: emits the partial line (if any) as a block without a final newline. */
   end(): void {
     if (this.#pendingLength === 0) return;
-    const pieces = this.#pendingLength > JOIN_LIMIT ? this.#pending : [this.#joined()];
+    const head = this.#pending;
+    const headLength = this.#pendingLength;
     this.#pending = [];
     this.#pendingLength = 0;
-    this.#onBlock(pieces.at(-1) as Buffer, pieces.slice(0, -1));
+    this.#onBlock(head, headLength, EMPTY);
   }
 
   #keep(bytes: Buffer): void {
@@ -81,12 +81,13 @@ export class BlockSplitter {
     this.#pending.push(bytes);
     this.#pendingLength += bytes.length;
   }
+}
 
-  #joined(): Buffer {
-    if (this.#pending.length > 1)
-      this.#pending = [Buffer.concat(this.#pending, this.#pendingLength)];
-    return this.#pending[0] ?? Buffer.alloc(0);
-  }
+const EMPTY = Buffer.alloc(0);
+
+/** The first line's pieces joined with the rest of the block, when they are few bytes. */
+export function joined(head: readonly Buffer[], headLength: number, body: Buffer): Buffer {
+  return headLength === 0 ? body : Buffer.concat([...head, body], headLength + body.length);
 }
 
 /** Of a line longer than LONG_LINE, line listeners see its first and last WINDOW bytes. */
@@ -94,16 +95,16 @@ const LONG_LINE = 1 << 20;
 const WINDOW = 64 << 10;
 
 /**
- * The lines of a block whose first line began with `head` (see BlockSplitter), for line
- * listeners. A line over LONG_LINE is not decoded whole (that would stall every service for a
- * 50 MB minified bundle): its first and its last WINDOW bytes are reported, as two lines.
+ * The lines of a block (see BlockSplitter), for line listeners. A line over LONG_LINE is not
+ * decoded whole (that would stall every service for a 50 MB minified bundle): its first and its
+ * last WINDOW bytes are reported, as two lines.
  */
-export function longLines(head: readonly Buffer[], bytes: Buffer): string[] {
+export function blockText(head: readonly Buffer[], headLength: number, bytes: Buffer): string[] {
+  if (headLength === 0) return blockLines(bytes);
   const lf = bytes.indexOf(LF);
   const first = lf === -1 ? bytes : bytes.subarray(0, lf + 1);
-  let length = first.length;
-  for (const piece of head) length += piece.length;
-  const rest = lf === -1 ? [] : blockLines(bytes.subarray(lf + 1));
+  const length = headLength + first.length;
+  const rest = lf === -1 || lf + 1 === bytes.length ? [] : blockLines(bytes.subarray(lf + 1));
   const line = [...head, first];
   if (length <= LONG_LINE) return [...blockLines(Buffer.concat(line)), ...rest];
   return [...blockLines(window(line, false)), ...blockLines(window(line, true)), ...rest];
@@ -140,8 +141,8 @@ export class LineSplitter {
 
   /** `onLines` is called once per push with every complete line of that chunk (never with none). */
   constructor(onLines: (lines: string[]) => void) {
-    this.#blocks = new BlockSplitter((bytes, head) =>
-      onLines(blockLines(head.length === 0 ? bytes : Buffer.concat([...head, bytes]))),
+    this.#blocks = new BlockSplitter((head, headLength, body) =>
+      onLines(blockLines(joined(head, headLength, body))),
     );
   }
 

@@ -11,10 +11,11 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainBlock, plainLong, prefixBlock, prefixLong, stripSequences } from './blocks.js';
+import { plainPieces, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter, longLines } from './line-splitter.js';
+import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
+import { Prefix, Prefixer } from './prefixer.js';
 import { OutputSink } from './sink.js';
 import { visibleWidth } from './table.js';
 import { Tail } from './tail.js';
@@ -46,8 +47,7 @@ export type LineListener = (text: string, partial: boolean) => void;
 
 interface ServiceState {
   name: string;
-  /** The prefix as latin1 text: one character per byte of its UTF-8 form. */
-  prefix: string;
+  prefix: Prefix;
   tail: Tail;
   listeners: Set<LineListener>;
 }
@@ -88,6 +88,9 @@ export class ServiceOutput {
   #open = 0;
   #idle: Array<() => void> = [];
   #bytes = 0;
+  readonly #prefixer = new Prefixer();
+  /** The pieces of one block for the terminal, then for the log (reused). */
+  readonly #pieces: Buffer[] = [];
   /** Writes to `out` or `err` so far: tells whether the progress line is still the last line. */
   #writes = 0;
   /** The progress line on a terminal: the writes count after it, and the rows it takes. */
@@ -135,7 +138,9 @@ export class ServiceOutput {
   /** Start draining a service's stream. stdout and stderr lines are printed the same way. */
   attach(service: string, stream: NodeJS.ReadableStream, _kind: 'stdout' | 'stderr'): void {
     const state = this.#service(service);
-    const splitter = new BlockSplitter((bytes, head) => this.#emit(state, bytes, head));
+    const splitter = new BlockSplitter((head, headLength, body) =>
+      this.#emit(state, head, headLength, body),
+    );
     this.#open += 1;
     let ended = false;
     const finish = () => {
@@ -163,7 +168,7 @@ export class ServiceOutput {
    * Subscribe to a service's lines, without escape sequences. Partial lines (a prompt printed
    * without a newline) are reported too while they are at most PARTIAL_LIMIT bytes long; a
    * longer line is reported once, when complete, so the cost stays linear in its length. Of a
-   * line over 1 MiB, only its first and last 64 KiB are reported (see longLines).
+   * line over 1 MiB, only its first and last 64 KiB are reported (see blockText).
    */
   onLine(
     service: string,
@@ -289,29 +294,32 @@ export class ServiceOutput {
     ]);
   }
 
-  /** `head`: the beginning of a long first line, in pieces (see BlockSplitter). */
-  #emit(state: ServiceState, bytes: Buffer, head: readonly Buffer[]): void {
-    for (const piece of head) this.#bytes += piece.length;
-    this.#bytes += bytes.length;
+  /** One block of complete lines (see BlockSplitter). */
+  #emit(state: ServiceState, head: readonly Buffer[], headLength: number, body: Buffer): void {
+    this.#bytes += headLength + body.length;
+    const pieces = this.#pieces;
     if (!this.#quiet) {
       this.#writes += 1;
-      if (head.length === 0) this.#outSink.write(prefixBlock(bytes, state.prefix));
-      else this.#outSink.writeAll(prefixLong(head, bytes, state.prefix));
+      this.#prefixer.block(state.prefix, head, headLength, body, pieces);
+      if (pieces.length !== 1) this.#outSink.writeAll(pieces);
+      else if (this.#outSink.writeThrough(pieces[0] as Buffer))
+        this.#prefixer.release(pieces[0] as Buffer);
+      pieces.length = 0;
     }
     if (this.#logs !== null) {
-      const plain = head.length === 0 ? [plainBlock(bytes)] : plainLong(head, bytes);
+      plainPieces(head, headLength, body, pieces);
       let last = 0;
-      for (const piece of plain) {
+      for (const piece of pieces) {
         this.#logs.write(state.name, piece);
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
+      pieces.length = 0;
       // The unterminated last line of a stream is closed in the log.
       if (last !== 0 && last !== LF) this.#logs.write(state.name, '\n');
     }
-    state.tail.add(bytes);
+    state.tail.add(head, headLength, body);
     if (state.listeners.size > 0) {
-      const lines = head.length === 0 ? state.tail.decode(bytes) : longLines(head, bytes);
-      for (const line of lines)
+      for (const line of blockText(head, headLength, body))
         for (const listener of state.listeners) {
           listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
         }
@@ -331,7 +339,7 @@ export class ServiceOutput {
     const prefix = `${this.#paintPrefix(index, name.padEnd(this.#width))} `;
     return {
       name,
-      prefix: Buffer.from(prefix).toString('latin1'),
+      prefix: new Prefix(prefix),
       tail: new Tail(this.#tailSize),
       listeners: new Set(),
     };

@@ -8,6 +8,7 @@
  * `urgent()` is for devlaunch's own messages: while output is held back they go ahead of the
  * backlog (at a line boundary), so a failure or the stop progress shows at once.
  */
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { SpillFile } from './spill.js';
 
@@ -61,9 +62,17 @@ export class OutputSink {
   #spillFailed = false;
   readonly #stats: SinkStats = { maxMemory: 0, spilled: 0, dropped: 0 };
   readonly #drained: Array<() => void> = [];
+  /**
+   * The destination is a socket, a pipe or a terminal as Node writes them: a write that the
+   * operating system took at once (nothing left pending) keeps no reference to its bytes.
+   */
+  readonly #copies: boolean;
+  /** Where the spill file is read back into, while writes keep no reference to it. */
+  #readBuffer: Buffer | null = null;
 
   constructor(opts: SinkOptions) {
     this.#dest = opts.dest;
+    this.#copies = opts.dest instanceof Socket;
     this.#owned = opts.owned;
     this.#spill = new SpillFile(opts.spillDir, opts.name);
     this.#memoryLimit = opts.memoryLimit ?? 4 << 20;
@@ -84,10 +93,16 @@ export class OutputSink {
    * on directly; behind a slow reader, what does not fit in memory goes to the spill file.
    */
   writeAll(pieces: readonly Buffer[]): void {
-    if (this.#gone) return;
+    this.#accept(pieces);
+    this.#pump();
+  }
+
+  /** Queues `pieces` in memory or appends them to the spill file; tells which (or neither). */
+  #accept(pieces: readonly Buffer[]): 'memory' | 'spill' | null {
+    if (this.#gone) return null;
     let size = 0;
     for (const piece of pieces) size += piece.length;
-    if (size === 0) return;
+    if (size === 0) return null;
     const idle = !this.#waiting && this.#queued === 0 && this.#spill.pending === 0;
     if (idle || (this.#spill.pending === 0 && this.#queued + size <= this.#memoryLimit)) {
       pieces.forEach((piece, i) => {
@@ -96,10 +111,36 @@ export class OutputSink {
         if (i < pieces.length - 1) this.#openEnded.add(piece);
       });
       this.#queued += size;
-    } else {
-      for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
+      return 'memory';
     }
-    this.#pump();
+    for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
+    return 'spill';
+  }
+
+  /**
+   * Output in order, like write(). Returns true when nothing here or in the destination keeps a
+   * reference to the bytes (the operating system took them at once, or they went to the spill
+   * file): the caller may use their memory again.
+   */
+  writeThrough(bytes: Buffer): boolean {
+    const idle =
+      this.#copies &&
+      !this.#gone &&
+      !this.#waiting &&
+      this.#queued === 0 &&
+      this.#urgent.length === 0 &&
+      this.#spill.pending === 0 &&
+      this.#dest.writableLength === 0;
+    if (!idle) {
+      // Bytes appended to the spill file (or dropped) are copied already: nothing keeps them.
+      const kept = this.#accept([bytes]) === 'memory';
+      this.#pump();
+      return !kept;
+    }
+    this.#dest.write(bytes);
+    if (this.#dest.writableLength === 0) return true;
+    this.#handed();
+    return false;
   }
 
   /** devlaunch's own message: in order when nothing is held back, else ahead of the backlog. */
@@ -200,17 +241,26 @@ export class OutputSink {
       const next = this.#next();
       if (next === null) break;
       this.#dest.write(next);
-      const memory = this.#queued + this.#dest.writableLength;
-      if (memory > this.#stats.maxMemory) this.#stats.maxMemory = memory;
-      if (this.#dest.writableLength >= this.#handLimit) {
-        this.#waiting = true;
-        this.#dest.once('drain', () => {
-          this.#waiting = false;
-          this.#pump();
-        });
+      // The read-back buffer is used again only if the destination kept no reference to it.
+      if (this.#readBuffer !== null && next.buffer === this.#readBuffer.buffer) {
+        if (!this.#copies || this.#dest.writableLength > 0) this.#readBuffer = null;
       }
+      this.#handed();
     }
     if (!this.#waiting) this.#settle();
+  }
+
+  /** After handing bytes on: counts memory, and waits for the destination when it holds enough. */
+  #handed(): void {
+    const memory = this.#queued + this.#dest.writableLength;
+    if (memory > this.#stats.maxMemory) this.#stats.maxMemory = memory;
+    if (this.#dest.writableLength >= this.#handLimit && !this.#waiting) {
+      this.#waiting = true;
+      this.#dest.once('drain', () => {
+        this.#waiting = false;
+        this.#pump();
+      });
+    }
   }
 
   /** The next bytes to hand on, or null when nothing waits. */
@@ -225,7 +275,11 @@ export class OutputSink {
     if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;
     let piece: Buffer;
     try {
-      piece = this.#spill.read(READ_BACK);
+      // Sized to what is pending: a buffer the destination keeps holds no unused megabyte.
+      const size = Math.min(READ_BACK, this.#spill.pending);
+      if (this.#readBuffer === null || this.#readBuffer.length < size)
+        this.#readBuffer = Buffer.allocUnsafeSlow(size);
+      piece = this.#spill.read(this.#readBuffer);
     } catch (error) {
       this.#onError(error as Error);
       this.drop();

@@ -55,19 +55,18 @@ export class SpillFile {
     this.total += bytes.length;
   }
 
-  /** Reads back up to `max` bytes from the front. */
-  read(max: number): Buffer {
-    const size = Math.min(max, this.pending);
+  /** Reads back from the front as many bytes as `into` holds (or fewer); returns them. */
+  read(into: Buffer): Buffer {
+    const size = Math.min(into.length, this.pending);
     if (size === 0 || this.#fd === null) return Buffer.alloc(0);
-    const bytes = Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(this.#fd, bytes, got, size - got, this.#readAt + got);
+      const n = readSync(this.#fd, into, got, size - got, this.#readAt + got);
       if (n === 0) break;
       got += n;
     }
     this.#readAt += got;
-    return got === size ? bytes : bytes.subarray(0, got);
+    return got === into.length ? into : into.subarray(0, got);
   }
 
   /** Puts the last `count` bytes read back in front again (they are read again next time). */

@@ -11,6 +11,9 @@ const LF = 10;
 const KEEP_BYTES = 64 << 10;
 /** A line longer than this is shown shortened. */
 const SHOW_CHARS = 2000;
+/** Bytes kept of a very long line: enough for SHOW_CHARS characters of any UTF-8. */
+const SHOW_BYTES = 4 * SHOW_CHARS + 4;
+const NEWLINE = Buffer.from('\n');
 
 export class Tail {
   readonly #size: number;
@@ -22,8 +25,21 @@ export class Tail {
     this.#size = size;
   }
 
-  add(block: Buffer): void {
+  /** A block of lines (see BlockSplitter): its first line began with `head`. */
+  add(head: readonly Buffer[], headLength: number, body: Buffer): void {
     if (this.#size <= 0) return;
+    if (headLength === 0) {
+      this.#add(body);
+      return;
+    }
+    const lf = body.indexOf(LF);
+    const end = lf === -1 ? body.length : lf + 1;
+    if (headLength + end <= KEEP_BYTES) this.#add(Buffer.concat([...head, body.subarray(0, end)]));
+    else this.#add(Buffer.concat([beginning(head, SHOW_BYTES), NEWLINE]));
+    if (end < body.length) this.#add(body.subarray(end));
+  }
+
+  #add(block: Buffer): void {
     const bytes =
       block.length > KEEP_BYTES ? Buffer.from(block.subarray(block.length - KEEP_BYTES)) : block;
     const lines = countLines(bytes, this.#size);
@@ -48,6 +64,18 @@ export class Tail {
   decode(block: Buffer): string[] {
     return blockLines(block);
   }
+}
+
+/** The first `max` bytes of a line given in pieces. */
+function beginning(pieces: readonly Buffer[], max: number): Buffer {
+  const taken: Buffer[] = [];
+  let got = 0;
+  for (const piece of pieces) {
+    if (got >= max) break;
+    taken.push(piece.subarray(0, max - got));
+    got += taken[taken.length - 1]?.length ?? 0;
+  }
+  return Buffer.concat(taken);
 }
 
 /** Lines in `bytes` (a last line without '\n' counts), counting at most `max`. */

@@ -35,8 +35,10 @@ export async function gatherPortFacts(
   const findings: Record<number, PortFinding> = {};
   const holders = new Map<number, ClassifiedHolder[]>();
   let ctx: ReturnType<typeof killContext> | undefined;
-  for (const port of ports) {
-    const probe = await probePort(port);
+  // Distinct ports, probed at once: each probe binds only its own port.
+  const probes = await Promise.all(ports.map((port) => probePort(port)));
+  for (const [i, port] of ports.entries()) {
+    const probe = probes[i] as Awaited<ReturnType<typeof probePort>>;
     if (probe.free) {
       findings[port] = { kind: 'free' };
       continue;
@@ -71,8 +73,8 @@ export async function gatherPortFacts(
 }
 
 /**
- * A free port for each line that needs one, in order: the first free remap candidate, else
- * (and for dynamic ports) one from the OS, never reserved, never one of the session's ports.
+ * A free port for each line that needs one: the first free remap candidate, else (and for
+ * dynamic ports) one from the OS, never reserved, never one of the session's ports.
  */
 export async function findFreshPorts(
   lines: readonly PortLine[],
@@ -84,15 +86,20 @@ export async function findFreshPorts(
     if (line.status === 'ok') avoid.add(line.port);
     if (line.preferred !== 'auto') avoid.add(line.preferred);
   }
-  for (const line of lines) {
-    if (line.status !== 'needs-port') continue;
-    const port =
-      (line.reason === 'remapped'
-        ? await firstFreePort(line.candidates, { exclude: avoid, reserved })
-        : null) ?? (await fromOs(avoid, reserved));
+  const needs = lines.filter((line) => line.status === 'needs-port');
+  // Remap candidates in order, one at a time: two lines may list the same candidates.
+  for (const line of needs) {
+    if (line.reason !== 'remapped') continue;
+    const port = await firstFreePort(line.candidates, { exclude: avoid, reserved });
+    if (port === null) continue;
     fresh[line.label] = port;
     avoid.add(port);
   }
+  // The rest from the OS, all at once: each port is reserved as it is handed out (probe.ts), so
+  // two concurrent asks never get the same one.
+  const fromTheOs = needs.filter((line) => !Object.hasOwn(fresh, line.label));
+  const ports = await Promise.all(fromTheOs.map(() => fromOs(avoid, reserved)));
+  for (const [i, line] of fromTheOs.entries()) fresh[line.label] = ports[i] as number;
   return fresh;
 }
 

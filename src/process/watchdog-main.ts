@@ -1,5 +1,5 @@
 /**
- * Entry point of the watchdog process (built to dist/process/watchdog-main.js, started by
+ * Entry point of the watchdog process (built to dist/process/watchdog-main.cjs, started by
  * watchdog.ts). It reads newline-delimited JSON from stdin, whose write end only devlaunch
  * holds. End-of-file without a prior {type:'exit'} means devlaunch died: every watched tree is
  * stopped (each with its own signal and timeout, in parallel), then any process still carrying

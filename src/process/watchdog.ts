@@ -43,7 +43,7 @@ export type WatchdogMessage =
 const disposeWaitMs = 2000;
 
 /**
- * <package root>/dist/process/watchdog-main.js. The caller may run from src/ (tests), from
+ * <package root>/dist/process/watchdog-main.cjs. The caller may run from src/ (tests), from
  * dist/cli/ or from a dist/chunks/ file after bundling, so walk up to the package.json.
  */
 export function watchdogScript(from: string = fileURLToPath(import.meta.url)): string {
@@ -52,7 +52,7 @@ export function watchdogScript(from: string = fileURLToPath(import.meta.url)): s
     if (existsSync(pkg)) {
       try {
         if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'devlaunch') {
-          return join(dir, 'dist', 'process', 'watchdog-main.js');
+          return join(dir, 'dist', 'process', 'watchdog-main.cjs');
         }
       } catch {} // an unreadable package.json is not ours: keep walking
     }
@@ -78,11 +78,14 @@ export async function startWatchdog(opts: {
   if (!existsSync(script)) {
     throw new Error(`watchdog not built: ${script} is missing (run npm run build)`);
   }
+  // It makes no TLS connection: Node would parse NODE_EXTRA_CA_CERTS into its memory for
+  // nothing (1.1 MB of its 7.5 MB private with a 144-certificate system bundle).
+  const { NODE_EXTRA_CA_CERTS: _certs, ...env } = opts.env ?? process.env;
   const child = spawn(process.execPath, [script], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
     env: {
-      ...(opts.env ?? process.env),
+      ...env,
       DEVLAUNCH_SESSION: opts.session,
       DEVLAUNCH_ROLE: 'watchdog',
     },

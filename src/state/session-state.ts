@@ -54,36 +54,47 @@ export interface SessionState {
   services: ServiceRecord[];
 }
 
-const pid = z.number().int().positive();
-const identity = z.object({ pid, startTime: z.string() });
+/** Built on first use: `status` with nothing recorded never reads a state. */
+let schema: z.ZodType<SessionState> | undefined;
 
-const serviceRecord: z.ZodType<ServiceRecord> = z.object({
-  name: z.string(),
-  state: z.enum(['pending', 'starting', 'ready', 'stopping', 'completed', 'failed', 'stopped']),
-  pid: pid.nullable(),
-  pgid: pid.nullable(),
-  startTime: z.string().nullable(),
-  ports: z.record(z.string(), z.number().int().min(0).max(65535)),
-  url: z.string().nullable(),
-  startedAt: z.string().nullable(),
-  restarts: z.number().int().min(0),
-  exitCode: z.number().int().nullable(),
-  env: z.record(z.string(), z.string()),
-});
+function sessionStateSchema(): z.ZodType<SessionState> {
+  schema ??= buildSessionStateSchema();
+  return schema;
+}
 
-const sessionState: z.ZodType<SessionState> = z.object({
-  version: z.literal(1),
-  project: z.string(),
-  session: z.string(),
-  dynamic: z.boolean(),
-  manifest: z.string(),
-  root: z.string(),
-  startedAt: z.string(),
-  supervisor: identity,
-  watchdog: identity.nullable(),
-  dashboard: z.string().nullable().optional(),
-  services: z.array(serviceRecord),
-});
+function buildSessionStateSchema(): z.ZodType<SessionState> {
+  z.config({ jitless: true }); // as manifest/schema.ts: one parse per state read, no compiling
+  const pid = z.number().int().positive();
+  const identity = z.object({ pid, startTime: z.string() });
+
+  const serviceRecord: z.ZodType<ServiceRecord> = z.object({
+    name: z.string(),
+    state: z.enum(['pending', 'starting', 'ready', 'stopping', 'completed', 'failed', 'stopped']),
+    pid: pid.nullable(),
+    pgid: pid.nullable(),
+    startTime: z.string().nullable(),
+    ports: z.record(z.string(), z.number().int().min(0).max(65535)),
+    url: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    restarts: z.number().int().min(0),
+    exitCode: z.number().int().nullable(),
+    env: z.record(z.string(), z.string()),
+  });
+
+  return z.object({
+    version: z.literal(1),
+    project: z.string(),
+    session: z.string(),
+    dynamic: z.boolean(),
+    manifest: z.string(),
+    root: z.string(),
+    startedAt: z.string(),
+    supervisor: identity,
+    watchdog: identity.nullable(),
+    dashboard: z.string().nullable().optional(),
+    services: z.array(serviceRecord),
+  });
+}
 
 /** Atomic: a crash leaves the previous content or the new one, never a mix. Creates folders. */
 export function writeState(file: string, state: SessionState): void {
@@ -128,7 +139,7 @@ export function readState(file: string): ReadState {
     };
   }
   // Maps keyed by user names (ports, env) may hold `__proto__`, which zod would drop (dict.ts).
-  const parsed = sessionState.safeParse(hideProtoKeys(data));
+  const parsed = sessionStateSchema().safeParse(hideProtoKeys(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;

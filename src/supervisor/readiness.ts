@@ -106,7 +106,11 @@ function becomeReady(
       seen.last = result.detail;
       return result.ok;
     };
-  } else if ('command' in check) {
+    // A server usually prints its "listening on…" line right after it listens: probing then
+    // notices it within a millisecond instead of at the next poll.
+    return poll(attempt, check.interval, signal, (wake) => ctx.onLine(wake));
+  }
+  if ('command' in check) {
     const command = check.command;
     attempt = async () => {
       const code = await ctx.runCheck(command, signal);
@@ -119,23 +123,52 @@ function becomeReady(
   return poll(attempt, check.interval, signal);
 }
 
-async function poll(
+/**
+ * Calls `attempt` until it succeeds: at growing intervals, and also as soon as `onOutput`
+ * reports output while it waits. At most one wait in two is cut short that way, so a service
+ * that prints all the time is probed at most twice as often as a quiet one, never in a loop.
+ */
+export async function poll(
   attempt: () => Promise<boolean>,
   maxDelay: number,
   signal: AbortSignal,
+  onOutput?: (listener: () => void) => () => void,
 ): Promise<boolean> {
   const begun = performance.now();
   let delay = Math.min(FIRST_DELAY_MS, maxDelay);
-  while (!signal.aborted) {
-    if (await attempt()) return !signal.aborted;
-    await sleep(delay, signal);
-    // Most dev servers are up within a couple of seconds: poll every 20 ms at most until then,
-    // so readiness is noticed within tens of milliseconds; back off only for slow services.
-    const cap =
-      performance.now() - begun < FAST_PHASE_MS ? Math.min(maxDelay, FAST_INTERVAL_MS) : maxDelay;
-    delay = Math.min(delay * 2, cap);
+  // Output since the last attempt began, and how to end the wait in progress.
+  let printed = false;
+  let wake: (() => void) | null = null;
+  const unsubscribe = onOutput?.(() => {
+    printed = true;
+    wake?.();
+  });
+  let cutShort = false; // the last wait ended early: this one runs its course
+  try {
+    while (!signal.aborted) {
+      printed = false;
+      if (await attempt()) return !signal.aborted;
+      if (onOutput === undefined || cutShort) {
+        await sleep(delay, signal);
+        cutShort = false;
+      } else if (printed) {
+        cutShort = true; // printed while the attempt ran: it may have missed the listen
+      } else {
+        cutShort = await cuttableSleep(delay, signal, (end) => {
+          wake = end;
+        });
+        wake = null;
+      }
+      // Most dev servers are up within a couple of seconds: poll every 20 ms at most until then,
+      // so readiness is noticed within tens of milliseconds; back off only for slow services.
+      const cap =
+        performance.now() - begun < FAST_PHASE_MS ? Math.min(maxDelay, FAST_INTERVAL_MS) : maxDelay;
+      delay = Math.min(delay * 2, cap);
+    }
+    return false;
+  } finally {
+    unsubscribe?.();
   }
-  return false;
 }
 
 /** Waits `ms`, or less when `signal` is aborted first. */
@@ -151,6 +184,25 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** As `sleep`; `onWake` gets a function that ends the wait early. True when that ended it. */
+function cuttableSleep(
+  ms: number,
+  signal: AbortSignal,
+  onWake: (wake: () => void) => void,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (woken: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(woken);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    onWake(() => done(true));
   });
 }
 

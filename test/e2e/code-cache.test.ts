@@ -3,9 +3,10 @@
  * missing or unusable directory changes nothing but speed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PREWRAPPED_END, PREWRAPPED_START } from '../../src/cli/code-cache.js';
 import { removeTempDirs, project as testProject } from '../helpers/project.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/devlaunch.js');
@@ -31,6 +32,25 @@ const files = (dir: string) =>
   existsSync(dir)
     ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
     : [];
+
+describe('the built bundles', () => {
+  it('are ASCII, inside the wrapper the cache loader compiles as it is', () => {
+    const dist = resolve(import.meta.dirname, '../../dist/cli');
+    const bundles = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.cjs'),
+    );
+    expect(bundles).toContain('boot.cjs');
+    expect(bundles.length).toBeGreaterThan(10);
+    for (const name of bundles) {
+      const text = readFileSync(join(dist, name), 'latin1');
+      expect(text.startsWith(PREWRAPPED_START), name).toBe(true);
+      expect(text.replace(/\/\/# sourceMappingURL=\S+\n$/, '').endsWith(PREWRAPPED_END), name).toBe(
+        true,
+      );
+      expect(/[^\x00-\x7f]/.test(text), name).toBe(false);
+    }
+  });
+});
 
 describe('the compile cache of the built CLI', () => {
   it('is written under XDG_CACHE_HOME/devlaunch and gives the same output when used', () => {

@@ -28,12 +28,14 @@ function newestSource(dir: string): number {
   return Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
 }
 
-/** dist/process/watchdog-main.js, rebuilt if missing or older than any src/process file. */
+/** dist/process/watchdog-main.cjs, rebuilt if missing or older than any src/process file. */
 export async function ensureWatchdogBuilt(): Promise<string> {
-  const out = join(root, 'dist', 'process', 'watchdog-main.js');
+  const out = join(root, 'dist', 'process', 'watchdog-main.cjs');
   if (!existsSync(out) || statSync(out).mtimeMs < newestSource(join(root, 'src', 'process'))) {
+    const { banner: _esmOnly, ...options } = common;
     await build({
-      ...common,
+      ...options,
+      format: 'cjs',
       entryPoints: [join(root, 'src/process/watchdog-main.ts')],
       outfile: out,
     });

@@ -118,7 +118,7 @@ start_up() {
     fail "$CASE: services did not become ready in 240 s"; cat "$PROJ/up.out"; return 1
   fi
   wait_for 60 test "$(grep -c 'GRANDCHILD' "$PROJ/up.out")" -ge 2 || true
-  WD=$(procs_matching 'watchdog-main.js' | head -1)
+  WD=$(procs_matching 'watchdog-main.cjs' | head -1)
   local n
   n=$(procs_matching "$MARK" | wc -l)
   note "$CASE: up; $n Windows processes of the project running (launchers, cmd.exe, servers, grandchildren)"

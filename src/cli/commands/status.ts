@@ -9,8 +9,13 @@ import type { LastSession } from '../../state/index.js';
 import { say, warn } from '../say.js';
 import { terminal } from '../terminal.js';
 
-/** `devlaunch dashboard` (cli/main.ts loads it from here). */
-export { run as dashboard } from '../dashboard-command.js';
+/**
+ * `devlaunch dashboard` (cli/main.ts loads it from here), loaded when run: it reads the
+ * manifest, which `status` with nothing running does without.
+ */
+export async function dashboard(args: GlobalArgs): Promise<number> {
+  return (await import('../dashboard-command.js')).run(args);
+}
 
 export async function run(args: GlobalArgs): Promise<number> {
   const status = await sessionStatus(args, terminal(args), (text) => warn(args, text));

@@ -39,7 +39,14 @@ async function startFake(mode = 'kill'): Promise<Fake> {
   const session = `wd-${randomUUID()}`;
   trackMarker(session);
   const child = spawn(process.execPath, [fakeDevlaunch], {
-    env: { ...process.env, SESSION: session, FIXTURES: fixtures, MODE: mode },
+    env: {
+      ...process.env,
+      SESSION: session,
+      FIXTURES: fixtures,
+      MODE: mode,
+      // Set (empty when this machine has none) to show the watchdog does not get it.
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   track(child.pid);
@@ -64,6 +71,8 @@ describe('watchdog', () => {
       DEVLAUNCH_SESSION: fake.session,
       DEVLAUNCH_ROLE: 'watchdog',
     });
+    // It makes no TLS connection: no certificates to parse into its memory.
+    expect(readEnviron(fake.watchdog)).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
   });
 
   it('stops every service tree within 1.5 s when devlaunch is killed with SIGKILL, then exits', async () => {

@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CodeCache, codeCacheDir, pathHash, userCacheRoot } from '../../../src/cli/code-cache.js';
+import {
+  CodeCache,
+  codeCacheDir,
+  PREWRAPPED_END,
+  PREWRAPPED_START,
+  pathHash,
+  userCacheRoot,
+} from '../../../src/cli/code-cache.js';
 import { bundleTestProgram } from '../../helpers/build.js';
 
 const temps: string[] = [];
@@ -41,6 +48,16 @@ function bundles(value = 'one'): { main: string; dir: string } {
       'module.exports = { value: part.value, four: part.double(2), sep, self: __filename };\n',
   );
   return { main: join(dir, 'main.cjs'), dir };
+}
+
+/** The same two bundles as the build writes them: inside the wrapper that calls itself. */
+function prewrapped(value = 'one'): { main: string; dir: string } {
+  const plain = bundles(value);
+  for (const name of ['part.cjs', 'main.cjs']) {
+    const file = join(plain.dir, name);
+    writeFileSync(file, `${PREWRAPPED_START}${readFileSync(file, 'utf8')}${PREWRAPPED_END}`);
+  }
+  return plain;
 }
 
 let bundledCodeCache = '';
@@ -142,6 +159,35 @@ describe('CodeCache', () => {
     expect(second.hits.sort()).toEqual([join(dir, 'main.cjs'), join(dir, 'part.cjs')]);
     expect(second.rejected).toEqual([]);
     expect(entries(cacheDir)).toEqual(written); // nothing new to write
+  });
+
+  it('runs pre-wrapped bundles, from the cache too, as Node’s own require does', () => {
+    const { main, dir } = prewrapped('pré'); // not ASCII: read as UTF-8
+    const cacheDir = join(temp(), 'cache');
+    const first = start(main, cacheDir);
+    expect(first.exports).toEqual({ value: 'pré', four: 4, sep: '/', self: main });
+    const second = start(main, cacheDir);
+    expect(second.exports).toEqual(first.exports);
+    expect(second.hits.sort()).toEqual([join(dir, 'main.cjs'), join(dir, 'part.cjs')]);
+    const native = spawnSync(
+      process.execPath,
+      ['-p', `JSON.stringify(require(${JSON.stringify(main)}))`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(native.stdout)).toEqual(first.exports);
+  });
+
+  it('leaves no CommonJS names behind in the global scope', () => {
+    const { main } = prewrapped();
+    const global = globalThis as Record<string, unknown>;
+    const before = ['exports', 'require', 'module', '__filename', '__dirname'].map((n) => [
+      n,
+      Object.hasOwn(global, n),
+    ]);
+    expect((new CodeCache(undefined).load(main) as { four: number }).four).toBe(4);
+    expect(before.map(([n]) => [n, Object.hasOwn(global, n as string)])).toEqual(before);
   });
 
   it('runs each bundle once per process', () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
 import { tempDir } from '../../unit/output/helpers.js';
@@ -48,5 +49,53 @@ describe('ServiceOutput with a real child process', () => {
     expect(output.lastLines('chatty').at(-1)).toBe(`line ${count - 1} of a chatty service`);
     const logged = readFileSync(join(dir, 'chatty.log'), 'utf8');
     expect(logged.split('\n').length - 1).toBe(count);
+  });
+
+  it('keeps every byte intact through a socket that takes some writes at once and some later', async () => {
+    // A socket to a child (as devlaunch's stdout is under a CI runner): output written at once
+    // has its memory used again for the next block; output the socket keeps must stay intact.
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'captured');
+    const fd = openSync(file, 'w');
+    const reader = spawn('cat', [], { stdio: ['pipe', fd, 'ignore'] });
+    children.push(reader);
+    closeSync(fd);
+    const stdin = reader.stdin;
+    if (stdin === null) throw new Error('cat has no stdin');
+    const output = new ServiceOutput({
+      out: stdin,
+      color: false,
+      names: ['a', 'b'],
+      logDir: null,
+    });
+    const count = 60_000;
+    const expected: Record<string, string[]> = { a: [], b: [] };
+    const sources = ['a', 'b'].map((name) => {
+      const stream = new PassThrough();
+      output.attach(name, stream, 'stdout');
+      return { name, stream };
+    });
+    for (let i = 0; i < count; i += 500) {
+      for (const { name, stream } of sources) {
+        let text = '';
+        for (let j = i; j < i + 500; j++) text += `${name} ${j} ${'x'.repeat(j % 97)}\n`;
+        expected[name]?.push(text);
+        stream.write(Buffer.from(text));
+      }
+      // Now and then let the socket drain, so both paths are taken.
+      if (i % 5000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const { stream } of sources) stream.end();
+    await output.close();
+    const exited = new Promise((resolve) => reader.on('close', resolve));
+    stdin.end();
+    await exited;
+    const seen: Record<string, string[]> = { a: [], b: [] };
+    for (const line of readFileSync(file, 'latin1').split('\n').slice(0, -1)) {
+      const name = line.slice(0, 1);
+      seen[name]?.push(`${line.slice(4)}\n`);
+    }
+    for (const name of ['a', 'b']) expect(seen[name]?.join('')).toBe(expected[name]?.join(''));
   });
 });

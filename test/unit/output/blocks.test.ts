@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { plainBlock, prefixBlock } from '../../../src/output/blocks.js';
+import { plainBlock } from '../../../src/output/blocks.js';
+import { Prefix, Prefixer, prefixBlock } from '../../../src/output/prefixer.js';
 
 const ESC = '\u001b';
 const P = `${ESC}[36mweb |${ESC}[39m `;
-/** The prefix as ServiceOutput passes it: latin1 text of its UTF-8 bytes. */
-const latin1 = (s: string) => Buffer.from(s).toString('latin1');
 const prefixed = (text: string, prefix = P) =>
-  prefixBlock(Buffer.from(text), latin1(prefix)).toString('utf8');
+  prefixBlock(Buffer.from(text), prefix).toString('utf8');
 const plain = (text: string) => plainBlock(Buffer.from(text)).toString('utf8');
 
 describe('prefixBlock', () => {
@@ -63,5 +62,30 @@ describe('big blocks (handled as slices)', () => {
     const expected = small.map((l) => prefixed(l)).join('');
     expect(prefixed(text)).toBe(expected);
     expect(plain(text)).toBe(small.map((l) => plain(l)).join(''));
+  });
+});
+
+describe('Prefixer', () => {
+  it('gives a big plain block (line by line) the same form as small ones (as text)', () => {
+    const lines = Array.from(
+      { length: 40_000 },
+      (_, i) => `${i} ${'é'.repeat(i % 5)} ${'x'.repeat(i % 50)}`,
+    );
+    const big = Buffer.from(`${lines.join('\n')}\n`);
+    expect(big.length).toBeGreaterThan(1 << 20);
+    expect(prefixed(big.toString())).toBe(lines.map((l) => prefixed(`${l}\n`)).join(''));
+  });
+
+  it('joins a first line begun in earlier chunks, short or long, behind one prefix', () => {
+    const out: Buffer[] = [];
+    const prefixer = new Prefixer();
+    const prefix = new Prefix('p | ');
+    prefixer.block(prefix, [Buffer.from('ab'), Buffer.from('c\r')], 4, Buffer.from('\nd\n'), out);
+    const long = Buffer.alloc(70_000, 'y');
+    prefixer.block(prefix, [long, Buffer.from('z\r')], 70_002, Buffer.from('\n'), out);
+    prefixer.block(prefix, [Buffer.from('end\r')], 4, Buffer.alloc(0), out);
+    expect(Buffer.concat(out).toString()).toBe(
+      `p | abc\np | d\np | ${'y'.repeat(70_000)}z\np | end\n`,
+    );
   });
 });

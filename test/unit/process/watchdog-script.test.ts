@@ -21,14 +21,14 @@ describe('watchdogScript', () => {
   it('walks up from a bundled chunk to the devlaunch package root', () => {
     const pkg = layout();
     expect(watchdogScript(join(pkg, 'dist', 'chunks', 'chunk-X.js'))).toBe(
-      join(pkg, 'dist', 'process', 'watchdog-main.js'),
+      join(pkg, 'dist', 'process', 'watchdog-main.cjs'),
     );
   });
 
   it('skips package.json files of other packages on the way up', () => {
     const pkg = layout();
     expect(watchdogScript(join(pkg, 'node_modules', 'dep', 'x.js'))).toBe(
-      join(pkg, 'dist', 'process', 'watchdog-main.js'),
+      join(pkg, 'dist', 'process', 'watchdog-main.cjs'),
     );
   });
 
