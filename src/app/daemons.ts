@@ -119,8 +119,8 @@ export async function awaitDaemon(
   const until = performance.now() + opts.waitMs;
   for (;;) {
     const [daemon] = await escapedDaemons([service]).catch(() => []);
-    if (daemon !== undefined || opts.signal.aborted)
-      return opts.signal.aborted ? null : (daemon ?? null);
+    if (opts.signal.aborted) return null;
+    if (daemon !== undefined) return daemon;
     if (performance.now() >= until) return null;
     await new Promise((resolve) => setTimeout(resolve, DAEMON_LOOK_MS));
   }

@@ -7,7 +7,7 @@
  */
 
 import { SupervisorGone } from '../control/client.js';
-import type { StatusResult } from '../control/protocol.js';
+import type { ServiceStatus, StatusResult } from '../control/protocol.js';
 import { ExitCode } from '../errors.js';
 import { isSameProcess } from '../process/index.js';
 import {
@@ -31,18 +31,7 @@ export interface StatusJson {
   supervisor?: { pid: number } | null;
   /** The dashboard's URL (token included) while the session runs and serves one. */
   dashboard?: string | null;
-  services: {
-    name: string;
-    state: string;
-    /** The live probe's result; null where none was made. */
-    healthy: boolean | null;
-    pid: number | null;
-    ports: Record<string, number>;
-    url: string | null;
-    startedAt: string | null;
-    restarts: number;
-    exitCode: number | null;
-  }[];
+  services: ServiceStatus[];
   lastSession: { endedAt: string; reason: string } | null;
 }
 

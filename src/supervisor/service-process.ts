@@ -20,14 +20,7 @@ export async function spawnService(spec: ServiceSpec, deps: RunnerDeps): Promise
   });
   deps.output.attach(spec.name, proc.stdout, 'stdout');
   deps.output.attach(spec.name, proc.stderr, 'stderr');
-  deps.watchdog?.watch({
-    pid: proc.pid,
-    pgid: proc.pgid,
-    startTime: proc.startTime,
-    signal: spec.config.stop_signal,
-    timeoutMs: spec.config.stop_timeout,
-    session: spec.session,
-  });
+  watch(spec, deps, proc);
   deps.emit({
     type: 'service-starting',
     service: spec.name,
@@ -202,6 +195,16 @@ export function adoptDaemon(
 ): void {
   const { proc } = daemon;
   deps.watchdog?.unwatch(exited.pid);
+  watch(spec, deps, proc);
+  deps.emit({
+    type: 'message',
+    level: 'info',
+    text: `${spec.name} daemonized: pid ${proc.pid} (${daemon.command}) holds port ${daemon.port}; it is ${spec.name} from now on, and stops with it`,
+  });
+}
+
+/** The watchdog stops `proc`'s tree as the service's own if devlaunch dies. */
+function watch(spec: ServiceSpec, deps: RunnerDeps, proc: SpawnedService): void {
   deps.watchdog?.watch({
     pid: proc.pid,
     pgid: proc.pgid,
@@ -209,10 +212,5 @@ export function adoptDaemon(
     signal: spec.config.stop_signal,
     timeoutMs: spec.config.stop_timeout,
     session: spec.session,
-  });
-  deps.emit({
-    type: 'message',
-    level: 'info',
-    text: `${spec.name} daemonized: pid ${proc.pid} (${daemon.command}) holds port ${daemon.port}; it is ${spec.name} from now on, and stops with it`,
   });
 }
