@@ -52,16 +52,18 @@ const common = {
 
 /**
  * The lazily loaded parts of main.ts (`import('./commands/up.js')`, the yargs parser, the error
- * reporter) stay separate bundles: main.cjs requires them by relative path, which the code
+ * reporter, `status` when nothing runs) stay separate bundles: main.cjs requires them by relative path, which the code
  * cache's loader (or Node's require on Node ≥ 22) resolves next to it.
  */
 const separateBundles = {
   name: 'separate-bundles',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(commands\/[\w-]+|parser|report-error)\.js$/ }, (args) =>
-      args.importer.endsWith(join('src', 'cli', 'main.ts'))
-        ? { path: args.path.replace(/\.js$/, '.cjs'), external: true }
-        : undefined,
+    b.onResolve(
+      { filter: /^\.\/(commands\/[\w-]+|parser|report-error|status-none)\.js$/ },
+      (args) =>
+        args.importer.endsWith(join('src', 'cli', 'main.ts'))
+          ? { path: args.path.replace(/\.js$/, '.cjs'), external: true }
+          : undefined,
     );
   },
 };
@@ -73,6 +75,7 @@ const cjs = await build({
     'src/cli/main.ts',
     'src/cli/parser.ts',
     'src/cli/report-error.ts',
+    'src/cli/status-none.ts',
     // A program of its own, but CommonJS too: an idle ES module process keeps 0.4 MB more.
     'src/process/watchdog-main.ts',
     ...commands,

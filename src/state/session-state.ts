@@ -4,12 +4,12 @@
  * Written atomically; read defensively, because the file may come from a crashed or older
  * devlaunch: a bad file is reported as corrupt, never thrown.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import * as z from 'zod';
 import { hideProtoKeys, restoreProtoKeys } from '../dict.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { sessionFile, sessionsDir } from './paths.js';
+
+export { listSessionFiles } from './session-files.js';
 
 export type ServiceState =
   | 'pending'
@@ -152,36 +152,7 @@ export function readState(file: string): ReadState {
   return { kind: 'ok', state: restoreProtoKeys(parsed.data) };
 }
 
-/** The main session file (if present), then every dynamic session's, by session id. */
-export function listSessionFiles(root: string): string[] {
-  const files: string[] = [];
-  const main = sessionFile(root);
-  if (exists(main)) files.push(main);
-  let ids: string[];
-  try {
-    ids = readdirSync(sessionsDir(root), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return files;
-  }
-  for (const id of ids) {
-    const file = join(sessionsDir(root), id, 'session.json');
-    if (exists(file)) files.push(file);
-  }
-  return files;
-}
-
 /** Removes a state file; no file is fine. */
 export function removeState(file: string): void {
   rmSync(file, { force: true });
-}
-
-function exists(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
