@@ -46,6 +46,11 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
+  // Whitespace and syntax minified, names kept (stack traces and `name`s stay readable; the
+  // linked source maps give the sources' lines): a start reads, and V8 keeps for as long as
+  // devlaunch runs, the bundle's whole source — `config`'s 408 kB became 265 kB, `up`'s 908 627.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // The Win32 binding (optional dependency) loads its prebuilt binary from its own folder.
   external: ['koffi'],
 };
