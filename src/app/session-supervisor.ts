@@ -7,9 +7,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { EventBus } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
-import { portsListenedBy } from '../ports/index.js';
 import {
-  descendantsOf,
   describeExit,
   killTreeNow,
   spawnService,
@@ -20,6 +18,7 @@ import { sessionFile } from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { followDaemon } from './daemons.js';
+import { portLooks } from './port-looks.js';
 import { SessionRecorder } from './recorder.js';
 
 export interface SupervisedSession {
@@ -60,13 +59,14 @@ export function superviseSession(opts: {
   });
   const spawned = new Map<string, string>();
   let supervisor: Supervisor | undefined;
+  const listeningPorts = portLooks();
   const runnerFor = (spec: ServiceSpec): ServiceRunner =>
     new ServiceRunner(spec, {
       spawn: spawnService,
       stopTree,
       killTreeNow,
       describeExit,
-      listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
+      listeningPorts,
       output: opts.output,
       emit: opts.bus.emit,
       watchdog,

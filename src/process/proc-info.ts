@@ -92,15 +92,38 @@ export function listProcesses(): ProcessInfo[] {
   return out;
 }
 
+/** A process and its parent: all descendantsOf() needs. */
+export interface ParentLink {
+  pid: number;
+  ppid: number;
+}
+
+/**
+ * Every live process with its parent (zombies skipped). On Linux one small file per process,
+ * where listProcesses() reads three and builds a full record.
+ */
+export function listParents(): ParentLink[] {
+  if (!isLinux) return listProcesses();
+  const out: ParentLink[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat !== null && !isGone(stat)) out.push({ pid: Number(entry), ppid: stat.ppid });
+  }
+  return out;
+}
+
 /** Transitive children of `pid` by parent pid, from one snapshot of the process table. */
-export function descendantsOf(pid: number, table: ProcessInfo[] = listProcesses()): ProcessInfo[] {
-  const children = new Map<number, ProcessInfo[]>();
+export function descendantsOf(pid: number): ProcessInfo[];
+export function descendantsOf<T extends ParentLink>(pid: number, table: T[]): T[];
+export function descendantsOf(pid: number, table: ParentLink[] = listProcesses()): ParentLink[] {
+  const children = new Map<number, ParentLink[]>();
   for (const p of table) {
     const list = children.get(p.ppid);
     if (list === undefined) children.set(p.ppid, [p]);
     else list.push(p);
   }
-  const found: ProcessInfo[] = [];
+  const found: ParentLink[] = [];
   const seen = new Set<number>([pid]);
   const queue = [pid];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
