@@ -42,9 +42,14 @@ if (typeof enableCompileCache === 'function') {
 // main.cjs is compiled and before the command's bundle is (main requires it a microtask later),
 // so each bundle's code cache is always made and used under the same V8 flags. node:v8 is
 // required here only: it loads Node's heap utilities and streams, which other commands never need.
+// Without TurboFan (V8's optimizing compiler; its baseline compiler stays): each function it
+// optimized during start-up did so on one of V8's worker threads, whose memory from then on sat
+// in that thread's malloc arena, 1.3-1.6 MB each, 4-6 MB in all, for as long as devlaunch ran.
+// devlaunch's hot paths are V8's built-ins (searching and copying bytes, writing to sockets):
+// the throughput benchmark took 8 % fewer instructions without it (docs/benchmarks.md).
 const command = process.argv[2];
 if (command === 'up' || command === 'run') {
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString(
-    '--semi-space-growth-factor=1',
+    '--semi-space-growth-factor=1 --no-turbofan',
   );
 }
