@@ -56,10 +56,14 @@ export function isEscapedDaemon(
   return orphaned;
 }
 
-/** The escaped daemons holding the given services' ports right now. */
+/**
+ * The escaped daemons holding the given services' ports right now. The process table (`table`,
+ * else read here) is read only when something listens on one of the ports: at the end of a
+ * session the ports are free, and reading every process would be the close's largest cost.
+ */
 export async function escapedDaemons(
   services: readonly DaemonEvidence[],
-  table: ProcessInfo[] = listProcesses(),
+  table?: ProcessInfo[],
 ): Promise<EscapedDaemon[]> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : null;
   const byPort = new Map<number, DaemonEvidence>();
@@ -70,12 +74,14 @@ export async function escapedDaemons(
   if (byPort.size === 0 || uid === null) return [];
   const listeners = await listenersOn([...byPort.keys()]);
   const found = new Map<number, EscapedDaemon>();
+  let processes = table;
   for (const l of listeners) {
     const s = byPort.get(l.port);
     if (l.pid === null || s === undefined || s.spawned === null || found.has(l.pid)) continue;
-    const holder = table.find((p) => p.pid === l.pid);
+    processes ??= listProcesses();
+    const holder = processes.find((p) => p.pid === l.pid);
     if (holder === undefined) continue;
-    const parent = table.find((p) => p.pid === holder.ppid);
+    const parent = processes.find((p) => p.pid === holder.ppid);
     if (!isEscapedDaemon(holder, parent, s.spawned, { pid: process.pid, uid })) continue;
     found.set(l.pid, {
       pid: l.pid,

@@ -13,7 +13,7 @@
 
 import { DevlaunchError } from '../errors.js';
 import type { Confirmer } from '../ports/ask.js';
-import { describeHolder } from '../ports/explain.js';
+import { asAdmin, describeHolder } from '../ports/explain.js';
 import { killContext, killRefusal, stopHolders } from '../ports/kill-safety.js';
 import type { ClassifiedHolder } from '../ports/ownership.js';
 import { waitBindable } from '../ports/probe.js';
@@ -102,7 +102,7 @@ function refusals(busy: readonly PortReport[], force: boolean): string[] {
   const problems: string[] = [];
   for (const { port, state } of busy) {
     if (state.kind !== 'held') {
-      const asRoot = state.kind === 'unknown' ? ' (try as root)' : '';
+      const asRoot = state.kind === 'unknown' ? ` (try ${asAdmin()})` : '';
       problems.push(`port ${port}: ${describePort(state)}${asRoot}`);
       continue;
     }

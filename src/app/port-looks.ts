@@ -9,13 +9,13 @@
  * growing intervals, and a wrong port is only reported once it is still so 500 ms later.
  */
 import { sharedPortsListenedBy } from '../ports/index.js';
-import { descendantsOf, listParents } from '../process/index.js';
+import { descendantsOf, listProcessEntries } from '../process/index.js';
 import { reusedFor } from '../reuse.js';
 
 export const SHARE_MS = 100;
 
 export function portLooks(shareMs: number = SHARE_MS): (pid: number) => Promise<number[]> {
   const portsOf = sharedPortsListenedBy(shareMs);
-  const parents = reusedFor(shareMs, listParents);
-  return (pid) => portsOf([pid, ...descendantsOf(pid, parents()).map((p) => p.pid)]);
+  const table = reusedFor(shareMs, listProcessEntries);
+  return (pid) => portsOf([pid, ...descendantsOf(pid, table()).map((p) => p.pid)]);
 }

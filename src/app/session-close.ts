@@ -1,7 +1,7 @@
 /**
  * The end of a session, once its supervisor has stopped every service: stop daemons that
- * escaped a service's tree, wait until every port it resolved binds again, record how it ended,
- * release the claim, flush output, end the watchdog and retire the session's files.
+ * escaped a service's tree, end the watchdog, wait until every port it resolved binds again,
+ * record how it ended, release the claim, flush output and retire the session's files.
  */
 
 import type { ControlServer } from '../control/server.js';
@@ -59,6 +59,9 @@ export async function closeSession(s: ClosingSession): Promise<void> {
       text: `stopped pid ${d.pid} (${d.command}), a daemon ${d.service} left holding port ${d.port}`,
     });
   }
+  // Nothing of the session runs any more: the watchdog is told to go now, and exits while the
+  // rest is closed (devlaunch still waits for it: it returns with nothing of it left running).
+  const watchdogGone = s.watchdog.dispose();
   // devlaunch returns only once every port it resolved can be bound again (bounded wait).
   const stillHeld = await waitAllBindable(portsOf(s.ports, s.names), PORT_RELEASE_WAIT_MS);
   if (stillHeld.length > 0) {
@@ -73,7 +76,7 @@ export async function closeSession(s: ClosingSession): Promise<void> {
   s.ending.write();
   for (const cleanup of s.cleanups.reverse()) cleanup();
   await s.output.close();
-  await s.watchdog.dispose();
+  await watchdogGone;
   retireSession({ root: manifest.root, session: s.id, dynamic: s.dynamic });
 }
 

@@ -10,7 +10,9 @@ import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
 import {
   describeExit,
   killTreeNow,
+  type StopTarget,
   spawnService,
+  startTimeOf,
   stopTree,
   type Watchdog,
 } from '../process/index.js';
@@ -60,11 +62,16 @@ export function superviseSession(opts: {
   const spawned = new Map<string, string>();
   let supervisor: Supervisor | undefined;
   const listeningPorts = portLooks();
+  // This process spawns every service of the session: a process older than it cannot carry
+  // the session's mark, and the sweeps need not read its environment.
+  const since = startTimeOf(process.pid) ?? undefined;
+  const ours = (target: StopTarget): StopTarget =>
+    since === undefined ? target : { ...target, since };
   const runnerFor = (spec: ServiceSpec): ServiceRunner =>
     new ServiceRunner(spec, {
       spawn: spawnService,
-      stopTree,
-      killTreeNow,
+      stopTree: (target, options) => stopTree(ours(target), options),
+      killTreeNow: (target) => killTreeNow(ours(target)),
       describeExit,
       listeningPorts,
       output: opts.output,

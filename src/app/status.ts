@@ -7,46 +7,16 @@
  */
 
 import { SupervisorGone } from '../control/client.js';
-import type { ServiceStatus, StatusResult } from '../control/protocol.js';
+import type { StatusResult } from '../control/protocol.js';
 import { ExitCode } from '../errors.js';
 import { isSameProcess } from '../process/index.js';
-import {
-  assertUsableState,
-  type LastSession,
-  listSessionFiles,
-  readLastSession,
-  type ServiceRecord,
-  sessionFile,
-} from '../state/index.js';
+import { assertUsableState, listSessionFiles, type ServiceRecord } from '../state/index.js';
 import { type FoundSession, findSession, liveLockOwner, unreadableSessions } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';
 import { quickProject } from './quick-project.js';
+import { noSession, type Status, type StatusJson } from './status-none.js';
 
-/** LSB `status`: 3 "program is not running". */
-const NOT_RUNNING = 3;
-
-export interface StatusJson {
-  project: string;
-  session: string | null;
-  supervisor?: { pid: number } | null;
-  /** The dashboard's URL (token included) while the session runs and serves one. */
-  dashboard?: string | null;
-  services: ServiceStatus[];
-  lastSession: { endedAt: string; reason: string } | null;
-}
-
-export interface Status {
-  /** `status --json`. */
-  json: StatusJson;
-  /** Why each unhealthy service is unhealthy, by name. */
-  details: Map<string, string>;
-  /** Whether a session is recorded, and its supervisor alive. */
-  session: 'none' | 'live' | 'supervisor-gone';
-  /** With no session: how the last one ended, if known. */
-  last: LastSession | null;
-  /** The exit code, as LSB `status` has it. */
-  exitCode: number;
-}
+export type { Status, StatusJson } from './status-none.js';
 
 /**
  * The project's session as `status` shows it: from the supervisor itself (with live health)
@@ -59,7 +29,9 @@ export async function sessionStatus(
 ): Promise<Status> {
   const where = { file: args.file, cwd: term.cwd, env: term.env };
   // Nothing recorded and nobody holding the lock: the answer needs only the project's name, so
-  // the manifest's parser and schema are not even loaded (they are most of a start-up).
+  // the manifest's parser and schema are not even loaded (they are most of a start-up). The CLI
+  // answers the plainest case (no lock file at all) before loading this module
+  // (statusWhenNothingRuns); a lock left by a supervisor that is gone is judged here.
   const quick = quickProject(where);
   if (quick !== undefined) {
     assertUsableState(quick.root, { write: false });
@@ -87,19 +59,6 @@ export async function sessionStatus(
   // LSB 1: dead, but its state remains.
   const exitCode = found.live && json.services.every(fine) ? ExitCode.ok : ExitCode.serviceFailed;
   return { json, details, session: found.live ? 'live' : 'supervisor-gone', last: null, exitCode };
-}
-
-/** No session to describe: when and why the last one ended. */
-function noSession(root: string, project: string, locked: boolean): Status {
-  const last = readLastSession(sessionFile(root));
-  const lastSession = last && { endedAt: last.endedAt, reason: last.reason };
-  return {
-    json: { project, session: null, services: [], lastSession },
-    details: new Map(),
-    session: 'none',
-    last,
-    exitCode: locked ? ExitCode.serviceFailed : NOT_RUNNING,
-  };
 }
 
 /** Completed tasks and services stopped on request count as fine; so does ready and healthy. */

@@ -22,6 +22,7 @@ const main = join(__dirname, 'main.cjs');
 const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown })
   .enableCompileCache;
 
+let cache: CodeCache | undefined;
 if (typeof enableCompileCache === 'function') {
   try {
     if (dir !== undefined) enableCompileCache(dir);
@@ -30,8 +31,9 @@ if (typeof enableCompileCache === 'function') {
   }
   require(main);
 } else {
-  const cache = new CodeCache(dir);
-  process.once('exit', () => cache.save());
+  cache = new CodeCache(dir);
+  const kept = cache;
+  process.once('exit', () => kept.save());
   cache.load(main);
 }
 
@@ -42,6 +44,8 @@ if (typeof enableCompileCache === 'function') {
 // main.cjs is compiled and before the command's bundle is (main requires it a microtask later),
 // so each bundle's code cache is always made and used under the same V8 flags. node:v8 is
 // required here only: it loads Node's heap utilities and streams, which other commands never need.
+// main.cjs itself was compiled before the flag: its cache entry is made now, under the flags it
+// is used with (made at exit, V8 would refuse it at every start and it would be written again).
 // Without TurboFan (V8's optimizing compiler; its baseline compiler stays): each function it
 // optimized during start-up did so on one of V8's worker threads, whose memory from then on sat
 // in that thread's malloc arena, 1.3-1.6 MB each, 4-6 MB in all, for as long as devlaunch ran.
@@ -49,6 +53,7 @@ if (typeof enableCompileCache === 'function') {
 // the throughput benchmark took 8 % fewer instructions without it (docs/benchmarks.md).
 const command = process.argv[2];
 if (command === 'up' || command === 'run') {
+  cache?.save();
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString(
     '--semi-space-growth-factor=1 --no-turbofan',
   );

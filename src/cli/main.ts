@@ -16,7 +16,8 @@ const commands: Record<string, Loader> = {
   down: () => import('./commands/down.js'),
   restart: () => import('./commands/restart.js'),
   run: () => import('./commands/run.js'),
-  status: () => import('./commands/status.js'),
+  // With nothing running (the everyday case) a small bundle answers alone (status-none.ts).
+  status: () => import('./status-none.js').then((quick) => ({ run: statusRun(quick.run) })),
   env: () => import('./commands/env.js'),
   ports: () => import('./commands/ports.js'),
   free: () => import('./commands/free.js'),
@@ -27,6 +28,12 @@ const commands: Record<string, Loader> = {
   dashboard: () => import('./commands/status.js').then((m) => ({ run: m.dashboard })),
   init: () => import('./commands/init.js'),
 };
+
+/** `status`: the quick answer when nothing runs, else the status command. */
+function statusRun(quick: (args: GlobalArgs) => Promise<number | undefined>) {
+  return async (args: GlobalArgs): Promise<number> =>
+    (await quick(args)) ?? (await import('./commands/status.js')).run(args);
+}
 
 async function main(args: string[]): Promise<void> {
   let exitCode = 0;

@@ -3,7 +3,7 @@
  * (in words a user reads), and an optional `explain` that turns the value found into a precise
  * message and hint. Kept in its own zod registry, so it never leaks into `launcher.schema.json`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export interface Explanation {
   message: string;
@@ -20,7 +20,7 @@ export interface FieldInfo {
 export const fieldInfo = z.registry<FieldInfo>();
 
 /** Registers `info` for `schema` and returns the schema, for use inline in the schema. */
-export function field<T extends z.ZodType>(schema: T, info: FieldInfo): T {
+export function field<T extends z.core.$ZodType>(schema: T, info: FieldInfo): T {
   fieldInfo.add(schema, info);
   return schema;
 }

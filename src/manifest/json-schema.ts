@@ -1,5 +1,5 @@
 /** `launcher.schema.json`, generated from the one schema so editors check what devlaunch checks. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ManifestSchema } from './schema.js';
 
 export function manifestJsonSchema(): Record<string, unknown> {

@@ -1,20 +1,21 @@
 /** Finds the part of the schema that describes a key path, to read its field info and keys. */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 interface Def {
   type: string;
-  innerType?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  valueType?: z.ZodType;
-  keyType?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
+  innerType?: z.core.$ZodType;
+  shape?: Record<string, z.core.$ZodType>;
+  valueType?: z.core.$ZodType;
+  keyType?: z.core.$ZodType;
+  element?: z.core.$ZodType;
+  options?: z.core.$ZodType[];
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const defOf = (schema: z.core.$ZodType): Def =>
+  (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Optional, nullable and default wrappers say nothing about the value itself. */
-export function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (let def = defOf(current); def.innerType !== undefined; def = defOf(current)) {
     current = def.innerType;
@@ -22,7 +23,7 @@ export function unwrap(schema: z.ZodType): z.ZodType {
   return current;
 }
 
-function child(schema: z.ZodType, segment: string | number): z.ZodType | undefined {
+function child(schema: z.core.$ZodType, segment: string | number): z.core.$ZodType | undefined {
   const def = defOf(unwrap(schema));
   switch (def.type) {
     case 'object':
@@ -44,10 +45,10 @@ function child(schema: z.ZodType, segment: string | number): z.ZodType | undefin
 
 /** The schema at `path`, unwrapped, or undefined when the path leaves the schema. */
 export function schemaAt(
-  root: z.ZodType,
+  root: z.core.$ZodType,
   path: readonly (string | number)[],
-): z.ZodType | undefined {
-  let current: z.ZodType | undefined = root;
+): z.core.$ZodType | undefined {
+  let current: z.core.$ZodType | undefined = root;
   for (const segment of path) {
     if (current === undefined) return undefined;
     current = child(current, segment);
@@ -56,7 +57,7 @@ export function schemaAt(
 }
 
 /** The keys an object schema at `path` accepts (for "did you mean"), or []. */
-export function keysAt(root: z.ZodType, path: readonly (string | number)[]): string[] {
+export function keysAt(root: z.core.$ZodType, path: readonly (string | number)[]): string[] {
   const schema = schemaAt(root, path);
   if (schema === undefined) return [];
   const def = defOf(schema);
@@ -72,9 +73,9 @@ export function keysAt(root: z.ZodType, path: readonly (string | number)[]): str
 
 /** The key schema of the record at `path` (for a key the record rejects). */
 export function recordKeyAt(
-  root: z.ZodType,
+  root: z.core.$ZodType,
   path: readonly (string | number)[],
-): z.ZodType | undefined {
+): z.core.$ZodType | undefined {
   const schema = schemaAt(root, path);
   return schema === undefined ? undefined : defOf(schema).keyType;
 }

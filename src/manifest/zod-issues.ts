@@ -2,7 +2,7 @@
  * Turns zod's issues into Problems a user can act on: the key path, a plain message, what was
  * expected and what was found, and a hint ("did you mean") where one is likely.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Problem } from './diagnostics.js';
 import { describeFound, fieldInfo, kindOf } from './field-info.js';
 import { ManifestSchema } from './schema.js';

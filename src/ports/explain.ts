@@ -86,7 +86,7 @@ export function conflictError(reason: FailReason, ctx: ConflictContext): Devlaun
         'PORT_CONFLICT',
         `port ${port} of ${label} is in use, but the OS does not say by which process (another user's, without the privilege to see it?)`,
         {
-          hint: `See it as root with devlaunch ports ${port}; or take another port with --remap or --port ${label}=PORT.`,
+          hint: `See it ${asAdmin(ctx.platform)} with devlaunch ports ${port}; or take another port with --remap or --port ${label}=PORT.`,
         },
       );
     case 'forbidden':
@@ -96,6 +96,11 @@ export function conflictError(reason: FailReason, ctx: ConflictContext): Devlaun
         { hint: forbiddenHint(port, label, ctx.platform) },
       );
   }
+}
+
+/** How to run with the privilege to see every process: root on POSIX, an elevated prompt on Windows. */
+export function asAdmin(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'from an elevated (administrator) prompt' : 'as root';
 }
 
 function forbiddenCause(port: number, platform: NodeJS.Platform = process.platform): string {

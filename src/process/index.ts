@@ -4,9 +4,9 @@ export { killTreeNow, type StopOptions, type StopTarget, stopTree } from './kill
 export {
   descendantsOf,
   isSameProcess,
-  listParents,
+  listProcessEntries,
   listProcesses,
-  type ParentLink,
+  type ProcessEntry,
   processInfo,
   readEnviron,
   sessionMark,

@@ -28,6 +28,12 @@ export interface StopTarget {
   session?: string;
   /** With `session`: sweep only processes whose DEVLAUNCH_SERVICE is this (default: the whole session). */
   service?: string;
+  /**
+   * With `session`: the start-time token of the process that started the session's services.
+   * A process older than it cannot carry the mark, so its environment is not read (one read
+   * per process on the machine, at every exit and stop). Default: every process is read.
+   */
+  since?: string;
 }
 
 export interface StopOptions {

@@ -76,6 +76,37 @@ export function processInfo(pid: number): ProcessInfo | null {
   };
 }
 
+/** What walking a process tree needs of a process: who it is, its parent and its group. */
+export type ProcessEntry = Pick<ProcessInfo, 'pid' | 'ppid' | 'pgid' | 'startTime'>;
+
+/**
+ * Every live process (zombies skipped), as much as walking trees needs: on Linux one read of
+ * /proc/PID/stat each, where `listProcesses` reads three files per process. Stopping a tree
+ * reads the table at every exit, and a busy machine has hundreds of processes.
+ */
+export function listProcessEntries(): ProcessEntry[] {
+  if (!isLinux) return listProcesses();
+  const out: ProcessEntry[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat === null || isGone(stat)) continue;
+    out.push({ pid: stat.pid, ppid: stat.ppid, pgid: stat.pgid, startTime: stat.startTime });
+  }
+  return out;
+}
+
+/**
+ * Whether start-time token `a` is earlier than `b` (both from this machine and platform);
+ * false when either is not a number (nothing can be concluded).
+ */
+export function startedBefore(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length !== y.length ? x.length < y.length : x < y;
+}
+
 /** Every live process (zombies skipped). */
 export function listProcesses(): ProcessInfo[] {
   if (isWindows) {
@@ -92,38 +123,23 @@ export function listProcesses(): ProcessInfo[] {
   return out;
 }
 
-/** A process and its parent: all descendantsOf() needs. */
-export interface ParentLink {
-  pid: number;
-  ppid: number;
-}
-
 /**
- * Every live process with its parent (zombies skipped). On Linux one small file per process,
- * where listProcesses() reads three and builds a full record.
+ * Transitive children of `pid` by parent pid, from one snapshot of the process table (read
+ * now when not given).
  */
-export function listParents(): ParentLink[] {
-  if (!isLinux) return listProcesses();
-  const out: ParentLink[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProcStat(Number(entry));
-    if (stat !== null && !isGone(stat)) out.push({ pid: Number(entry), ppid: stat.ppid });
-  }
-  return out;
-}
-
-/** Transitive children of `pid` by parent pid, from one snapshot of the process table. */
-export function descendantsOf(pid: number): ProcessInfo[];
-export function descendantsOf<T extends ParentLink>(pid: number, table: T[]): T[];
-export function descendantsOf(pid: number, table: ParentLink[] = listProcesses()): ParentLink[] {
-  const children = new Map<number, ParentLink[]>();
+export function descendantsOf<T extends ProcessEntry>(pid: number, table: readonly T[]): T[];
+export function descendantsOf(pid: number): ProcessEntry[];
+export function descendantsOf(
+  pid: number,
+  table: readonly ProcessEntry[] = listProcessEntries(),
+): ProcessEntry[] {
+  const children = new Map<number, ProcessEntry[]>();
   for (const p of table) {
     const list = children.get(p.ppid);
     if (list === undefined) children.set(p.ppid, [p]);
     else list.push(p);
   }
-  const found: ParentLink[] = [];
+  const found: ProcessEntry[] = [];
   const seen = new Set<number>([pid]);
   const queue = [pid];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {

@@ -6,12 +6,13 @@
 import {
   descendantsOf,
   isSameProcess,
-  listProcesses,
+  listProcessEntries,
+  type ProcessEntry,
   processInfo,
   readEnviron,
+  startedBefore,
   startTimeOf,
 } from './proc-info.js';
-import type { ProcessInfo } from './types.js';
 
 export interface TreeTarget {
   pid: number;
@@ -19,6 +20,8 @@ export interface TreeTarget {
   startTime: string | null;
   session?: string;
   service?: string;
+  /** With `session`: only processes started at or after this start-time token can carry it. */
+  since?: string;
 }
 
 const pollMs = 15;
@@ -34,7 +37,7 @@ export function send(pid: number, signal: string): void {
 }
 
 /** Processes that must never be signalled: init, devlaunch itself and its ancestors. */
-function protectedPids(table: ProcessInfo[]): Set<number> {
+function protectedPids(table: readonly ProcessEntry[]): Set<number> {
   const byPid = new Map(table.map((p) => [p.pid, p]));
   const out = new Set<number>([0, 1, process.pid]);
   for (let p = byPid.get(process.ppid); p !== undefined && !out.has(p.pid); p = byPid.get(p.ppid)) {
@@ -49,12 +52,12 @@ function protectedPids(table: ProcessInfo[]): Set<number> {
  * every tree being stopped: stopping 100 services at once would otherwise read all of /proc
  * 100 times per poll.
  */
-let shared: { table: ProcessInfo[]; environ: Map<number, Record<string, string> | null> } | null =
+let shared: { table: ProcessEntry[]; environ: Map<number, Record<string, string> | null> } | null =
   null;
 
 function snapshot(): NonNullable<typeof shared> {
   if (shared === null) {
-    shared = { table: listProcesses(), environ: new Map() };
+    shared = { table: listProcessEntries(), environ: new Map() };
     setImmediate(() => {
       shared = null;
     });
@@ -70,7 +73,7 @@ function environOf(pid: number): Record<string, string> | null {
 
 export class TreeStopper {
   /** Every process ever collected, by pid:startTime: alive ones are waited for. */
-  readonly seen = new Map<string, ProcessInfo>();
+  readonly seen = new Map<string, ProcessEntry>();
   group: number | null = null;
   private readonly pinned: string | null;
   private readonly ownGroup: number | null;
@@ -81,11 +84,11 @@ export class TreeStopper {
   }
 
   /** One snapshot: the live processes of the tree not collected before. */
-  collect(): ProcessInfo[] {
+  collect(): ProcessEntry[] {
     const t = this.target;
     const table = snapshot().table;
     const byPid = new Map(table.map((p) => [p.pid, p]));
-    const roots: ProcessInfo[] = [];
+    const roots: ProcessEntry[] = [];
     const self = byPid.get(t.pid);
     const selfIsOurs = self !== undefined && self.startTime === this.pinned;
     if (selfIsOurs) roots.push(self);
@@ -104,6 +107,8 @@ export class TreeStopper {
     }
     if (t.session !== undefined) {
       for (const p of table) {
+        // Older than the session: cannot have inherited its mark, its environment is not read.
+        if (t.since !== undefined && startedBefore(p.startTime, t.since)) continue;
         const env = environOf(p.pid);
         if (env === null || env.DEVLAUNCH_SESSION !== t.session) continue;
         if (env.DEVLAUNCH_ROLE !== undefined) continue; // the watchdog or a supervisor
@@ -116,8 +121,8 @@ export class TreeStopper {
       if (now !== undefined && now.startTime === p.startTime) roots.push(now);
     }
     const never = protectedPids(table);
-    const fresh: ProcessInfo[] = [];
-    const add = (p: ProcessInfo) => {
+    const fresh: ProcessEntry[] = [];
+    const add = (p: ProcessEntry) => {
       if (never.has(p.pid) || this.seen.has(key(p))) return;
       this.seen.set(key(p), p);
       fresh.push(p);
@@ -129,11 +134,11 @@ export class TreeStopper {
     return fresh;
   }
 
-  alive(): ProcessInfo[] {
+  alive(): ProcessEntry[] {
     return [...this.seen.values()].filter((p) => isSameProcess(p));
   }
 
-  signal(procs: ProcessInfo[], signal: string, viaGroup: boolean): void {
+  signal(procs: ProcessEntry[], signal: string, viaGroup: boolean): void {
     if (viaGroup && this.group !== null) send(-this.group, signal);
     for (const p of procs) {
       // Group members already got it: a second SIGTERM can kill a process mid-shutdown.

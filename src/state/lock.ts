@@ -53,7 +53,9 @@ export function acquireLock(
   const deadline = Date.now() + GIVE_UP_MS;
   while (Date.now() < deadline) {
     try {
-      writeNewFileSync(path, mine);
+      // Not flushed to disk: O_EXCL makes the lock, and after a power loss its owner is gone
+      // anyway (a lock left empty is taken over like any unreadable one).
+      writeNewFileSync(path, mine, false);
       return { acquired: true, release: () => release(path, self) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

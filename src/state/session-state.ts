@@ -4,12 +4,14 @@
  * Written atomically; read defensively, because the file may come from a crashed or older
  * devlaunch: a bad file is reported as corrupt, never thrown.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import * as z from 'zod';
+import { readFileSync, rmSync } from 'node:fs';
+import * as z from 'zod/mini';
 import { hideProtoKeys, restoreProtoKeys } from '../dict.js';
+// zod/mini as the manifest configures it (English messages, no compiled parsers).
+import '../manifest/zod.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { sessionFile, sessionsDir } from './paths.js';
+
+export { listSessionFiles } from './session-files.js';
 
 export type ServiceState =
   | 'pending'
@@ -55,29 +57,28 @@ export interface SessionState {
 }
 
 /** Built on first use: `status` with nothing recorded never reads a state. */
-let schema: z.ZodType<SessionState> | undefined;
+let schema: z.ZodMiniType<SessionState> | undefined;
 
-function sessionStateSchema(): z.ZodType<SessionState> {
+function sessionStateSchema(): z.ZodMiniType<SessionState> {
   schema ??= buildSessionStateSchema();
   return schema;
 }
 
-function buildSessionStateSchema(): z.ZodType<SessionState> {
-  z.config({ jitless: true }); // as manifest/schema.ts: one parse per state read, no compiling
-  const pid = z.number().int().positive();
+function buildSessionStateSchema(): z.ZodMiniType<SessionState> {
+  const pid = z.number().check(z.int(), z.positive());
   const identity = z.object({ pid, startTime: z.string() });
 
-  const serviceRecord: z.ZodType<ServiceRecord> = z.object({
+  const serviceRecord: z.ZodMiniType<ServiceRecord> = z.object({
     name: z.string(),
     state: z.enum(['pending', 'starting', 'ready', 'stopping', 'completed', 'failed', 'stopped']),
-    pid: pid.nullable(),
-    pgid: pid.nullable(),
-    startTime: z.string().nullable(),
-    ports: z.record(z.string(), z.number().int().min(0).max(65535)),
-    url: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    restarts: z.number().int().min(0),
-    exitCode: z.number().int().nullable(),
+    pid: z.nullable(pid),
+    pgid: z.nullable(pid),
+    startTime: z.nullable(z.string()),
+    ports: z.record(z.string(), z.number().check(z.int(), z.minimum(0), z.maximum(65535))),
+    url: z.nullable(z.string()),
+    startedAt: z.nullable(z.string()),
+    restarts: z.number().check(z.int(), z.minimum(0)),
+    exitCode: z.nullable(z.number().check(z.int())),
     env: z.record(z.string(), z.string()),
   });
 
@@ -90,8 +91,8 @@ function buildSessionStateSchema(): z.ZodType<SessionState> {
     root: z.string(),
     startedAt: z.string(),
     supervisor: identity,
-    watchdog: identity.nullable(),
-    dashboard: z.string().nullable().optional(),
+    watchdog: z.nullable(identity),
+    dashboard: z.optional(z.nullable(z.string())),
     services: z.array(serviceRecord),
   });
 }
@@ -152,36 +153,7 @@ export function readState(file: string): ReadState {
   return { kind: 'ok', state: restoreProtoKeys(parsed.data) };
 }
 
-/** The main session file (if present), then every dynamic session's, by session id. */
-export function listSessionFiles(root: string): string[] {
-  const files: string[] = [];
-  const main = sessionFile(root);
-  if (exists(main)) files.push(main);
-  let ids: string[];
-  try {
-    ids = readdirSync(sessionsDir(root), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return files;
-  }
-  for (const id of ids) {
-    const file = join(sessionsDir(root), id, 'session.json');
-    if (exists(file)) files.push(file);
-  }
-  return files;
-}
-
 /** Removes a state file; no file is fine. */
 export function removeState(file: string): void {
   rmSync(file, { force: true });
-}
-
-function exists(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

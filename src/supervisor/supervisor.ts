@@ -13,19 +13,11 @@
  */
 import { DevlaunchError } from '../errors.js';
 import type { EventBus, EventSink, ReadyRow, StopReason } from '../output/events.js';
-import { isSettled } from './lifecycle.js';
 import { Milestone } from './milestone.js';
-import {
-  isRunning,
-  meets,
-  milestoneOf,
-  stopInReverseOrder,
-  whenReady,
-  withDependencies,
-  withDependents,
-} from './service-graph.js';
+import { milestoneOf, stopInReverseOrder, withDependents } from './service-graph.js';
 import type { ServiceRunner, ServiceSnapshot } from './service-runner.js';
 import { exitCodeFor } from './signals.js';
+import { startWithDependencies } from './start-with-dependencies.js';
 
 export interface SessionResult {
   exitCode: number;
@@ -148,7 +140,7 @@ export class Supervisor {
   restart(names: readonly string[] = []): Promise<void> {
     return this.operation(names, async (targets) => {
       await stopInReverseOrder(targets, false);
-      await this.startAll(targets);
+      await startWithDependencies(this.runners, targets, () => this.reason !== null);
     });
   }
 
@@ -158,7 +150,9 @@ export class Supervisor {
    * (SERVICE_FAILED) if one is not. No names: every service.
    */
   start(names: readonly string[] = []): Promise<void> {
-    return this.operation(names, (targets) => this.startAll(targets));
+    return this.operation(names, (targets) =>
+      startWithDependencies(this.runners, targets, () => this.reason !== null),
+    );
   }
 
   /**
@@ -207,49 +201,6 @@ export class Supervisor {
       });
     }
     return this.runners.filter((r) => names.includes(r.name));
-  }
-
-  /** Starts `targets` and what they need, each once its dependencies allow; waits until ready. */
-  private async startAll(targets: readonly ServiceRunner[]): Promise<void> {
-    const begun = new Map<ServiceRunner, Promise<void>>();
-    const launches = withDependencies(this.runners, targets).map((runner) => {
-      let markBegun!: () => void;
-      begun.set(runner, new Promise((resolve) => (markBegun = resolve)));
-      return (async () => {
-        try {
-          await this.dependenciesMet(runner, begun);
-          if (this.reason !== null)
-            throw new DevlaunchError('SERVICE_FAILED', 'the session stopped');
-          if (!isRunning(runner)) {
-            await runner.until((s) => s.kind === 'pending' || isSettled(s));
-            void runner.start();
-          }
-        } finally {
-          markBegun();
-        }
-        if (targets.includes(runner)) await whenReady(runner);
-      })();
-    });
-    const failed = (await Promise.allSettled(launches)).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  private async dependenciesMet(
-    runner: ServiceRunner,
-    begun: ReadonlyMap<ServiceRunner, Promise<void>>,
-  ): Promise<void> {
-    for (const [dep, condition] of Object.entries(runner.spec.config.depends_on)) {
-      const other = this.runners.find((r) => r.name === dep);
-      if (other === undefined) continue;
-      await begun.get(other);
-      if (meets(other.current, condition)) continue;
-      if (!(await milestoneOf(other, condition).reached)) {
-        throw new DevlaunchError(
-          'SERVICE_FAILED',
-          `${runner.name} was not started: ${dep} did not get ${condition}`,
-        );
-      }
-    }
   }
 
   /** Called by a runner that failed for good. */

@@ -133,20 +133,23 @@ check_nothing_left() { # label seconds
   else
     fail "$CASE: $1: still running after $2 s:"; ps -eww -o pid=,args= | grep -F -- "$MARK" | grep -v grep
   fi
-  local bad t1=$SECONDS
-  bad=$(bindable "$P1" "$P2" "$P3" "$P4")
+  local bad t1=$SECONDS ports
+  # A case may give the same port twice (P3=$P1): each is probed once, not twice at a time.
+  ports=$(printf '%s\n' "$P1" "$P2" "$P3" "$P4" | sort -u | tr '\n' ' ')
+  bad=$(bindable $ports)
   # Wine ends a process's sockets slightly after the process itself: allow 3 s, and say so.
-  while [ -n "$bad" ] && [ $((SECONDS - t1)) -lt 3 ]; do sleep 0.2; bad=$(bindable "$P1" "$P2" "$P3" "$P4"); done
+  while [ -n "$bad" ] && [ $((SECONDS - t1)) -lt 3 ]; do sleep 0.2; bad=$(bindable $ports); done
   if [ -z "$bad" ]; then
-    pass "$CASE: ports $P1 $P2 $P3 $P4 bindable again (after $((SECONDS - t1)) s more)"
-  else
-    fail "$CASE: ports not bindable: $bad"
-    for port in $bad; do
-      say "      $port: $(ss -ltnpH 2>/dev/null | grep ":$port " | grep -o 'users:.*' | head -1)"
-      wait_for 30 bash -c "[ -z \"\$(bindable $port 2>/dev/null)\" ]" 2>/dev/null
-      note "$CASE: $port bindable $((SECONDS - t1)) s after the processes were gone"
-    done
+    pass "$CASE: ports $ports bindable again (after $((SECONDS - t1)) s more)"
+    return
   fi
+  local port holder
+  for port in $bad; do
+    holder=$(ss -tanpH "( sport = :$port )" 2>/dev/null | tr -s ' ' | tr '\n' ';')
+    fail "$CASE: port $port not bindable; its sockets: ${holder:-none}"
+    wait_for 30 bash -c "[ -z \"\$(bindable $port 2>/dev/null)\" ]" 2>/dev/null
+    note "$CASE: $port bindable $((SECONDS - t1)) s after the processes were gone"
+  done
 }
 
 cleanup() {
@@ -202,14 +205,28 @@ for CASE in $CASES; do
       wait_for 120 bash -c "[ -n \"\$(node -e 'const s=require(\"net\").connect($P2,\"127.0.0.1\");s.on(\"connect\",()=>{console.log(1);s.end()});s.on(\"error\",()=>{})')\" ]"
       devlaunch ports "$P1" --no-color
       say "      devlaunch ports $P1 printed:"; sed 's/^/      | /' "$PROJ/ports.out"
-      if grep -E "^$P1 .*[0-9]+ .*node\.exe" "$PROJ/ports.out" >/dev/null; then
-        pass "$CASE: ports names the holder's pid and command"
+      if grep -E "^$P1 .* held +\? " "$PROJ/ports.out" >/dev/null; then
+        # Wine reports no socket owner (GetExtendedTcpTable gives pid 0, netstat has no PID
+        # column): what can be checked is that an unidentified holder is never stopped.
+        note "$CASE: Wine names no socket owner, so naming and stopping the holder is not verifiable here (docs/windows.md)"
+        pass "$CASE: ports shows $P1 held by an unidentified process"
+        devlaunch free "$P1" --yes --no-color; rc=$?
+        say "      devlaunch free $P1 --yes printed (exit $rc):"; sed 's/^/      | /' "$PROJ/free.out"
+        if [ "$rc" -ne 0 ] && [ -n "$(bindable "$P1")" ] && [ -n "$(procs_matching "$MARK")" ]; then
+          pass "$CASE: free stops nothing it cannot identify (exit $rc, holder still running, $P1 still held)"
+        else
+          fail "$CASE: free with an unidentified holder: exit $rc, or the holder was stopped"
+        fi
       else
-        fail "$CASE: ports does not name the holder's pid and command"
+        if grep -E "^$P1 .*[0-9]+ .*node\.exe" "$PROJ/ports.out" >/dev/null; then
+          pass "$CASE: ports names the holder's pid and command"
+        else
+          fail "$CASE: ports does not name the holder's pid and command"
+        fi
+        devlaunch free "$P1" --yes --no-color
+        say "      devlaunch free $P1 --yes printed:"; sed 's/^/      | /' "$PROJ/free.out"
+        if [ -z "$(bindable "$P1")" ]; then pass "$CASE: free stopped the holder: $P1 bindable"; else fail "$CASE: $P1 still held after free"; fi
       fi
-      devlaunch free "$P1" --yes --no-color
-      say "      devlaunch free $P1 --yes printed:"; sed 's/^/      | /' "$PROJ/free.out"
-      if [ -z "$(bindable "$P1")" ]; then pass "$CASE: free stopped the holder: $P1 bindable"; else fail "$CASE: $P1 still held after free"; fi
       for p in $(procs_matching "$MARK"); do kill -9 "$p" 2>/dev/null; done ;;
     wrapper-exit)
       # cmd.exe starts the server in the background, waits 20 s, and exits: the service ends by

@@ -5,7 +5,7 @@
  */
 
 import type { Manifest } from '../../manifest/index.js';
-import { describeHolder } from '../../ports/explain.js';
+import { asAdmin, describeHolder } from '../../ports/explain.js';
 import type { ClassifiedHolder } from '../../ports/ownership.js';
 import { describePort, portReport } from '../port-report.js';
 import { type CheckResult, error, ok, warn } from './check.js';
@@ -45,7 +45,7 @@ export async function checkPorts(
     return warn(
       check,
       message,
-      `Run devlaunch doctor as root (or an administrator) to see the holder, or pick another port (--port ${label}=PORT).`,
+      `Run devlaunch doctor ${asAdmin()} to see the holder, or pick another port (--port ${label}=PORT).`,
     );
   });
   return { results, forbidden };

@@ -10,7 +10,9 @@ import { formatDiagnostics, readManifest } from '../../manifest/index.js';
 import { colorEnabled } from '../../output/colors.js';
 
 export async function run(args: GlobalArgs): Promise<number> {
-  const result = readManifest({ file: args.file, cwd: process.cwd(), env: process.env });
+  // A copy: validation reads the environment once per service, and each read of process.env
+  // itself asks the OS for every variable again.
+  const result = readManifest({ file: args.file, cwd: process.cwd(), env: { ...process.env } });
   if (!result.ok) {
     const color = colorEnabled(process.stderr, args.color);
     process.stderr.write(formatDiagnostics(result.diagnostics, result.text, color));

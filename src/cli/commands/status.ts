@@ -5,8 +5,8 @@
 import type { GlobalArgs } from '../../app/options.js';
 import { isRunningState, type StatusJson, sessionStatus } from '../../app/status.js';
 import { renderServiceTable } from '../../output/service-table.js';
-import type { LastSession } from '../../state/index.js';
-import { say, warn } from '../say.js';
+import { warn } from '../say.js';
+import { printNoSession, uptime } from '../status-none.js';
 import { terminal } from '../terminal.js';
 
 /**
@@ -20,11 +20,10 @@ export async function dashboard(args: GlobalArgs): Promise<number> {
 export async function run(args: GlobalArgs): Promise<number> {
   const status = await sessionStatus(args, terminal(args), (text) => warn(args, text));
   const { json } = status;
-  if (args.json) {
+  if (status.session === 'none') {
+    printNoSession(args, status);
+  } else if (args.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else if (status.session === 'none') {
-    const last = status.last;
-    say(args, `nothing of ${json.project} is running${last ? `; ${lastEnded(last)}` : ''}`);
   } else {
     if (status.session === 'supervisor-gone') {
       warn(
@@ -46,18 +45,4 @@ function printTable(json: StatusJson): void {
   }));
   const columns = ['SERVICE', 'STATE', 'PID', 'PORT', 'URL', 'UPTIME', 'RESTARTS'] as const;
   process.stdout.write(`${renderServiceTable(rows, columns)}\n`);
-}
-
-function lastEnded(last: LastSession): string {
-  const ago = uptime(Date.now() - Date.parse(last.endedAt));
-  return `the last session ended ${ago} ago (${last.endedAt}): ${last.reason}`;
-}
-
-function uptime(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400)
-    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   descendantsOf,
   killTreeNow,
+  listProcesses,
   processInfo,
   sessionMark,
   stopTree,
@@ -84,7 +85,9 @@ describe('stopTree', () => {
       PORT: String(port),
     });
     await s.waitForLine(/^LISTENING/);
-    const sleeper = descendantsOf(s.pid).find((p) => p.command.startsWith('sleep'));
+    const sleeper = descendantsOf(s.pid, listProcesses()).find((p) =>
+      p.command.startsWith('sleep'),
+    );
     expect(sleeper).toBeDefined();
     expect(await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3000 })).toEqual({
       forced: false,

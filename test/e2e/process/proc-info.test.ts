@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   descendantsOf,
   isSameProcess,
-  listParents,
+  listProcessEntries,
   listProcesses,
   processInfo,
   sessionMark,
@@ -54,7 +54,7 @@ describe('process identity (Linux /proc)', () => {
     });
     expect(processInfo(zombie)).toBeNull();
     expect(listProcesses().some((p) => p.pid === zombie)).toBe(false);
-    expect(listParents().some((p) => p.pid === zombie)).toBe(false);
+    expect(listProcessEntries().some((p) => p.pid === zombie)).toBe(false);
     expect(descendantsOf(s.pid).some((p) => p.pid === zombie)).toBe(false);
     expect(isSameProcess({ pid: zombie, startTime: '0' })).toBe(false);
   });
@@ -71,9 +71,9 @@ describe('process identity (Linux /proc)', () => {
         .sort(),
     ).toEqual([Number(child), Number(grandchild)].sort());
     expect(descendantsOf(Number(grandchild), table)).toEqual([]);
-    // The light table (pid and parent only) gives the same tree.
+    // The light table (what walking a tree needs) gives the same tree.
     expect(
-      descendantsOf(s.pid, listParents())
+      descendantsOf(s.pid, listProcessEntries())
         .map((p) => p.pid)
         .sort(),
     ).toEqual([Number(child), Number(grandchild)].sort());

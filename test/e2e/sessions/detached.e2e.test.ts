@@ -162,7 +162,7 @@ describe('up -d and its session', () => {
       lastSession: { reason: 'stopped by devlaunch down' },
     });
     expect(existsSync(p.state)).toBe(false);
-  });
+  }, 60_000); // a dozen devlaunch runs, each over a second on a loaded machine
 
   it('out=$(devlaunch up -d) returns: the background supervisor holds no pipe', async () => {
     const port = await freePort();

@@ -1,7 +1,11 @@
 /** One full collection of devlaunch's heap after all-ready, and nothing left exposed by it. */
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { collectGarbage, collectOnceReady } from '../../../src/app/compact-heap.js';
+import {
+  COLLECT_AFTER_READY_MS,
+  collectGarbage,
+  collectOnceReady,
+} from '../../../src/app/compact-heap.js';
 import type { SupervisorEvent } from '../../../src/output/events.js';
 
 afterEach(() => {
@@ -9,7 +13,12 @@ afterEach(() => {
 });
 
 const allReady = { type: 'all-ready', rows: [], elapsedMs: 1 } as unknown as SupervisorEvent;
-const other = { type: 'session-stopping' } as unknown as SupervisorEvent;
+const other = { type: 'service-ready', service: 'web', elapsedMs: 1 } as SupervisorEvent;
+const stopping = {
+  type: 'stopping',
+  reason: { kind: 'finished' },
+  graceful: true,
+} as SupervisorEvent;
 
 describe('collectOnceReady', () => {
   it('collects once, shortly after the first all-ready, and never for other events', () => {
@@ -21,11 +30,26 @@ describe('collectOnceReady', () => {
     expect(collect).not.toHaveBeenCalled();
     listener(allReady);
     expect(collect).not.toHaveBeenCalled(); // not while the ready table is being written
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS - 1);
+    expect(collect).not.toHaveBeenCalled(); // nor while the services settle
+    vi.advanceTimersByTime(1);
     expect(collect).toHaveBeenCalledTimes(1);
     listener(allReady); // ready again after a restart: once is enough
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS);
     expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not collect in a session that stops before the collection is due', () => {
+    vi.useFakeTimers();
+    const collect = vi.fn();
+    const listener = collectOnceReady(collect);
+    listener(allReady);
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS / 2);
+    listener(stopping);
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS * 2);
+    listener(allReady);
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS * 2);
+    expect(collect).not.toHaveBeenCalled();
   });
 });
 

@@ -54,6 +54,14 @@ describe('conflictError', () => {
     );
     expect(conflictError('unknown', { port: 5, label: 'a', holders: [] }).exitCode).toBe(3);
   });
+  it('an unseen holder: how to see it, as root on POSIX and elevated on Windows', () => {
+    const on = (platform: NodeJS.Platform) =>
+      conflictError('unknown', { port: 5, label: 'a', holders: [], platform }).hint ?? '';
+    expect(on('linux')).toContain('See it as root with devlaunch ports 5');
+    expect(on('darwin')).toContain('as root');
+    expect(on('win32')).toContain('See it from an elevated (administrator) prompt');
+    expect(on('win32')).not.toContain('root');
+  });
   it('forbidden on Linux: privileged port, how to pick another and what allows it', () => {
     const e = conflictError('forbidden', {
       port: 80,
