@@ -7,9 +7,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { EventBus } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
 import type { LaunchPlan, PlannedService } from '../plan/launch-plan.js';
-import { portsListenedBy } from '../ports/index.js';
 import {
-  descendantsOf,
   describeExit,
   killTreeNow,
   type StopTarget,
@@ -22,6 +20,7 @@ import { sessionFile } from '../state/index.js';
 import { ServiceRunner, type ServiceSpec } from '../supervisor/service-runner.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { followDaemon } from './daemons.js';
+import { portLooks } from './port-looks.js';
 import { SessionRecorder } from './recorder.js';
 
 export interface SupervisedSession {
@@ -62,6 +61,7 @@ export function superviseSession(opts: {
   });
   const spawned = new Map<string, string>();
   let supervisor: Supervisor | undefined;
+  const listeningPorts = portLooks();
   // This process spawns every service of the session: a process older than it cannot carry
   // the session's mark, and the sweeps need not read its environment.
   const since = startTimeOf(process.pid) ?? undefined;
@@ -73,7 +73,7 @@ export function superviseSession(opts: {
       stopTree: (target, options) => stopTree(ours(target), options),
       killTreeNow: (target) => killTreeNow(ours(target)),
       describeExit,
-      listeningPorts: (pid) => portsListenedBy([pid, ...descendantsOf(pid).map((p) => p.pid)]),
+      listeningPorts,
       output: opts.output,
       emit: opts.bus.emit,
       watchdog,

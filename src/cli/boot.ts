@@ -46,10 +46,15 @@ if (typeof enableCompileCache === 'function') {
 // required here only: it loads Node's heap utilities and streams, which other commands never need.
 // main.cjs itself was compiled before the flag: its cache entry is made now, under the flags it
 // is used with (made at exit, V8 would refuse it at every start and it would be written again).
+// Without TurboFan (V8's optimizing compiler; its baseline compiler stays): each function it
+// optimized during start-up did so on one of V8's worker threads, whose memory from then on sat
+// in that thread's malloc arena, 1.3-1.6 MB each, 4-6 MB in all, for as long as devlaunch ran.
+// devlaunch's hot paths are V8's built-ins (searching and copying bytes, writing to sockets):
+// the throughput benchmark took 8 % fewer instructions without it (docs/benchmarks.md).
 const command = process.argv[2];
 if (command === 'up' || command === 'run') {
   cache?.save();
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString(
-    '--semi-space-growth-factor=1',
+    '--semi-space-growth-factor=1 --no-turbofan',
   );
 }

@@ -4,6 +4,7 @@ export {
   listenersOn,
   parseExcludedPortRanges,
   portsListenedBy,
+  sharedPortsListenedBy,
   windowsReservedRanges,
 } from './holders/index.js';
 export {

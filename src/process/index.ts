@@ -4,7 +4,9 @@ export { killTreeNow, type StopOptions, type StopTarget, stopTree } from './kill
 export {
   descendantsOf,
   isSameProcess,
+  listProcessEntries,
   listProcesses,
+  type ProcessEntry,
   processInfo,
   readEnviron,
   sessionMark,

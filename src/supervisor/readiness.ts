@@ -31,6 +31,12 @@ export type ReadyOutcome =
   | { ok: false; reason: 'aborted' };
 
 const FIRST_DELAY_MS = 5;
+/**
+ * The reason a wait or a phase is aborted with. Without one, abort() makes a DOMException and
+ * captures its stack: an object per service and state change that the aborted signal then
+ * keeps for as long as anything holds the signal.
+ */
+export const OVER = 'over';
 const FAST_INTERVAL_MS = 20;
 const FAST_PHASE_MS = 2000;
 
@@ -47,7 +53,7 @@ export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<R
   const now = ctx.now ?? (() => performance.now());
   const started = now();
   const local = new AbortController();
-  const onAbort = () => local.abort();
+  const onAbort = () => local.abort(OVER);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const seen = { last: null as string | null };
   try {
@@ -74,7 +80,7 @@ export async function waitReady(check: ReadyCheck, ctx: ReadyContext): Promise<R
     );
     return await Promise.race([became, exited, timedOut, aborted]);
   } finally {
-    local.abort();
+    local.abort(OVER);
     ctx.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -21,7 +21,7 @@ import { RunnerView } from './runner-view.js';
 /** How long a service that exited 0 while starting is given for a daemon to take its port. */
 export const DAEMON_WAIT_MS = 2000;
 
-import { sleep } from './readiness.js';
+import { OVER, sleep } from './readiness.js';
 import {
   adoptDaemon,
   awaitReadiness,
@@ -131,7 +131,7 @@ export class ServiceRunner extends RunnerView {
       if (next.exit) this.lastExit = this.deps.describeExit(next.exit.code, next.exit.signal);
     }
     if (next.kind !== previous.kind) {
-      this.phase.abort();
+      this.phase.abort(OVER);
       this.phase = new AbortController();
     }
     this.enter(next, previous, input);

@@ -7,8 +7,9 @@
  */
 import { type WinApi, winApi } from '../../process/index.js';
 import { runTool as run } from '../../process/launch.js';
+import { reusedFor } from '../../reuse.js';
 import type { Listener } from '../types.js';
-import { listenersFromProc, portsOfPids } from './linux-proc.js';
+import { listenersFromProc, listeningSockets, portsOfPids } from './linux-proc.js';
 import { parseLsofF } from './parse-lsof.js';
 import { parseExcludedPortRanges } from './parse-netsh.js';
 import { parseNetstatAno } from './parse-netstat.js';
@@ -60,6 +61,23 @@ export async function portsListenedBy(pids: number[]): Promise<number[]> {
   }
   const ports = listeners.filter((l) => l.pid !== null && wanted.has(l.pid)).map((l) => l.port);
   return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * portsListenedBy() for many lookups in a row (every waiting service's wrong-port look): on
+ * Linux the socket tables are read at most once per `shareMs` and that reading is shared,
+ * instead of being read (into 64 KiB buffers) once per lookup.
+ */
+export function sharedPortsListenedBy(
+  shareMs: number,
+  now?: () => number,
+): (pids: number[]) => Promise<number[]> {
+  if (process.platform !== 'linux') return portsListenedBy;
+  const sockets = reusedFor(shareMs, () => listeningSockets(), now);
+  return async (pids) => {
+    if (pids.length === 0) return [];
+    return (await portsOfPids(pids, '/proc', sockets())) ?? portsListenedBy(pids);
+  };
 }
 
 /** Windows reserved (excluded) TCP port ranges, IPv4 and IPv6 merged; [] elsewhere or on error. */

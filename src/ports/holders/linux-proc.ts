@@ -87,23 +87,35 @@ export async function socketOwners(
   return owners;
 }
 
-/**
- * The TCP ports the given processes listen on, from /proc alone: only their own fds are read.
- * null when the socket tables could not be read.
- */
-export async function portsOfPids(pids: number[], procRoot = '/proc'): Promise<number[] | null> {
+/** Every listening TCP socket, inode → port; null when the socket tables could not be read. */
+export async function listeningSockets(procRoot = '/proc'): Promise<Map<number, number> | null> {
   const [tcp4, tcp6] = await Promise.all([
     readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
     readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
   ]);
   if (tcp4 === null && tcp6 === null) return null;
-  const listening = new Map<number, number>(); // inode → port
+  const listening = new Map<number, number>();
   for (const s of [
     ...(tcp4 === null ? [] : parseProcNetTcp(tcp4, 4)),
     ...(tcp6 === null ? [] : parseProcNetTcp(tcp6, 6)),
   ]) {
     if (s.state === TCP_LISTEN) listening.set(s.inode, s.port);
   }
+  return listening;
+}
+
+/**
+ * The TCP ports the given processes listen on, from /proc alone: only their own fds are read.
+ * null when the socket tables could not be read. `sockets`: the tables as read by
+ * listeningSockets(), when the caller shares one reading among several lookups.
+ */
+export async function portsOfPids(
+  pids: number[],
+  procRoot = '/proc',
+  sockets: Promise<Map<number, number> | null> = listeningSockets(procRoot),
+): Promise<number[] | null> {
+  const listening = await sockets;
+  if (listening === null) return null;
   const ports = new Set<number>();
   await Promise.all(
     pids.map(async (pid) => {

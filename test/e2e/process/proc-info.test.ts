@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   descendantsOf,
   isSameProcess,
+  listProcessEntries,
   listProcesses,
   processInfo,
   sessionMark,
@@ -53,6 +54,7 @@ describe('process identity (Linux /proc)', () => {
     });
     expect(processInfo(zombie)).toBeNull();
     expect(listProcesses().some((p) => p.pid === zombie)).toBe(false);
+    expect(listProcessEntries().some((p) => p.pid === zombie)).toBe(false);
     expect(descendantsOf(s.pid).some((p) => p.pid === zombie)).toBe(false);
     expect(isSameProcess({ pid: zombie, startTime: '0' })).toBe(false);
   });
@@ -69,6 +71,12 @@ describe('process identity (Linux /proc)', () => {
         .sort(),
     ).toEqual([Number(child), Number(grandchild)].sort());
     expect(descendantsOf(Number(grandchild), table)).toEqual([]);
+    // The light table (what walking a tree needs) gives the same tree.
+    expect(
+      descendantsOf(s.pid, listProcessEntries())
+        .map((p) => p.pid)
+        .sort(),
+    ).toEqual([Number(child), Number(grandchild)].sort());
   });
 
   it('reads the session mark a process was started with', async () => {

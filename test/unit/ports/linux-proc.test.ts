@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenersFromProc, socketOwners } from '../../../src/ports/holders/linux-proc.js';
+import {
+  listenersFromProc,
+  listeningSockets,
+  portsOfPids,
+  socketOwners,
+} from '../../../src/ports/holders/linux-proc.js';
 import { recorded } from './fixture.js';
 
 /**
@@ -61,6 +66,23 @@ describe('listenersFromProc on a recorded /proc', () => {
       listeners: [],
       tablesRead: false,
     });
+  });
+
+  it('portsOfPids: the listening ports of the given processes, from their own fds only', async () => {
+    expect(await portsOfPids([5286], root)).toEqual([38661]);
+    expect(await portsOfPids([5297, 424242], root)).toEqual([]);
+    expect(await portsOfPids([1], join(root, 'missing'))).toBeNull();
+  });
+
+  it('portsOfPids answers from a reading of the socket tables made once and shared', async () => {
+    const sockets = listeningSockets(root);
+    const shared = await sockets;
+    expect(shared?.get(6839)).toBe(38661);
+    expect([...(shared?.values() ?? [])]).not.toContain(46132); // established, not listening
+    // A reading that knows no sockets: the same fds then hold no listening port.
+    expect(await portsOfPids([5286], root, Promise.resolve(new Map()))).toEqual([]);
+    expect(await portsOfPids([5286], root, sockets)).toEqual([38661]);
+    expect(await listeningSockets(join(root, 'missing'))).toBeNull();
   });
 
   it('socketOwners finds only the wanted inodes', async () => {
