@@ -28,3 +28,11 @@ export function meta<T extends z.core.$ZodType>(schema: T, data: z.core.GlobalMe
   z.globalRegistry.add(copy, data);
   return copy;
 }
+
+/** What the full build's `schema.describe(description).optional()` (or `.optional()`) does. */
+export function optional<T extends z.core.$ZodType>(
+  schema: T,
+  description?: string,
+): z.ZodMiniOptional<T> {
+  return z.optional(description === undefined ? schema : describe(schema, description));
+}
