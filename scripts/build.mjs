@@ -32,6 +32,31 @@ const rawText = {
   },
 };
 
+/**
+ * yaml as ES modules (the package's `browser` build, the same code): esbuild then keeps only
+ * what devlaunch uses and runs no CommonJS wrapper per module at load. Its one difference, how a
+ * warning is reported, is put back as the Node build has it (process.emitWarning).
+ */
+const yamlModules = {
+  name: 'yaml-modules',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({
+      path: resolve('node_modules/yaml/browser/dist/index.js'),
+    }));
+    b.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/]log\.js$/ }, () => ({
+      contents: readFileSync('node_modules/yaml/dist/log.js', 'utf8')
+        .replace("'use strict';", '')
+        .replace(
+          "var node_process = require('process');",
+          "import node_process from 'node:process';",
+        )
+        .replace(/exports\.(\w+) = \w+;/g, '')
+        .concat('\nexport { debug, warn };\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
@@ -93,7 +118,7 @@ const cjs = await build({
     'import.meta.url': '__devlaunchImportMetaUrl',
     DEVLAUNCH_VERSION: JSON.stringify(pkg.version),
   },
-  plugins: [separateBundles, rawText],
+  plugins: [separateBundles, rawText, yamlModules],
   banner: {
     js: "var __devlaunchImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
   },

@@ -123,6 +123,17 @@ export function usage(pid) {
   }
 }
 
+/** CPU time (ms, user + system, clock-tick resolution) of one process, or null if gone. */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** The port of a fixture's first `LISTENING <port>` line. */
 export function listeningPort(stream, timeoutMs) {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,9 @@
 /**
  * Splits a byte stream into blocks of complete lines, built for throughput and for lines of any
  * length: one `lastIndexOf` per chunk finds where the complete lines end; those bytes are handed
- * on as they are, never copied or decoded here. The bytes after the last newline are kept as a
- * list of pieces until their line completes, so a 50 MB line costs no copy at all here.
+ * on as they are, never copied or decoded here. The bytes after the last newline are copied and
+ * kept as a list of pieces until their line completes, so a 50 MB line is copied once here, not
+ * once per chunk.
  */
 
 const LF = 10;
@@ -14,6 +15,7 @@ export const PARTIAL_LIMIT = 4096;
  * One block of complete lines: `head` holds the pieces (`headLength` bytes, no '\n') of the
  * first line that arrived in earlier chunks, `body` the rest, exactly as received, ending in
  * '\n' except at the end of the stream (the unterminated last line; `body` may then be empty).
+ * `body` is the chunk as pushed (valid during the call only); `head` is the splitter's own.
  */
 export type BlockListener = (head: readonly Buffer[], headLength: number, body: Buffer) => void;
 
@@ -28,17 +30,18 @@ export class BlockSplitter {
     this.#onBlock = onBlock;
   }
 
+  /** `chunk` may be reused by the caller after the call: what is kept of it is copied. */
   push(chunk: Buffer): void {
     const last = chunk.lastIndexOf(LF);
     if (last === -1) {
-      this.#keep(chunk);
+      this.#keep(Buffer.from(chunk));
       return;
     }
     const head = this.#pending;
     const headLength = this.#pendingLength;
     this.#pending = [];
     this.#pendingLength = 0;
-    // Copy the remainder so a small partial line does not pin the whole chunk in memory.
+    // The rest of the chunk (a line still arriving) is copied: the chunk is reused.
     if (last + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(last + 1)));
     this.#onBlock(
       head,

@@ -8,6 +8,10 @@
  * time per file, each at its own offset; if a slow disk lets more than QUEUE_LIMIT pile up, the
  * pile is written synchronously (a disk, unlike a terminal, always finishes a write). close()
  * writes whatever is left, so a stop loses nothing.
+ *
+ * write() copies the bytes (the caller reuses its buffers) into staging buffers of STAGE bytes;
+ * a staging buffer comes back to a small pool once its write is done, so a flood keeps writing
+ * from the same memory instead of fresh pages.
  */
 import { closeSync, mkdirSync, openSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,16 +23,24 @@ export function logFilePath(dir: string, service: string): string {
 }
 
 const QUEUE_LIMIT = 4 << 20;
+const STAGE = 128 << 10;
+/**
+ * Staging buffers kept for reuse, for all files together: as many as a busy moment needs (a
+ * write in flight per file while the next ones fill up). Let go after IDLE_MS without a write.
+ */
+const POOL = 32;
+const IDLE_MS = 2000;
 /** writev takes at most IOV_MAX (1024 on Linux) buffers. */
 const MAX_BUFFERS = 1024;
 
 interface LogFile {
   /** null when the file could not even be created, or failed since. */
   fd: number | null;
+  /** Staging buffers waiting to be written, in order; all full but the last. */
   queue: Buffer[];
-  /** Bytes queued, huge pieces left out (see write). */
-  queued: number;
-  /** Bytes queued, all of them. */
+  /** Bytes used in the last staging buffer. */
+  used: number;
+  /** Bytes waiting to be written. */
   size: number;
   /** Where the next write goes. */
   position: number;
@@ -40,6 +52,8 @@ export class LogFiles {
   readonly #dir: string;
   readonly #onError: (service: string, error: Error) => void;
   readonly #files = new Map<string, LogFile>();
+  readonly #pool: Buffer[] = [];
+  #poolTimer: NodeJS.Timeout | null = null;
   #dirReady = false;
 
   /** `onError` hears about the first failure of each file; that file is then left alone. */
@@ -48,17 +62,27 @@ export class LogFiles {
     this.#onError = onError;
   }
 
+  /** Appends `bytes` to the service's log; they are copied: the caller may reuse them at once. */
   write(service: string, bytes: Buffer | string): void {
     const file = this.#files.get(service) ?? this.#open(service);
     if (file.fd === null || bytes.length === 0) return;
     const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    file.queue.push(buffer);
-    // A huge piece (a 50 MB line) is already in memory: it does not count towards the limit,
-    // which bounds what piles up from many writes.
-    if (buffer.length <= QUEUE_LIMIT) file.queued += buffer.length;
+    let done = 0;
+    while (done < buffer.length) {
+      let stage = file.queue[file.queue.length - 1];
+      if (stage === undefined || file.used === stage.length) {
+        stage = this.#pool.pop() ?? Buffer.allocUnsafeSlow(STAGE);
+        file.queue.push(stage);
+        file.used = 0;
+      }
+      const size = Math.min(buffer.length - done, stage.length - file.used);
+      stage.set(size === buffer.length ? buffer : buffer.subarray(done, done + size), file.used);
+      file.used += size;
+      done += size;
+    }
     file.size += buffer.length;
     if (!file.writing) this.#writeLater(service, file);
-    else if (file.queued > QUEUE_LIMIT) this.#writeNow(service, file);
+    else if (file.size > QUEUE_LIMIT) this.#writeNow(service, file);
   }
 
   /** Writes what is pending, closes every file; resolves once all are closed. */
@@ -73,24 +97,47 @@ export class LogFiles {
         file.fd = null;
       }),
     );
+    if (this.#poolTimer !== null) clearTimeout(this.#poolTimer);
+    this.#poolTimer = null;
+    this.#pool.length = 0;
   }
 
-  #take(file: LogFile): { buffers: Buffer[]; at: number; size: number } {
-    const buffers = file.queue.length > MAX_BUFFERS ? [Buffer.concat(file.queue)] : file.queue;
+  /** Takes what waits to be written; give the stages back with #reuse once it is written. */
+  #take(file: LogFile): { buffers: Buffer[]; stages: Buffer[]; at: number; size: number } {
+    const stages = file.queue;
+    const buffers = stages.map((stage, i) =>
+      i === stages.length - 1 ? stage.subarray(0, file.used) : stage,
+    );
     const size = file.size;
     const at = file.position;
     file.queue = [];
-    file.queued = 0;
+    file.used = 0;
     file.size = 0;
     file.position += size;
-    return { buffers, at, size };
+    return {
+      buffers: buffers.length > MAX_BUFFERS ? [Buffer.concat(buffers)] : buffers,
+      stages,
+      at,
+      size,
+    };
+  }
+
+  #reuse(stages: Buffer[]): void {
+    for (const stage of stages) if (this.#pool.length < POOL) this.#pool.push(stage);
+    if (this.#poolTimer === null) {
+      this.#poolTimer = setTimeout(() => {
+        this.#pool.length = 0;
+      }, IDLE_MS);
+      this.#poolTimer.unref();
+    } else this.#poolTimer.refresh();
   }
 
   #writeNow(service: string, file: LogFile): void {
     if (file.fd === null || file.size === 0) return;
-    const { buffers, at, size } = this.#take(file);
+    const { buffers, stages, at, size } = this.#take(file);
     try {
       finish(file.fd, buffers, at, size, writevSync(file.fd, buffers, at));
+      this.#reuse(stages);
     } catch (error) {
       this.#fail(service, file, error as Error);
     }
@@ -102,13 +149,14 @@ export class LogFiles {
       return;
     }
     file.writing = true;
-    const { buffers, at, size } = this.#take(file);
+    const { buffers, stages, at, size } = this.#take(file);
     const fd = file.fd;
     writev(fd, buffers, at, (error, written) => {
       file.writing = false;
       try {
         if (error) throw error;
         finish(fd, buffers, at, size, written);
+        this.#reuse(stages);
       } catch (failure) {
         this.#fail(service, file, failure as Error);
       }
@@ -123,7 +171,7 @@ export class LogFiles {
     } catch {}
     file.fd = null;
     file.queue = [];
-    file.queued = 0;
+    file.used = 0;
     file.size = 0;
     this.#onError(service, error);
   }
@@ -132,7 +180,7 @@ export class LogFiles {
     const file: LogFile = {
       fd: null,
       queue: [],
-      queued: 0,
+      used: 0,
       size: 0,
       position: 0,
       writing: false,

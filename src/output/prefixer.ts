@@ -1,11 +1,12 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding, no string per line, no allocation per chunk. The prefixed lines of a chunk are
- * written into a slab (one large Buffer carved up in order) and handed on as one slice of it.
- * A block without '\r' or ESC (nearly all of a flood) takes one pass of V8's string code over its
- * bytes read as latin1 (one character per byte): that costs less per line than any loop in
- * JavaScript or native call per line. '\n', '\r' and ESC are ASCII and never occur inside a
- * multi-byte UTF-8 character, so working on bytes never cuts one.
+ * re-encoding, no string at all, nothing allocated on the JavaScript heap per line or per chunk
+ * (under a flood, young-generation garbage is what costs most: a scavenge every few chunks).
+ * The prefixed lines of a chunk are written into a slab (a 128 KiB buffer carved up in order)
+ * and handed on as one slice of it; slabs come back through release() once the destination has
+ * taken their bytes, and are used again, so a flood keeps touching the same memory instead of
+ * fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a multi-byte UTF-8 character,
+ * so working on bytes never cuts one.
  *
  * What a terminal gets: each line behind the prefix, colours kept, the '\r' of a CRLF dropped, a
  * last line without a newline closed with one; a line holding nothing but escape sequences (a
@@ -17,37 +18,40 @@ import { isControlOnly } from './blocks.js';
 const ESC = 0x1b;
 const LF = 10;
 const CR = 13;
+/** Slab size: the prefixed lines of one read (up to 256 KiB) fit, usually those of two. */
+const SLAB = 512 << 10;
 /**
- * Slab size. Small on purpose: a slab left behind (its last piece still being written when a new
- * one was needed) must die young, before V8 moves it to the old generation, where its memory
- * would only be freed by a full collection: with 1 MiB slabs a flood behind a slow reader grew
- * devlaunch's resident memory by tens of MB.
+ * Released slabs kept for reuse; the rest is left to the garbage collector. Few: the slabs of
+ * output held for a slow reader are not worth keeping once it caught up.
  */
-const SLAB = 128 << 10;
+const POOL = 2;
 /** A line is checked for being control-only up to this length (longer ones never are). */
 const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
 const JOIN_LIMIT = 64 << 10;
-/** Blocks up to this size without '\r' or ESC are prefixed as latin1 text (V8 is slower on big strings). */
-const TEXT_MAX = 1 << 20;
 
-/** A service's prefix: its bytes, and the same as latin1 text. */
+/** A service's prefix, as bytes. */
 export class Prefix {
   readonly bytes: Buffer;
-  readonly text: string;
-  /** A newline followed by the prefix, as latin1 text. */
-  readonly joiner: string;
 
   constructor(text: string) {
     this.bytes = Buffer.from(text);
-    this.text = this.bytes.toString('latin1');
-    this.joiner = `\n${this.text}`;
   }
 }
 
+/** A slab no longer written into: how many of its pieces are still out. */
+interface Retired {
+  slab: Buffer;
+  refs: number;
+}
+
 export class Prefixer {
-  #slab: Buffer = Buffer.alloc(0);
+  #slab: Buffer | null = null;
   #used = 0;
+  /** Pieces of the current slab handed out and not released yet. */
+  #refs = 0;
+  readonly #retired = new WeakMap<ArrayBufferLike, Retired>();
+  readonly #pool: Buffer[] = [];
   /** Where each line of the block being prefixed ends (reused). */
   #ends: Int32Array = new Int32Array(4096);
 
@@ -55,6 +59,9 @@ export class Prefixer {
    * Appends to `out` the terminal form of one block of complete lines: `head` (pieces of the
    * first line printed in earlier chunks, `headLength` bytes in all) followed by `body`, which
    * ends in '\n' unless it is the unterminated last line of a stream (then it may be empty).
+   * `body` may be reused by the caller afterwards: every piece appended is a copy, or one of
+   * `head` (kept as they are), or the prefix. Pieces of a slab are to be given back, each once,
+   * through release() when the destination no longer needs them.
    */
   block(
     prefix: Prefix,
@@ -76,7 +83,7 @@ export class Prefixer {
     if (from < body.length) this.#lines(prefix, body, from, out);
     // The joined first line and the rest usually lie side by side in the slab: one piece.
     const n = out.length;
-    if (n >= 2) {
+    if (n >= 2 && this.#slab !== null) {
       const a = out[n - 2] as Buffer;
       const b = out[n - 1] as Buffer;
       if (
@@ -86,18 +93,58 @@ export class Prefixer {
       ) {
         out.length = n - 2;
         out.push(this.#slab.subarray(a.byteOffset, b.byteOffset + b.length));
+        this.#refs -= 1;
       }
     }
   }
 
-  /** A first line too long to copy: its pieces as they are, behind one prefix. */
+  /**
+   * `piece`, made by block(), is no longer used by anyone (the destination took its bytes, or
+   * they were copied elsewhere): its slab is used again once all of its pieces are back. Any
+   * other buffer is ignored.
+   */
+  release(piece: Buffer): void {
+    const memory = piece.buffer;
+    if (this.#slab !== null && memory === this.#slab.buffer) {
+      this.#refs -= 1;
+      // Nothing of the current slab is out any more: start again at its beginning.
+      if (this.#refs === 0) this.#used = 0;
+      return;
+    }
+    const retired = this.#retired.get(memory);
+    if (retired === undefined) return;
+    retired.refs -= 1;
+    if (retired.refs === 0) {
+      this.#retired.delete(memory);
+      this.#keep(retired.slab);
+    }
+  }
+
+  /** A slab nobody uses any more: into the pool if it is a regular one and there is room. */
+  #keep(slab: Buffer): void {
+    if (slab.length === SLAB && this.#pool.length < POOL) this.#pool.push(slab);
+  }
+
+  /** A first line too long to copy whole: its pieces, behind one prefix. */
   #longFirst(prefix: Prefix, head: readonly Buffer[], body: Buffer, end: number, out: Buffer[]) {
-    const pieces = [...head, body.subarray(0, end)];
+    // The earlier pieces are the splitter's own; the part in `body` is copied (it is reused).
+    const pieces = [...head];
+    if (end > 0) {
+      const target = this.#reserve(end);
+      const start = this.#used;
+      target.set(body.subarray(0, end), start);
+      this.#used += end;
+      this.#refs += 1;
+      pieces.push(target.subarray(start, this.#used));
+    }
     // The final '\n', then a '\r' before it, are dropped; either may end an earlier piece.
     if (lastByte(pieces) === LF) trimEnd(pieces);
     if (lastByte(pieces) === CR) trimEnd(pieces);
     out.push(prefix.bytes);
-    for (const piece of pieces) if (piece.length > 0) out.push(piece);
+    for (const piece of pieces) {
+      if (piece.length > 0) out.push(piece);
+      else this.release(piece); // a copy trimmed to nothing is back at once
+    }
     // A Buffer of its own: the sink remembers which pieces end inside a line.
     out.push(Buffer.from('\n'));
   }
@@ -105,16 +152,6 @@ export class Prefixer {
   /** The lines of `block` from `from` on, prefixed, as one slice of the slab. */
   #lines(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
     const length = block.length - from;
-    if (length <= TEXT_MAX && block.indexOf(ESC, from) === -1 && block.indexOf(CR, from) === -1) {
-      const end = block[block.length - 1] === LF ? block.length - 1 : block.length;
-      const text = block.toString('latin1', from, end);
-      const prefixed = `${prefix.text}${text.replaceAll('\n', prefix.joiner)}\n`;
-      const target = this.#reserve(prefixed.length);
-      const start = this.#used;
-      this.#used += target.write(prefixed, start, 'latin1');
-      out.push(target.subarray(start, this.#used));
-      return;
-    }
     let ends = this.#ends;
     let count = 0;
     let last = from;
@@ -128,14 +165,14 @@ export class Prefixer {
       if (count === ends.length) ends = this.#grow();
       ends[count++] = block.length;
     }
-    const p = prefix.bytes.length;
     const bytes = prefix.bytes;
+    const p = bytes.length;
     const bound = length + count * p + (unterminated ? 1 : 0);
     const target = this.#reserve(bound);
     const start = this.#used;
-    // The block goes to the end of the reserved space first; each line then moves forward to its
-    // place behind its prefix. A line never moves onto bytes not yet moved (it has a prefix
-    // more ahead of it than any line after it).
+    // The block goes to the end of the reserved space first (one copy); each line then moves
+    // forward to its place behind its prefix. A line never moves onto bytes not yet moved (it
+    // has a prefix more ahead of it than any line after it).
     const base = start + bound - length - from;
     target.set(from === 0 ? block : block.subarray(from), base + from);
     let w = start;
@@ -143,7 +180,7 @@ export class Prefixer {
     for (let i = 0; i < count; i++) {
       const next = ends[i] as number;
       let end = next;
-      if (end > at && block[end - 1] === LF) end -= 1;
+      if (block[end - 1] === LF) end -= 1;
       if (end > at && block[end - 1] === CR) end -= 1;
       if (
         block[at] === ESC &&
@@ -153,7 +190,7 @@ export class Prefixer {
         target.copyWithin(w, base + at, base + end);
         w += end - at;
       } else {
-        for (let j = 0; j < p; j++) target[w + j] = bytes[j] as number;
+        target.set(bytes, w);
         w += p;
         target.copyWithin(w, base + at, base + end);
         w += end - at;
@@ -162,16 +199,9 @@ export class Prefixer {
       at = next;
     }
     this.#used = w;
-    if (w > start) out.push(target.subarray(start, w));
-  }
-
-  /**
-   * `piece`, the last slice block() made, is no longer used by anyone (it was written out at
-   * once): its slab space is used again for the next block.
-   */
-  release(piece: Buffer): void {
-    if (piece.buffer === this.#slab.buffer && piece.byteOffset + piece.length === this.#used) {
-      this.#used -= piece.length;
+    if (w > start) {
+      this.#refs += 1;
+      out.push(target.subarray(start, w));
     }
   }
 
@@ -184,9 +214,15 @@ export class Prefixer {
 
   /** The current slab, with at least `size` bytes free after #used. */
   #reserve(size: number): Buffer {
-    if (this.#slab.length - this.#used >= size) return this.#slab;
-    this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB, size));
+    const current = this.#slab;
+    if (current !== null && current.length - this.#used >= size) return current;
+    if (current !== null && this.#refs > 0)
+      this.#retired.set(current.buffer, { slab: current, refs: this.#refs });
+    else if (current !== null) this.#keep(current);
+    const pooled = size <= SLAB ? this.#pool.pop() : undefined;
+    this.#slab = pooled ?? Buffer.allocUnsafeSlow(Math.max(SLAB, size));
     this.#used = 0;
+    this.#refs = 0;
     return this.#slab;
   }
 }

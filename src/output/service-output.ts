@@ -16,6 +16,7 @@ import { paint } from './colors.js';
 import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { Prefix, Prefixer } from './prefixer.js';
+import { readChunks } from './reader.js';
 import { OutputSink } from './sink.js';
 import { visibleWidth } from './table.js';
 import { Tail } from './tail.js';
@@ -111,6 +112,7 @@ export class ServiceOutput {
         ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
         onError: (error) =>
           this.error(`cannot hold back output for a slow reader: ${error.message}`),
+        release: (bytes) => this.#prefixer.release(bytes),
       });
       if ((stream as { isTTY?: boolean }).isTTY === true) this.#terminals.push(sink);
       return sink;
@@ -142,26 +144,24 @@ export class ServiceOutput {
       this.#emit(state, head, headLength, body),
     );
     this.#open += 1;
-    let ended = false;
     const finish = () => {
-      if (ended) return;
-      ended = true;
       splitter.end();
       this.#open -= 1;
       if (this.#open === 0) for (const resolve of this.#idle.splice(0)) resolve();
     };
-    stream.on('data', (chunk: Buffer | string) => {
-      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (state.listeners.size > 0 && splitter.pendingLength > 0) {
-        const partial = stripSequences(splitter.partial());
-        if (partial !== '') for (const listener of state.listeners) listener(partial, true);
-      }
-    });
-    stream.on('end', finish);
-    stream.on('close', finish);
-    stream.on('error', finish);
-    // Flowing mode: read as fast as the child writes, whatever the reader of `out` does.
-    stream.resume();
+    // Read as fast as the child writes, whatever the reader of `out` does. The chunk's memory is
+    // reused for the next read: everything below copies what it keeps.
+    readChunks(
+      stream,
+      (chunk) => {
+        splitter.push(chunk);
+        if (state.listeners.size > 0 && splitter.pendingLength > 0) {
+          const partial = stripSequences(splitter.partial());
+          if (partial !== '') for (const listener of state.listeners) listener(partial, true);
+        }
+      },
+      finish,
+    );
   }
 
   /**
@@ -294,7 +294,7 @@ export class ServiceOutput {
     ]);
   }
 
-  /** One block of complete lines (see BlockSplitter). */
+  /** One block of complete lines (see BlockSplitter); `body` is valid during the call only. */
   #emit(state: ServiceState, head: readonly Buffer[], headLength: number, body: Buffer): void {
     this.#bytes += headLength + body.length;
     const pieces = this.#pieces;
@@ -302,8 +302,7 @@ export class ServiceOutput {
       this.#writes += 1;
       this.#prefixer.block(state.prefix, head, headLength, body, pieces);
       if (pieces.length !== 1) this.#outSink.writeAll(pieces);
-      else if (this.#outSink.writeThrough(pieces[0] as Buffer))
-        this.#prefixer.release(pieces[0] as Buffer);
+      else this.#outSink.writeThrough(pieces[0] as Buffer);
       pieces.length = 0;
     }
     if (this.#logs !== null) {

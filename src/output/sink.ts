@@ -8,7 +8,6 @@
  * `urgent()` is for devlaunch's own messages: while output is held back they go ahead of the
  * backlog (at a line boundary), so a failure or the stop progress shows at once.
  */
-import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { SpillFile } from './spill.js';
 
@@ -29,6 +28,12 @@ export interface SinkOptions {
   handLimit?: number;
   /** Called once if output cannot be held back at all (the spill file cannot be written). */
   onError?: (error: Error) => void;
+  /**
+   * Called once for every buffer given to write(), writeAll() or writeThrough() when nothing
+   * here or in the destination needs it any more (written, copied to the spill file, dropped):
+   * its memory may be used again.
+   */
+  release?: (bytes: Buffer) => void;
 }
 
 export interface SinkStats {
@@ -50,6 +55,7 @@ export class OutputSink {
   readonly #memoryLimit: number;
   readonly #handLimit: number;
   readonly #onError: (error: Error) => void;
+  readonly #release: (bytes: Buffer) => void;
   #queue: Buffer[] = [];
   /** Queued pieces that end inside a line (a piece of a long line). */
   readonly #openEnded = new WeakSet<Buffer>();
@@ -62,22 +68,18 @@ export class OutputSink {
   #spillFailed = false;
   readonly #stats: SinkStats = { maxMemory: 0, spilled: 0, dropped: 0 };
   readonly #drained: Array<() => void> = [];
-  /**
-   * The destination is a socket, a pipe or a terminal as Node writes them: a write that the
-   * operating system took at once (nothing left pending) keeps no reference to its bytes.
-   */
-  readonly #copies: boolean;
-  /** Where the spill file is read back into, while writes keep no reference to it. */
-  #readBuffer: Buffer | null = null;
+  /** Buffers the spill file is read back into, by their memory, and those free for reuse. */
+  readonly #readBacks = new WeakMap<ArrayBufferLike, Buffer>();
+  readonly #freeReads: Buffer[] = [];
 
   constructor(opts: SinkOptions) {
     this.#dest = opts.dest;
-    this.#copies = opts.dest instanceof Socket;
     this.#owned = opts.owned;
     this.#spill = new SpillFile(opts.spillDir, opts.name);
     this.#memoryLimit = opts.memoryLimit ?? 4 << 20;
     this.#handLimit = opts.handLimit ?? 256 << 10;
     this.#onError = opts.onError ?? (() => {});
+    this.#release = opts.release ?? (() => {});
     // A reader that went away (EPIPE, a closed terminal) ends printing, not the session.
     opts.dest.on('error', () => this.drop());
   }
@@ -99,48 +101,59 @@ export class OutputSink {
 
   /** Queues `pieces` in memory or appends them to the spill file; tells which (or neither). */
   #accept(pieces: readonly Buffer[]): 'memory' | 'spill' | null {
-    if (this.#gone) return null;
     let size = 0;
     for (const piece of pieces) size += piece.length;
-    if (size === 0) return null;
+    if (this.#gone || size === 0) {
+      for (const piece of pieces) this.#release(piece);
+      return null;
+    }
     const idle = !this.#waiting && this.#queued === 0 && this.#spill.pending === 0;
     if (idle || (this.#spill.pending === 0 && this.#queued + size <= this.#memoryLimit)) {
       pieces.forEach((piece, i) => {
-        if (piece.length === 0) return;
+        if (piece.length === 0) {
+          this.#release(piece);
+          return;
+        }
         this.#queue.push(piece);
         if (i < pieces.length - 1) this.#openEnded.add(piece);
       });
       this.#queued += size;
       return 'memory';
     }
-    for (const piece of pieces) if (piece.length > 0) this.#toSpill(piece);
+    for (const piece of pieces) {
+      if (piece.length > 0) this.#toSpill(piece);
+      this.#release(piece);
+    }
     return 'spill';
   }
 
   /**
-   * Output in order, like write(). Returns true when nothing here or in the destination keeps a
-   * reference to the bytes (the operating system took them at once, or they went to the spill
-   * file): the caller may use their memory again.
+   * Output in order, like write(), handed straight to the destination when nothing waits here
+   * (no queueing on the way).
    */
-  writeThrough(bytes: Buffer): boolean {
+  writeThrough(bytes: Buffer): void {
     const idle =
-      this.#copies &&
       !this.#gone &&
       !this.#waiting &&
       this.#queued === 0 &&
       this.#urgent.length === 0 &&
-      this.#spill.pending === 0 &&
-      this.#dest.writableLength === 0;
+      this.#spill.pending === 0;
     if (!idle) {
-      // Bytes appended to the spill file (or dropped) are copied already: nothing keeps them.
-      const kept = this.#accept([bytes]) === 'memory';
+      this.#accept([bytes]);
       this.#pump();
-      return !kept;
+      return;
     }
-    this.#dest.write(bytes);
-    if (this.#dest.writableLength === 0) return true;
+    this.#hand(bytes);
     this.#handed();
-    return false;
+  }
+
+  /** Hands `bytes` to the destination; they are released once it has written them. */
+  #hand(bytes: Buffer): void {
+    this.#dest.write(bytes, () => {
+      const readBack = this.#readBacks.get(bytes.buffer);
+      if (readBack === undefined) this.#release(bytes);
+      else if (this.#freeReads.length < 2) this.#freeReads.push(readBack);
+    });
   }
 
   /** devlaunch's own message: in order when nothing is held back, else ahead of the backlog. */
@@ -207,6 +220,7 @@ export class OutputSink {
     if (this.#gone) return;
     this.#gone = true;
     this.#stats.dropped += this.#held();
+    for (const piece of this.#queue) this.#release(piece);
     this.#queue = [];
     this.#queued = 0;
     this.#urgent = [];
@@ -240,11 +254,7 @@ export class OutputSink {
     while (!this.#waiting && !this.#gone) {
       const next = this.#next();
       if (next === null) break;
-      this.#dest.write(next);
-      // The read-back buffer is used again only if the destination kept no reference to it.
-      if (this.#readBuffer !== null && next.buffer === this.#readBuffer.buffer) {
-        if (!this.#copies || this.#dest.writableLength > 0) this.#readBuffer = null;
-      }
+      this.#hand(next);
       this.#handed();
     }
     if (!this.#waiting) this.#settle();
@@ -274,15 +284,22 @@ export class OutputSink {
     }
     if (this.#spill.pending === 0) return this.#urgent.shift() ?? null;
     let piece: Buffer;
+    // Sized to what is pending: a buffer the destination keeps holds no unused megabyte.
+    const size = Math.min(READ_BACK, this.#spill.pending);
+    let into = this.#freeReads.pop();
+    if (into === undefined || into.length < size) {
+      into = Buffer.allocUnsafeSlow(size);
+      this.#readBacks.set(into.buffer, into);
+    }
     try {
-      // Sized to what is pending: a buffer the destination keeps holds no unused megabyte.
-      const size = Math.min(READ_BACK, this.#spill.pending);
-      if (this.#readBuffer === null || this.#readBuffer.length < size)
-        this.#readBuffer = Buffer.allocUnsafeSlow(size);
-      piece = this.#spill.read(this.#readBuffer);
+      piece = this.#spill.read(into);
     } catch (error) {
       this.#onError(error as Error);
       this.drop();
+      return null;
+    }
+    if (piece.length === 0) {
+      this.#freeReads.push(into);
       return null;
     }
     // Hand on whole lines when the piece holds any, so urgent messages can go in between.

@@ -39,10 +39,17 @@ export class Tail {
     if (end < body.length) this.#add(body.subarray(end));
   }
 
+  /** `block` may be reused by the caller: what is kept of it is copied. */
   #add(block: Buffer): void {
-    const bytes =
-      block.length > KEEP_BYTES ? Buffer.from(block.subarray(block.length - KEEP_BYTES)) : block;
-    const lines = countLines(bytes, this.#size);
+    if (block.length === 0) return;
+    // Only the last lines of the block are kept (at most KEEP_BYTES of them).
+    let start = block.length;
+    let lines = 0;
+    while (lines < this.#size && start > 0) {
+      start = (start < 2 ? -1 : block.lastIndexOf(LF, start - 2)) + 1;
+      lines += 1;
+    }
+    const bytes = Buffer.from(block.subarray(Math.max(start, block.length - KEEP_BYTES)));
     if (this.#blocks.length > 0) this.#later += lines;
     this.#blocks.push({ bytes, lines });
     // The first block is not needed once the later ones hold enough lines.
@@ -76,18 +83,4 @@ function beginning(pieces: readonly Buffer[], max: number): Buffer {
     got += taken[taken.length - 1]?.length ?? 0;
   }
   return Buffer.concat(taken);
-}
-
-/** Lines in `bytes` (a last line without '\n' counts), counting at most `max`. */
-function countLines(bytes: Buffer, max: number): number {
-  let count = bytes[bytes.length - 1] === LF ? 0 : 1;
-  let at = bytes.length - 1;
-  while (count < max) {
-    const nl = bytes.lastIndexOf(LF, at);
-    if (nl === -1) break;
-    count += 1;
-    at = nl - 1;
-    if (at < 0) break;
-  }
-  return count;
 }

@@ -4,6 +4,11 @@
  * devlaunch holds the only write end of its stdin pipe: the kernel closes it however
  * devlaunch dies, and the watchdog reads end-of-file. Protocol: newline-delimited JSON,
  * `{type:'watch',...}`, `{type:'unwatch',pid}`, `{type:'exit'}` (see watchdog-main.ts).
+ *
+ * On POSIX it starts as a shell (`SHELL_STAGE`) that only keeps the messages, and becomes the
+ * Node watchdog only when there is something to stop: a Node start is 100+ ms of CPU and
+ * ≈ 6 MB of private memory, paid by every `up` while its services start, for a process that
+ * almost always just exits at the end.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,6 +46,38 @@ export type WatchdogMessage =
 
 /** How long dispose() waits for the watchdog to exit. */
 const disposeWaitMs = 2000;
+
+const EXIT_LINE = JSON.stringify({ type: 'exit' } satisfies WatchdogMessage);
+
+/**
+ * The watchdog's first stage on POSIX (`sh -c SHELL_STAGE name NODE SCRIPT`): keeps every
+ * message line; exits on the exit line. At end-of-file (devlaunch is gone) or on SIGTERM it
+ * execs NODE SCRIPT — the same process: pid, session, environment — with the kept lines as
+ * its stdin, then end-of-file, so watchdog-main.ts stops every tree still watched. SIGINT and
+ * SIGHUP are ignored (exec keeps them ignored). Expanded values are not expanded again, so the
+ * here-document passes the lines as they came.
+ */
+export const SHELL_STAGE = [
+  "trap '' INT HUP",
+  "m=''",
+  'replay() {',
+  '  exec "$1" "$2" <<EOF',
+  '$m',
+  'EOF',
+  '}',
+  `trap 'replay "$1" "$2"' TERM`,
+  'while IFS= read -r l || [ -n "$l" ]; do',
+  `  [ "$l" = '${EXIT_LINE}' ] && exit 0`,
+  '  m="$m$l',
+  '"',
+  'done',
+  'replay "$1" "$2"',
+].join('\n');
+
+/** The shell of the first stage, or null where the Node watchdog starts at once (Windows). */
+function stageShell(): string | null {
+  return process.platform !== 'win32' && existsSync('/bin/sh') ? '/bin/sh' : null;
+}
 
 /**
  * <package root>/dist/process/watchdog-main.cjs. The caller may run from src/ (tests), from
@@ -81,7 +118,11 @@ export async function startWatchdog(opts: {
   // It makes no TLS connection: Node would parse NODE_EXTRA_CA_CERTS into its memory for
   // nothing (1.1 MB of its 7.5 MB private with a 144-certificate system bundle).
   const { NODE_EXTRA_CA_CERTS: _certs, ...env } = opts.env ?? process.env;
-  const child = spawn(process.execPath, [script], {
+  const shell = stageShell();
+  const command = shell ?? process.execPath;
+  const args =
+    shell === null ? [script] : ['-c', SHELL_STAGE, 'devlaunch-watchdog', process.execPath, script];
+  const child = spawn(command, args, {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
     env: {

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
 import { Collector, tempDir } from './helpers.js';
@@ -338,6 +338,37 @@ describe('ServiceOutput', () => {
       [0, false],
     ]);
     expect(heard.every(([length, partial]) => !partial || length <= 4096)).toBe(true);
+  });
+
+  it('copies what it keeps of a chunk: the reader reuses one buffer for every read', async () => {
+    // Services are read into one reused buffer: a chunk is overwritten as soon as it has been
+    // handled. Terminal, log and last lines must still hold what was read, in order.
+    const out = new Collector(5);
+    const dir = logDir();
+    const output = new ServiceOutput({ out, color: false, names: ['a'], logDir: dir });
+    const source = new Readable({ read() {} });
+    output.attach('a', source, 'stdout');
+    const reused = Buffer.alloc(64 << 10);
+    const expected: string[] = [];
+    let pending = '';
+    for (let i = 0; i < 300; i++) {
+      // Lines cut anywhere: a line split across reads, and a long one over several.
+      const text = i % 50 === 7 ? 'y'.repeat(20_000) : `line ${i} ${'z'.repeat(i % 37)}\n`;
+      pending += text;
+      const size = reused.write(text);
+      source.emit('data', reused.subarray(0, size));
+      reused.fill(0x21);
+    }
+    // The last line, unterminated.
+    pending += 'last words';
+    source.emit('data', reused.subarray(0, reused.write('last words')));
+    reused.fill(0x21);
+    expected.push(...pending.split('\n'));
+    source.emit('end');
+    await output.close();
+    expect(out.lines()).toEqual(expected.map((line) => `a | ${line}`));
+    expect(readFileSync(join(dir, 'a.log'), 'utf8')).toBe(`${expected.join('\n')}\n`);
+    expect(output.lastLines('a')).toEqual(expected.slice(-20));
   });
 
   it('closes at once when nothing was attached', async () => {

@@ -25,7 +25,8 @@ class Stalled extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.chunks.push(chunk);
+    // A copy, as a socket or file takes: once a write is done, the sink reuses its memory.
+    this.chunks.push(Buffer.from(chunk));
     if (this.#flowing) setImmediate(done);
     else this.#held.push(done);
   }
