@@ -37,6 +37,7 @@ function statusRun(quick: (args: GlobalArgs) => Promise<number | undefined>) {
 
 async function main(args: string[]): Promise<void> {
   let exitCode = 0;
+  let session = false;
   setProcessWarningSink((message) => process.stderr.write(`devlaunch: warning: ${message}\n`));
   try {
     const parsed = fastParse(args) ?? (await (await import('./parser.js')).buildParser(args));
@@ -45,6 +46,7 @@ async function main(args: string[]): Promise<void> {
     if (load === undefined) throw new Error(`no module for command ${parsed.command}`);
     const mod = await load();
     exitCode = await mod.run(parsed.args as never);
+    session = parsed.command === 'up' || parsed.command === 'run';
   } catch (error) {
     const { reportError } = await import('./report-error.js');
     exitCode = reportError(error, args);
@@ -53,6 +55,12 @@ async function main(args: string[]): Promise<void> {
     if (error instanceof Error && error.name === 'StoppedByDown') process.exit(exitCode);
   }
   process.exitCode = exitCode;
+  // A session that has ended closed, flushed and waited for everything it started: leaving now
+  // spares tearing V8's heap down page by page (20-40 ms after the last line, on a loaded
+  // machine). Output still queued (an asynchronous pipe or terminal, outside Linux) drains first.
+  if (session && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+    process.exit(exitCode);
+  }
 }
 
 export type { GlobalArgs };
