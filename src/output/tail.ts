@@ -1,6 +1,7 @@
 /**
- * The last lines of a service, for failure messages. Blocks are kept as bytes and decoded only
- * when asked for (a failure), so a chatty service costs no decoding; a huge block keeps only its
+ * The last lines of a service, for failure messages. The bytes of the last lines are copied into
+ * one window per service, reused chunk after chunk, and decoded only when asked for (a failure),
+ * so a chatty service costs neither decoding nor a buffer per chunk; a huge block keeps only its
  * end, and a very long line is shortened when shown.
  */
 import { isControlOnly } from './blocks.js';
@@ -9,6 +10,8 @@ import { blockLines } from './line-splitter.js';
 const LF = 10;
 /** Bytes kept of one block: enough for the last lines of any real service output. */
 const KEEP_BYTES = 64 << 10;
+/** Most bytes the window holds (older lines are let go first). */
+const WINDOW_MAX = 2 * KEEP_BYTES;
 /** A line longer than this is shown shortened. */
 const SHOW_CHARS = 2000;
 /** Bytes kept of a very long line: enough for SHOW_CHARS characters of any UTF-8. */
@@ -17,9 +20,9 @@ const NEWLINE = Buffer.from('\n');
 
 export class Tail {
   readonly #size: number;
-  #blocks: { bytes: Buffer; lines: number }[] = [];
-  /** Lines in #blocks after the first one. */
-  #later = 0;
+  /** The last lines, as printed; grown as needed up to WINDOW_MAX. */
+  #window: Buffer | null = null;
+  #length = 0;
 
   constructor(size: number) {
     this.#size = size;
@@ -49,19 +52,46 @@ export class Tail {
       start = (start < 2 ? -1 : block.lastIndexOf(LF, start - 2)) + 1;
       lines += 1;
     }
-    const bytes = Buffer.from(block.subarray(Math.max(start, block.length - KEEP_BYTES)));
-    if (this.#blocks.length > 0) this.#later += lines;
-    this.#blocks.push({ bytes, lines });
-    // The first block is not needed once the later ones hold enough lines.
-    while (this.#blocks.length > 1 && this.#later >= this.#size) {
-      this.#blocks.shift();
-      this.#later -= this.#blocks[0]?.lines ?? 0;
+    // The block alone holds enough lines: the earlier ones are not needed any more.
+    if (lines === this.#size) this.#length = 0;
+    const part = block.subarray(Math.max(start, block.length - KEEP_BYTES));
+    // A stream's unterminated last line stays a line of its own.
+    const separate = this.#length > 0 && this.#window?.[this.#length - 1] !== LF ? 1 : 0;
+    const window = this.#room(separate + part.length);
+    if (separate === 1) window[this.#length++] = LF;
+    window.set(part, this.#length);
+    this.#length += part.length;
+  }
+
+  /** The window, with room for `size` (at most KEEP_BYTES + 1) more bytes after #length. */
+  #room(size: number): Buffer {
+    const needed = this.#length + size;
+    let window = this.#window;
+    if (window !== null && window.length >= needed) return window;
+    if (window === null || window.length < WINDOW_MAX) {
+      // Grown (rarely: a quiet service never needs more than a few kB).
+      const grown = Buffer.allocUnsafe(
+        Math.min(WINDOW_MAX, Math.max(needed, 2 * (window?.length ?? 2048))),
+      );
+      if (window !== null) window.copy(grown, 0, 0, this.#length);
+      this.#window = grown;
+      window = grown;
+      if (window.length >= needed) return window;
     }
+    // Full: the oldest lines go, the newest whole lines that leave room stay.
+    const cut = window.indexOf(LF, needed - window.length);
+    const from = cut === -1 || cut >= this.#length ? this.#length : cut + 1;
+    window.copyWithin(0, from, this.#length);
+    this.#length -= from;
+    return window;
   }
 
   /** The last lines, oldest first, without control-only lines. */
   lines(): string[] {
-    const all = this.#blocks.flatMap((b) => this.decode(b.bytes)).filter((l) => !isControlOnly(l));
+    if (this.#window === null || this.#length === 0) return [];
+    const all = this.decode(this.#window.subarray(0, this.#length)).filter(
+      (l) => !isControlOnly(l),
+    );
     return all
       .slice(Math.max(0, all.length - this.#size))
       .map((line) => (line.length > SHOW_CHARS ? `${line.slice(0, SHOW_CHARS)}…` : line));
