@@ -98,7 +98,7 @@ describe('watchdog', () => {
 
   it('stops the services when it gets SIGTERM itself', async () => {
     const fake = await startFake();
-    // As above: on POSIX the Node watchdog starts now.
+    // As above: on POSIX SIGTERM is what makes the watchdog a Node process, one Node start.
     const begun = performance.now();
     spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     const nodeStartMs = performance.now() - begun;
