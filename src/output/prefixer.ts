@@ -1,12 +1,12 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding, no string at all, nothing allocated on the JavaScript heap per line or per chunk
- * (under a flood, young-generation garbage is what costs most: a scavenge every few chunks).
- * The prefixed lines of a chunk are written into a slab (a 128 KiB buffer carved up in order)
- * and handed on as one slice of it; slabs come back through release() once the destination has
- * taken their bytes, and are used again, so a flood keeps touching the same memory instead of
- * fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a multi-byte UTF-8 character,
- * so working on bytes never cuts one.
+ * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through V8's string code,
+ * its bytes read as latin1 (one character per byte), in parts small enough to stay ordinary heap
+ * objects; any other block is prefixed line by line on the bytes. The prefixed lines of a chunk
+ * are written into a slab (a 512 KiB buffer carved up in order) and handed on as one slice of
+ * it; slabs come back through release() once the destination has taken their bytes, and are used
+ * again, so a flood keeps touching the same memory instead of fresh pages. '\n', '\r' and ESC are
+ * ASCII and never occur inside a multi-byte UTF-8 character, so working on bytes never cuts one.
  *
  * What a terminal gets: each line behind the prefix, colours kept, the '\r' of a CRLF dropped, a
  * last line without a newline closed with one; a line holding nothing but escape sequences (a
