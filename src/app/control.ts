@@ -37,6 +37,13 @@ export function sendDownRequest(
   nudge(supervisorPid);
 }
 
+/**
+ * How often the request file is looked for. Windows has no nudge: the poll is how a request
+ * arrives there. Elsewhere the nudge brings it at once and the poll only backs it up, slowly: it
+ * was the one thing that woke an idle session up, twice a second.
+ */
+const POLL_MS = process.platform === 'win32' ? 500 : 5000;
+
 /** Calls `handler` for each down request. Returns a function that stops listening. */
 export function listenForDown(
   stateFile: string,
@@ -63,7 +70,7 @@ export function listenForDown(
   // A request already there: for this session (written during a hand-over), or a leftover.
   check(true);
   const stopListening = onNudge(() => check());
-  const poll = setInterval(check, 500);
+  const poll = setInterval(check, POLL_MS);
   poll.unref();
   return () => {
     clearInterval(poll);

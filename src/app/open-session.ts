@@ -24,7 +24,7 @@ import { startWatchdog, type Watchdog } from '../process/index.js';
 import { assertUsableState, logsDir } from '../state/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { claimSession, handoffFrom } from './claim.js';
-import { collectOnceReady } from './compact-heap.js';
+import { collectOnceReady, optimizeOnHeavyOutput } from './compact-heap.js';
 import { openControl } from './control-handler.js';
 import { serveDashboard } from './dashboard.js';
 import { earlierSessions, reapEarlier } from './earlier-sessions.js';
@@ -200,6 +200,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     const ending = new EndRecord(recorder.file, id);
     bus.subscribe(ending.listener);
     bus.subscribe(collectOnceReady());
+    optimizeOnHeavyOutput();
     claim.route((request) => {
       if (request.services.length === 0) sup.requestStop({ kind: 'down' });
       else {

@@ -49,8 +49,7 @@ if (typeof enableCompileCache === 'function') {
 // Without TurboFan (V8's optimizing compiler; its baseline compiler stays): each function it
 // optimized during start-up did so on one of V8's worker threads, whose memory from then on sat
 // in that thread's malloc arena, 1.3-1.6 MB each, 4-6 MB in all, for as long as devlaunch ran.
-// devlaunch's hot paths are V8's built-ins (searching and copying bytes, writing to sockets):
-// the throughput benchmark took 8 % fewer instructions without it (docs/benchmarks.md).
+// A session whose services print a lot gets it back (app/compact-heap.ts: optimizeOnHeavyOutput).
 const command = process.argv[2];
 if (command === 'up' || command === 'run') {
   cache?.save();

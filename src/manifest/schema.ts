@@ -17,7 +17,7 @@ import {
   rangeOrder,
 } from './schema-explain.js';
 import { normalizeSignal } from './signals.js';
-import { describe, meta } from './zod.js';
+import { describe, meta, optional } from './zod.js';
 
 export const SERVICE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -127,57 +127,51 @@ const Condition = z.enum(['started', 'ready', 'completed']);
 export const ReadySchema = describe(
   z
     .strictObject({
-      http: z.optional(
-        describe(
-          field(
-            z.string().check(
-              z.refine((s: string) => s.startsWith('/') || /^https?:\/\/\S+$/.test(s), {
-                message: 'not a path or an http(s) URL',
-              }),
-            ),
-            { expected: 'a path such as /health, or an http(s):// URL' },
-          ),
-          'GET this path (on the service port) or URL; ready on a 2xx/3xx answer.',
-        ),
-      ),
-      tcp: z.optional(
-        describe(
-          field(z.literal(true), {
-            expected: 'true',
-            explain: () => ({
-              message: 'tcp only takes true',
-              hint: 'remove ready: to count the service ready as soon as it has started',
+      http: optional(
+        field(
+          z.string().check(
+            z.refine((s: string) => s.startsWith('/') || /^https?:\/\/\S+$/.test(s), {
+              message: 'not a path or an http(s) URL',
             }),
-          }),
-          'Ready once the service port accepts a connection.',
-        ),
-      ),
-      log: z.optional(
-        describe(
-          field(
-            z.string().check(
-              z.superRefine((s: string, ctx) => {
-                try {
-                  new RegExp(s);
-                } catch (error) {
-                  const reason = error instanceof Error ? error.message : String(error);
-                  ctx.addIssue({
-                    code: 'custom',
-                    message: `log is not a valid regular expression: ${reason.replace(/^Invalid regular expression: /, '')}`,
-                    input: s,
-                    params: { hint: 'escape special characters such as ( [ + ? with a backslash' },
-                  });
-                }
-              }),
-            ),
-            { expected: 'a regular expression' },
           ),
-          'Ready once a line of the service output matches this regular expression.',
+          { expected: 'a path such as /health, or an http(s):// URL' },
         ),
+        'GET this path (on the service port) or URL; ready on a 2xx/3xx answer.',
       ),
-      command: z.optional(describe(Command, 'Ready once this command exits with code 0.')),
-      timeout: z.optional(describe(Duration, 'Give up after this long. Default 60s.')),
-      interval: z.optional(describe(Duration, 'Longest pause between two probes. Default 500ms.')),
+      tcp: optional(
+        field(z.literal(true), {
+          expected: 'true',
+          explain: () => ({
+            message: 'tcp only takes true',
+            hint: 'remove ready: to count the service ready as soon as it has started',
+          }),
+        }),
+        'Ready once the service port accepts a connection.',
+      ),
+      log: optional(
+        field(
+          z.string().check(
+            z.superRefine((s: string, ctx) => {
+              try {
+                new RegExp(s);
+              } catch (error) {
+                const reason = error instanceof Error ? error.message : String(error);
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `log is not a valid regular expression: ${reason.replace(/^Invalid regular expression: /, '')}`,
+                  input: s,
+                  params: { hint: 'escape special characters such as ( [ + ? with a backslash' },
+                });
+              }
+            }),
+          ),
+          { expected: 'a regular expression' },
+        ),
+        'Ready once a line of the service output matches this regular expression.',
+      ),
+      command: optional(Command, 'Ready once this command exits with code 0.'),
+      timeout: optional(Duration, 'Give up after this long. Default 60s.'),
+      interval: optional(Duration, 'Longest pause between two probes. Default 500ms.'),
     })
     .check(
       z.superRefine((ready, ctx) => {
@@ -212,60 +206,42 @@ export const ServiceSchema = describe(
         Command,
         'A string runs through the platform shell; a list runs directly, without a shell.',
       ),
-      cwd: z.optional(describe(PathText, 'Working directory, relative to the project root.')),
-      port: z.optional(Port),
-      ports: z.optional(
-        describe(z.record(ServiceName, Port), 'Extra named ports, each like port.'),
+      cwd: optional(PathText, 'Working directory, relative to the project root.'),
+      port: optional(Port),
+      ports: optional(z.record(ServiceName, Port), 'Extra named ports, each like port.'),
+      host: optional(
+        field(z.string().check(z.regex(NON_BLANK)), { expected: 'a host name' }),
+        'Host used in URLs and probes. Default localhost.',
       ),
-      host: z.optional(
-        describe(
-          field(z.string().check(z.regex(NON_BLANK)), { expected: 'a host name' }),
-          'Host used in URLs and probes. Default localhost.',
-        ),
+      env: optional(EnvMap),
+      env_file: optional(EnvFiles),
+      depends_on: optional(
+        z.union([z.array(z.string()), z.record(ServiceName, Condition)]),
+        'Services to start first: a list (wait until ready) or a map name: condition.',
       ),
-      env: z.optional(EnvMap),
-      env_file: z.optional(EnvFiles),
-      depends_on: z.optional(
-        describe(
-          z.union([z.array(z.string()), z.record(ServiceName, Condition)]),
-          'Services to start first: a list (wait until ready) or a map name: condition.',
-        ),
+      ready: optional(ReadySchema),
+      on_conflict: optional(
+        z.enum(['ask', 'kill', 'remap', 'fail']),
+        'When the preferred port is held by a foreign process. Default ask on a terminal, else fail.',
       ),
-      ready: z.optional(ReadySchema),
-      on_conflict: z.optional(
-        describe(
-          z.enum(['ask', 'kill', 'remap', 'fail']),
-          'When the preferred port is held by a foreign process. Default ask on a terminal, else fail.',
-        ),
+      stop_signal: optional(Signal),
+      stop_timeout: optional(Duration, 'Grace before the whole tree gets SIGKILL. Default 5s.'),
+      restart: optional(z.enum(['no', 'on-failure', 'always']), 'Restart policy. Default no.'),
+      max_restarts: optional(
+        z.int().check(z.minimum(0)),
+        'Restarts allowed before the service counts as failed. Default 3.',
       ),
-      stop_signal: z.optional(Signal),
-      stop_timeout: z.optional(
-        describe(Duration, 'Grace before the whole tree gets SIGKILL. Default 5s.'),
-      ),
-      restart: z.optional(
-        describe(z.enum(['no', 'on-failure', 'always']), 'Restart policy. Default no.'),
-      ),
-      max_restarts: z.optional(
-        describe(
-          z.int().check(z.minimum(0)),
-          'Restarts allowed before the service counts as failed. Default 3.',
-        ),
-      ),
-      url: z.optional(
-        describe(
-          field(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//)), {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
-            expected: 'a URL template such as redis://${HOST}:${PORT}',
-          }),
+      url: optional(
+        field(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//)), {
           // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
-          'The URL others get as S_URL, for a service that is not HTTP, e.g. redis://${HOST}:${PORT}; ${HOST}, ${PORT} and ${<NAME>_PORT} of its named ports are filled in. Default http://HOST:PORT.',
-        ),
+          expected: 'a URL template such as redis://${HOST}:${PORT}',
+        }),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest syntax itself
+        'The URL others get as S_URL, for a service that is not HTTP, e.g. redis://${HOST}:${PORT}; ${HOST}, ${PORT} and ${<NAME>_PORT} of its named ports are filled in. Default http://HOST:PORT.',
       ),
-      open: z.optional(
-        describe(
-          field(z.string().check(z.regex(NON_BLANK)), { expected: 'a path or URL' }),
-          'Path or URL to open in the browser once the service is ready.',
-        ),
+      open: optional(
+        field(z.string().check(z.regex(NON_BLANK)), { expected: 'a path or URL' }),
+        'Path or URL to open in the browser once the service is ready.',
       ),
     }),
     {
@@ -281,48 +257,39 @@ export const ServiceSchema = describe(
 
 export const ManifestSchema = meta(
   z.strictObject({
-    name: z.optional(
-      describe(
-        field(z.string().check(z.regex(NON_BLANK)), { expected: 'a project name' }),
-        "Project name. Default: the project root's folder name.",
-      ),
+    name: optional(
+      field(z.string().check(z.regex(NON_BLANK)), { expected: 'a project name' }),
+      "Project name. Default: the project root's folder name.",
     ),
-    env_file: z.optional(EnvFiles),
-    env: z.optional(EnvMap),
-    port_range: z.optional(
-      describe(
-        field(
-          z
-            .union([
-              z.string().check(z.regex(/^\s*\d+\s*-\s*\d+\s*$/)),
-              z.strictObject({
-                from: z.int().check(z.minimum(1)).check(z.maximum(65535)),
-                to: z.int().check(z.minimum(1)).check(z.maximum(65535)),
-              }),
-            ])
-            .check(
-              z.superRefine((v, ctx) => {
-                // Only the order of a well-formed range: the bounds have checks of their own.
-                const explained = rangeOrder(v);
-                if (explained)
-                  ctx.addIssue({ code: 'custom', message: explained.message, input: v });
-              }),
-            ),
-          { expected: 'a range such as 8000-8999', explain: explainPortRange },
-        ),
-        'Where remapped ports are looked for first, e.g. 8000-8999.',
+    env_file: optional(EnvFiles),
+    env: optional(EnvMap),
+    port_range: optional(
+      field(
+        z
+          .union([
+            z.string().check(z.regex(/^\s*\d+\s*-\s*\d+\s*$/)),
+            z.strictObject({
+              from: z.int().check(z.minimum(1)).check(z.maximum(65535)),
+              to: z.int().check(z.minimum(1)).check(z.maximum(65535)),
+            }),
+          ])
+          .check(
+            z.superRefine((v, ctx) => {
+              // Only the order of a well-formed range: the bounds have checks of their own.
+              const explained = rangeOrder(v);
+              if (explained) ctx.addIssue({ code: 'custom', message: explained.message, input: v });
+            }),
+          ),
+        { expected: 'a range such as 8000-8999', explain: explainPortRange },
       ),
+      'Where remapped ports are looked for first, e.g. 8000-8999.',
     ),
-    stop_timeout: z.optional(
-      describe(Duration, 'Default stop_timeout of every service. Default 5s.'),
-    ),
-    dashboard: z.optional(
-      describe(
-        field(z.union([z.boolean(), z.int().check(z.minimum(0)).check(z.maximum(65535))]), {
-          expected: 'a port number 1–65535, true, or false',
-        }),
-        'The browser dashboard on 127.0.0.1: a fixed port, or false to turn it off. Default: on, at a port from the OS.',
-      ),
+    stop_timeout: optional(Duration, 'Default stop_timeout of every service. Default 5s.'),
+    dashboard: optional(
+      field(z.union([z.boolean(), z.int().check(z.minimum(0)).check(z.maximum(65535))]), {
+        expected: 'a port number 1–65535, true, or false',
+      }),
+      'The browser dashboard on 127.0.0.1: a fixed port, or false to turn it off. Default: on, at a port from the OS.',
     ),
     services: describe(z.record(ServiceName, ServiceSchema), 'The services, by name.'),
   }),

@@ -1,9 +1,10 @@
 /**
- * The schema library as the manifest uses it: zod's "mini" build (`import * as z from
- * 'zod/mini'` in each module, so the bundler keeps only what is used), configured here as the
- * full build configures itself. The full build gives every schema object some forty methods and costs
- * ≈ 700 page faults (10–15 ms) to load and set up at each start; mini's schemas have a handful,
- * and parse and report issues through the same core (same issues, same English messages).
+ * The schema library as devlaunch uses it (the manifest's schema, and the session state's):
+ * zod's "mini" build, `import * as z from 'zod/mini'` in each module so that the bundler keeps
+ * only what is used, configured here as the full build configures itself. The full build gives
+ * every schema object some forty methods, and loading and setting it up cost ≈ 700 page faults
+ * (10–15 ms on this project's test machine) at each start; mini's schemas have a handful and
+ * parse through the same core: the same issues, with the same English messages.
  *
  * Imported before any schema is built: containers read the memoizer (cycle support, for YAML
  * aliases that refer to themselves) when they are made.
@@ -27,4 +28,12 @@ export function meta<T extends z.core.$ZodType>(schema: T, data: z.core.GlobalMe
   const copy = z.clone(schema);
   z.globalRegistry.add(copy, data);
   return copy;
+}
+
+/** What the full build's `schema.describe(description).optional()` (or `.optional()`) does. */
+export function optional<T extends z.core.$ZodType>(
+  schema: T,
+  description?: string,
+): z.ZodMiniOptional<T> {
+  return z.optional(description === undefined ? schema : describe(schema, description));
 }

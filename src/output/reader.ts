@@ -28,6 +28,26 @@ const READ_SIZE = 256 << 10;
  */
 let shared: Buffer | null = null;
 
+/** Called once, after so many bytes were read from services in all (`onOutputVolume`). */
+let volumeWatch: { left: number; then: () => void } | null = null;
+
+/**
+ * Calls `then` once, when `bytes` more bytes have been read from the services' output (all
+ * services, all streams, from now). A later call replaces an earlier one not yet called.
+ */
+export function onOutputVolume(bytes: number, then: () => void): void {
+  volumeWatch = { left: bytes, then };
+}
+
+function counted(size: number): void {
+  if (volumeWatch === null) return;
+  volumeWatch.left -= size;
+  if (volumeWatch.left > 0) return;
+  const { then } = volumeWatch;
+  volumeWatch = null;
+  then();
+}
+
 /**
  * `bytes` is valid during the call only: the same memory receives the next read. A consumer
  * that keeps bytes beyond the call copies them.
@@ -59,14 +79,18 @@ export function readChunks(
     ended = true;
     onEnd();
   };
-  const own = adopt(stream, onChunk);
+  const counting: ChunkListener = (bytes) => {
+    counted(bytes.length);
+    onChunk(bytes);
+  };
+  const own = adopt(stream, counting);
   const source = own ?? stream;
   source.on('end', end);
   source.on('close', end);
   source.on('error', end);
   if (own === null) {
     stream.on('data', (chunk: Buffer | string) =>
-      onChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
+      counting(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
     );
     // Flowing mode: read as fast as the child writes, whatever the reader of the output does.
     stream.resume();
