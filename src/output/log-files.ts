@@ -36,9 +36,13 @@ const MAX_BUFFERS = 1024;
 interface LogFile {
   /** null when the file could not even be created, or failed since. */
   fd: number | null;
-  /** Staging buffers waiting to be written, in order; all full but the last. */
+  /** What waits to be written, in order: parts of staging buffers, and buffers given as kept. */
   queue: Buffer[];
-  /** Bytes used in the last staging buffer. */
+  /** The staging buffers the queue and `stage` use: back to the pool once written. */
+  stages: Buffer[];
+  /** The staging buffer being filled; bytes from `from` to `used` are not queued yet. */
+  stage: Buffer | null;
+  from: number;
   used: number;
   /** Bytes waiting to be written. */
   size: number;
@@ -62,23 +66,34 @@ export class LogFiles {
     this.#onError = onError;
   }
 
-  /** Appends `bytes` to the service's log; they are copied: the caller may reuse them at once. */
-  write(service: string, bytes: Buffer | string): void {
+  /**
+   * Appends `bytes` to the service's log. They are copied, so the caller may reuse them at once;
+   * `kept`: the caller never changes them, they are queued as they are (a long line's pieces).
+   */
+  write(service: string, bytes: Buffer | string, kept = false): void {
     const file = this.#files.get(service) ?? this.#open(service);
     if (file.fd === null || bytes.length === 0) return;
     const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    let done = 0;
-    while (done < buffer.length) {
-      let stage = file.queue[file.queue.length - 1];
-      if (stage === undefined || file.used === stage.length) {
-        stage = this.#pool.pop() ?? Buffer.allocUnsafeSlow(STAGE);
-        file.queue.push(stage);
-        file.used = 0;
+    if (kept || typeof bytes === 'string') {
+      seal(file);
+      file.queue.push(buffer);
+    } else {
+      let done = 0;
+      while (done < buffer.length) {
+        let stage = file.stage;
+        if (stage === null || file.used === stage.length) {
+          seal(file);
+          stage = this.#pool.pop() ?? Buffer.allocUnsafeSlow(STAGE);
+          file.stages.push(stage);
+          file.stage = stage;
+          file.from = 0;
+          file.used = 0;
+        }
+        const size = Math.min(buffer.length - done, stage.length - file.used);
+        stage.set(size === buffer.length ? buffer : buffer.subarray(done, done + size), file.used);
+        file.used += size;
+        done += size;
       }
-      const size = Math.min(buffer.length - done, stage.length - file.used);
-      stage.set(size === buffer.length ? buffer : buffer.subarray(done, done + size), file.used);
-      file.used += size;
-      done += size;
     }
     file.size += buffer.length;
     if (!file.writing) this.#writeLater(service, file);
@@ -104,13 +119,16 @@ export class LogFiles {
 
   /** Takes what waits to be written; give the stages back with #reuse once it is written. */
   #take(file: LogFile): { buffers: Buffer[]; stages: Buffer[]; at: number; size: number } {
-    const stages = file.queue;
-    const buffers = stages.map((stage, i) =>
-      i === stages.length - 1 ? stage.subarray(0, file.used) : stage,
-    );
+    seal(file);
+    const buffers = file.queue;
+    const stages = file.stages;
     const size = file.size;
     const at = file.position;
+    // The staging buffer being filled goes with this write: the next bytes take another one.
     file.queue = [];
+    file.stages = [];
+    file.stage = null;
+    file.from = 0;
     file.used = 0;
     file.size = 0;
     file.position += size;
@@ -171,6 +189,9 @@ export class LogFiles {
     } catch {}
     file.fd = null;
     file.queue = [];
+    file.stages = [];
+    file.stage = null;
+    file.from = 0;
     file.used = 0;
     file.size = 0;
     this.#onError(service, error);
@@ -180,6 +201,9 @@ export class LogFiles {
     const file: LogFile = {
       fd: null,
       queue: [],
+      stages: [],
+      stage: null,
+      from: 0,
       used: 0,
       size: 0,
       position: 0,
@@ -195,6 +219,14 @@ export class LogFiles {
       this.#onError(service, error as Error);
     }
     return file;
+  }
+}
+
+/** Queues the bytes of the staging buffer not queued yet. */
+function seal(file: LogFile): void {
+  if (file.stage !== null && file.used > file.from) {
+    file.queue.push(file.stage.subarray(file.from, file.used));
+    file.from = file.used;
   }
 }
 

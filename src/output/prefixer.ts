@@ -1,12 +1,12 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding, no string at all, nothing allocated on the JavaScript heap per line or per chunk
- * (under a flood, young-generation garbage is what costs most: a scavenge every few chunks).
- * The prefixed lines of a chunk are written into a slab (a 128 KiB buffer carved up in order)
- * and handed on as one slice of it; slabs come back through release() once the destination has
- * taken their bytes, and are used again, so a flood keeps touching the same memory instead of
- * fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a multi-byte UTF-8 character,
- * so working on bytes never cuts one.
+ * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through V8's string code,
+ * its bytes read as latin1 (one character per byte), in parts small enough to stay ordinary heap
+ * objects; any other block is prefixed line by line on the bytes. The prefixed lines of a chunk
+ * are written into a slab (a 512 KiB buffer carved up in order) and handed on as one slice of
+ * it; slabs come back through release() once the destination has taken their bytes, and are used
+ * again, so a flood keeps touching the same memory instead of fresh pages. '\n', '\r' and ESC are
+ * ASCII and never occur inside a multi-byte UTF-8 character, so working on bytes never cuts one.
  *
  * What a terminal gets: each line behind the prefix, colours kept, the '\r' of a CRLF dropped, a
  * last line without a newline closed with one; a line holding nothing but escape sequences (a
@@ -36,12 +36,23 @@ const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
 const JOIN_LIMIT = 64 << 10;
 
-/** A service's prefix, as bytes. */
+/**
+ * Blocks without '\r' or ESC are prefixed as latin1 text in parts of up to this size: the strings
+ * stay below V8's large-object size (128 KiB), which would take fresh pages for each.
+ */
+const TEXT_PART = 48 << 10;
+
+/** A service's prefix: its bytes, and the same as latin1 text. */
 export class Prefix {
   readonly bytes: Buffer;
+  readonly text: string;
+  /** A newline followed by the prefix, as latin1 text. */
+  readonly joiner: string;
 
   constructor(text: string) {
     this.bytes = Buffer.from(text);
+    this.text = this.bytes.toString('latin1');
+    this.joiner = `\n${this.text}`;
   }
 }
 
@@ -157,6 +168,10 @@ export class Prefixer {
 
   /** The lines of `block` from `from` on, prefixed, as one slice of the slab. */
   #lines(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
+    if (block.indexOf(ESC, from) === -1 && block.indexOf(CR, from) === -1) {
+      this.#text(prefix, block, from, out);
+      return;
+    }
     const length = block.length - from;
     let ends = this.#ends;
     let count = 0;
@@ -209,6 +224,46 @@ export class Prefixer {
       this.#refs += 1;
       out.push(target.subarray(start, w));
     }
+  }
+
+  /**
+   * Nearly all of a flood (no '\r', no escape sequence): V8's string code over the bytes read
+   * as latin1 (one character per byte), one `replaceAll` per part, costs less per line than a
+   * loop here, the more so as devlaunch runs without V8's optimising compiler (cli/boot.ts).
+   */
+  #text(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
+    const end = block[block.length - 1] === LF ? block.length - 1 : block.length;
+    const p = prefix.bytes.length;
+    let at = from;
+    const parts: Buffer[] = [];
+    while (at <= end) {
+      let stop = end;
+      if (stop - at > TEXT_PART) {
+        const lf = block.lastIndexOf(LF, at + TEXT_PART);
+        stop = lf > at ? lf : end;
+      }
+      const text = block.toString('latin1', at, stop).replaceAll('\n', prefix.joiner);
+      const target = this.#reserve(p + text.length + 1);
+      const start = this.#used;
+      let w = start + target.write(prefix.text, start, 'latin1');
+      w += target.write(text, w, 'latin1');
+      target[w++] = LF;
+      this.#used = w;
+      // Parts side by side in the slab are handed on as one piece.
+      const last = parts[parts.length - 1];
+      if (
+        last !== undefined &&
+        last.buffer === target.buffer &&
+        last.byteOffset + last.length === start
+      )
+        parts[parts.length - 1] = target.subarray(last.byteOffset - target.byteOffset, w);
+      else {
+        this.#refs += 1;
+        parts.push(target.subarray(start, w));
+      }
+      at = stop + 1;
+    }
+    for (const part of parts) out.push(part);
   }
 
   #grow(): Int32Array {

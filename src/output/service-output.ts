@@ -309,7 +309,9 @@ export class ServiceOutput {
       plainPieces(head, headLength, body, pieces);
       let last = 0;
       for (const piece of pieces) {
-        this.#logs.write(state.name, piece);
+        // Only bytes in the read buffer are reused: the rest (a long line's pieces, text without
+        // its escape sequences) is queued as it is, not copied again.
+        this.#logs.write(state.name, piece, piece.buffer !== body.buffer);
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
       pieces.length = 0;
