@@ -10,6 +10,7 @@ import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
+import { osPort } from '../ports/probe.js';
 import { describeCheck } from '../supervisor/readiness.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -29,9 +30,9 @@ export interface SessionDashboardOptions {
 
 export async function serveDashboard(opts: SessionDashboardOptions): Promise<Dashboard | null> {
   const { startDashboard } = await import('../dashboard/server.js');
-  try {
-    return await startDashboard({
-      port: opts.port,
+  const start = (port: number) =>
+    startDashboard({
+      port,
       backend: async () => {
         const { sessionBackend } = await import('../dashboard/session-backend.js');
         return sessionBackend(sessionLink(opts));
@@ -43,6 +44,13 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
           text: `dashboard: ${action} ${service} failed: ${error instanceof Error ? error.message : String(error)}`,
         }),
     });
+  try {
+    if (opts.port !== 0) return await start(opts.port);
+    // Any port: a reserved one, or, should another process bind it first, one from the OS.
+    return await start(await dashboardPort()).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      return start(0);
+    });
   } catch (error) {
     // The services matter more than their dashboard: say why there is none and go on.
     const code = (error as NodeJS.ErrnoException).code;
@@ -53,6 +61,20 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
       hint: 'Change dashboard: in launcher.yaml (a port, or true for any free one), or use --no-dashboard.',
     });
     return null;
+  }
+}
+
+/**
+ * A port for a dashboard that may take any: from the OS, but through the same reservation as the
+ * services' ports (ports/probe.ts), so a dashboard never takes a port another devlaunch has just
+ * handed to a service that has not bound it yet (listening on port 0 would: the OS knows nothing
+ * of that reservation). 0 (any port from the OS) if none could be reserved.
+ */
+async function dashboardPort(): Promise<number> {
+  try {
+    return await osPort();
+  } catch {
+    return 0;
   }
 }
 
