@@ -129,18 +129,23 @@ export async function throughput({ quick }) {
     }
   };
   const cpu = { devlaunch: [], idle: [] };
-  const viaDevlaunch = async (round) => {
+  /** `devlaunch up` in `where`, its output into `file`: the run's time, its own CPU kept in `cpus`. */
+  const upThroughPipe = async (where, file, cpus) => {
     const mark = newMark();
-    const file = join(dir, `devlaunch-${round}.out`);
     const used = { ms: null };
     const ms = await timedRun(
       () =>
         throughPipe(file, (stdout) =>
-          followCpu(devlaunch(['up'], { mark, cwd, env: color, stdout }), used),
+          followCpu(devlaunch(['up'], { mark, cwd: where, env: color, stdout }), used),
         ),
       mark,
     );
-    cpu.devlaunch.push(used.ms);
+    cpus.push(used.ms);
+    return ms;
+  };
+  const viaDevlaunch = async (round) => {
+    const file = join(dir, `devlaunch-${round}.out`);
+    const ms = await upThroughPipe(cwd, file, cpu.devlaunch);
     const result = await check(file, /^([ab]) \| /, /^devlaunch » |^SERVICE |^[ab] +-? /, count);
     for (const n of NAMES) {
       const log = readFileSync(join(cwd, '.devlaunch', 'logs', `${n}.log`));
@@ -151,20 +156,7 @@ export async function throughput({ quick }) {
     checks.devlaunch.push(result);
     return (result.valid / ms) * 1000;
   };
-  const idleDevlaunch = async (round) => {
-    const mark = newMark();
-    const file = join(dir, `idle-${round}.out`);
-    const used = { ms: null };
-    const ms = await timedRun(
-      () =>
-        throughPipe(file, (stdout) =>
-          followCpu(devlaunch(['up'], { mark, cwd: idleCwd, env: color, stdout }), used),
-        ),
-      mark,
-    );
-    cpu.idle.push(used.ms);
-    return ms;
-  };
+  const idleDevlaunch = (round) => upThroughPipe(idleCwd, join(dir, `idle-${round}.out`), cpu.idle);
   const viaPeer = async (round) => {
     const mark = newMark();
     const file = join(dir, `concurrently-${round}.out`);
