@@ -25,22 +25,29 @@ const JOIN_LIMIT = 64 << 10;
 /**
  * Appends to `out` the log file's form of a block of lines (see BlockSplitter): the same bytes
  * without escape sequences, control-only lines left out. Without escape sequences, the very
- * pieces given (nothing copied).
+ * pieces given (nothing copied). Returns how many of the pieces appended first are a long first
+ * line's own: its pieces from earlier chunks (`head`), as they are or without their escape
+ * sequences, never changed afterwards; 0 when that line's beginning is short (joined, copied).
  */
 export function plainPieces(
   head: readonly Buffer[],
   headLength: number,
   body: Buffer,
   out: Buffer[],
-): void {
+): number {
   let plain = body.indexOf(ESC) === -1;
   for (let i = 0; plain && i < head.length; i++) plain = (head[i] as Buffer).indexOf(ESC) === -1;
   if (plain) {
     for (const piece of head) out.push(piece);
     if (body.length > 0) out.push(body);
-  } else if (headLength === 0) out.push(plainBlock(body));
-  else if (headLength > JOIN_LIMIT) out.push(...plainLong(head, body));
-  else out.push(plainBlock(Buffer.concat([...head, body], headLength + body.length)));
+    return headLength > JOIN_LIMIT ? head.length : 0;
+  }
+  if (headLength === 0) out.push(plainBlock(body));
+  else if (headLength > JOIN_LIMIT) {
+    out.push(...plainLong(head, body));
+    return head.length;
+  } else out.push(plainBlock(Buffer.concat([...head, body], headLength + body.length)));
+  return 0;
 }
 
 /** plainBlock for a block whose first line began with `head`, pieces of a long line. */

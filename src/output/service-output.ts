@@ -306,12 +306,15 @@ export class ServiceOutput {
       pieces.length = 0;
     }
     if (this.#logs !== null) {
-      plainPieces(head, headLength, body, pieces);
+      // A long line's own pieces are queued as they are and written in the background.
+      const held = plainPieces(head, headLength, body, pieces);
+      if (held > 0) this.#logs.writeHeld(state.name, pieces.slice(0, held));
       let last = 0;
-      for (const piece of pieces) {
-        // Only bytes in the read buffer are reused: the rest (a long line's pieces, text without
-        // its escape sequences) is queued as it is, not copied again.
-        this.#logs.write(state.name, piece, piece.buffer !== body.buffer);
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i] as Buffer;
+        // Only bytes in the read buffer are reused: the rest (text without its escape
+        // sequences) is queued as it is, not copied again.
+        if (i >= held) this.#logs.write(state.name, piece, piece.buffer !== body.buffer);
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
       pieces.length = 0;
