@@ -39,7 +39,16 @@ export function onOutputVolume(bytes: number, then: () => void): void {
   volumeWatch = { left: bytes, then };
 }
 
+/** Bytes read from the services' output so far (all services, all streams). */
+let volume = 0;
+
+/** How many bytes the services have printed so far, in all. */
+export function outputVolume(): number {
+  return volume;
+}
+
 function counted(size: number): void {
+  volume += size;
   if (volumeWatch === null) return;
   volumeWatch.left -= size;
   if (volumeWatch.left > 0) return;
