@@ -20,7 +20,7 @@ const CONTROL_ONLY = new RegExp(`^(?:${SEQUENCE})+$`);
 const CONTROL_LINES = new RegExp(`^(?:${SEQUENCE})+(?:\\r?\\n|$)`, 'gm');
 
 /** A first line whose beginning is longer than this is stripped in its pieces, not joined. */
-const JOIN_LIMIT = 64 << 10;
+export const JOIN_LIMIT = 64 << 10;
 
 /**
  * Appends to `out` the log file's form of a block of lines (see BlockSplitter): the same bytes

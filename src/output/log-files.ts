@@ -16,7 +16,10 @@
  * A long line's pieces (writeHeld) are memory the caller holds anyway until the terminal has
  * taken them: they are queued as they are and do not count toward QUEUE_LIMIT, so a 50 MB line
  * is written in the background instead of synchronously, in the middle of handing it to the
- * terminal. At most one such line waits per file, so memory stays bounded.
+ * terminal; and it is written once the terminal has it (HOLD_MS at most), so that writing 50 MB
+ * to the page cache does not compete for the CPU with the terminal and its reader while every
+ * other service's lines wait behind the long one. At most one such line waits per file, so
+ * memory stays bounded.
  */
 import { closeSync, mkdirSync, openSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +31,8 @@ export function logFilePath(dir: string, service: string): string {
 }
 
 const QUEUE_LIMIT = 4 << 20;
+/** Longest a long line (and what follows it in the same file) waits for the terminal. */
+const HOLD_MS = 2000;
 const STAGE = 128 << 10;
 /**
  * Staging buffers kept for reuse, for all files together: as many as a busy moment needs (a
@@ -56,6 +61,8 @@ interface LogFile {
   /** Where the next write goes. */
   position: number;
   writing: boolean;
+  /** Set while a long line waits for the terminal to take it: nothing is written meanwhile. */
+  gate: object | null;
   idle: Array<() => void>;
 }
 
@@ -103,17 +110,19 @@ export class LogFiles {
       }
     }
     file.size += buffer.length;
-    if (!file.writing) this.#writeLater(service, file);
-    else if (file.size - file.held > QUEUE_LIMIT) this.#writeNow(service, file);
+    const waiting = file.writing || file.gate !== null;
+    if (waiting && file.size - file.held > QUEUE_LIMIT) this.#writeNow(service, file);
+    else if (!file.writing) this.#writeLater(service, file);
   }
 
   /**
    * Appends the pieces of a long line, which the caller keeps unchanged (and in memory until the
    * terminal has taken them anyway). They are queued as they are and written in the background
-   * whatever their size; if an earlier long line still waits, what waits is written first, at
-   * once (so at most one long line waits per file).
+   * whatever their size, once `taken` resolves (the terminal has the line) or after HOLD_MS;
+   * later bytes for the same file wait behind them. If an earlier long line still waits, what
+   * waits is written first, at once (so at most one long line waits per file).
    */
-  writeHeld(service: string, pieces: readonly Buffer[]): void {
+  writeHeld(service: string, pieces: readonly Buffer[], taken?: Promise<unknown>): void {
     const file = this.#files.get(service) ?? this.#open(service);
     if (file.fd === null) return;
     if (file.held > 0) this.#writeNow(service, file);
@@ -123,6 +132,19 @@ export class LogFiles {
       file.queue.push(piece);
       file.size += piece.length;
       file.held += piece.length;
+    }
+    if (taken !== undefined) {
+      const gate = {};
+      file.gate = gate;
+      const open = () => {
+        clearTimeout(timer);
+        if (file.gate !== gate) return;
+        file.gate = null;
+        if (!file.writing) this.#writeLater(service, file);
+      };
+      const timer = setTimeout(open, HOLD_MS);
+      timer.unref();
+      taken.then(open, open);
     }
     if (!file.writing) this.#writeLater(service, file);
   }
@@ -159,6 +181,7 @@ export class LogFiles {
     file.used = 0;
     file.size = 0;
     file.held = 0;
+    file.gate = null;
     file.position += size;
     return { buffers, stages, at, size };
   }
@@ -190,7 +213,7 @@ export class LogFiles {
   }
 
   #writeLater(service: string, file: LogFile): void {
-    if (file.fd === null || file.size === 0) {
+    if (file.fd === null || file.size === 0 || file.gate !== null) {
       for (const resolve of file.idle.splice(0)) resolve();
       return;
     }
@@ -232,6 +255,7 @@ export class LogFiles {
       held: 0,
       position: 0,
       writing: false,
+      gate: null,
       idle: [],
     };
     this.#files.set(service, file);

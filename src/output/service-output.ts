@@ -11,7 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainPieces, stripSequences } from './blocks.js';
+import { JOIN_LIMIT, plainPieces, stripSequences } from './blocks.js';
 import { paint } from './colors.js';
 import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
@@ -92,6 +92,8 @@ export class ServiceOutput {
   readonly #prefixer = new Prefixer();
   /** The pieces of one block for the terminal, then for the log (reused). */
   readonly #pieces: Buffer[] = [];
+  /** Called once the terminal has taken the piece (the end of a long line: see #emit). */
+  readonly #onTaken = new Map<Buffer, () => void>();
   /** Writes to `out` or `err` so far: tells whether the progress line is still the last line. */
   #writes = 0;
   /** The progress line on a terminal: the writes count after it, and the rows it takes. */
@@ -112,7 +114,10 @@ export class ServiceOutput {
         ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
         onError: (error) =>
           this.error(`cannot hold back output for a slow reader: ${error.message}`),
-        release: (bytes) => this.#prefixer.release(bytes),
+        release: (bytes) => {
+          this.#prefixer.release(bytes);
+          if (this.#onTaken.size > 0) this.#taken(bytes);
+        },
       });
       if ((stream as { isTTY?: boolean }).isTTY === true) this.#terminals.push(sink);
       return sink;
@@ -298,9 +303,14 @@ export class ServiceOutput {
   #emit(state: ServiceState, head: readonly Buffer[], headLength: number, body: Buffer): void {
     this.#bytes += headLength + body.length;
     const pieces = this.#pieces;
+    let taken: Promise<void> | undefined;
     if (!this.#quiet) {
       this.#writes += 1;
       this.#prefixer.block(state.prefix, head, headLength, body, pieces);
+      // The log of a long line waits until the terminal has it (see LogFiles.writeHeld).
+      const end = pieces[pieces.length - 1];
+      if (headLength > JOIN_LIMIT && this.#logs !== null && end !== undefined)
+        taken = new Promise((resolve) => this.#onTaken.set(end, resolve));
       if (pieces.length !== 1) this.#outSink.writeAll(pieces);
       else this.#outSink.writeThrough(pieces[0] as Buffer);
       pieces.length = 0;
@@ -308,7 +318,7 @@ export class ServiceOutput {
     if (this.#logs !== null) {
       // A long line's own pieces are queued as they are and written in the background.
       const held = plainPieces(head, headLength, body, pieces);
-      if (held > 0) this.#logs.writeHeld(state.name, pieces.slice(0, held));
+      if (held > 0) this.#logs.writeHeld(state.name, pieces.slice(0, held), taken);
       let last = 0;
       for (let i = 0; i < pieces.length; i++) {
         const piece = pieces[i] as Buffer;
@@ -328,6 +338,13 @@ export class ServiceOutput {
           listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
         }
     }
+  }
+
+  #taken(bytes: Buffer): void {
+    const resolve = this.#onTaken.get(bytes);
+    if (resolve === undefined) return;
+    this.#onTaken.delete(bytes);
+    resolve();
   }
 
   #service(name: string): ServiceState {

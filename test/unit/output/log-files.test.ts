@@ -74,3 +74,48 @@ describe('LogFiles', () => {
     expect(readFileSync(file).equals(expected)).toBe(true);
   });
 });
+
+/** Resolves once `check()` holds, polling every 5 ms; rejects after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('LogFiles, a long line waiting for the terminal', () => {
+  it('writes the line, and what follows it, once the terminal has taken it', async () => {
+    const dir = logDir();
+    const logs = new LogFiles(dir);
+    const file = logFilePath(dir, 'big');
+    let taken = () => {};
+    logs.write('big', 'first\n');
+    logs.writeHeld(
+      'big',
+      [...longLine(16, 64 << 10), Buffer.from('\n')],
+      new Promise<void>((resolve) => {
+        taken = resolve;
+      }),
+    );
+    logs.write('big', 'after\n');
+    await until(() => statSync(file).size === 'first\n'.length);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(statSync(file).size).toBe('first\n'.length); // the line waits, and so does 'after'
+    taken();
+    await until(() => statSync(file).size === 'first\n'.length + (16 << 16) + 1 + 'after\n'.length);
+    await logs.close();
+    expect(readFileSync(file, 'utf8').endsWith('\nafter\n')).toBe(true);
+  });
+
+  it('writes everything at close, taken or not', async () => {
+    const dir = logDir();
+    const logs = new LogFiles(dir);
+    const line = longLine(4, 64 << 10);
+    logs.writeHeld('big', line, new Promise(() => {}));
+    logs.write('big', '\nlast\n');
+    await logs.close();
+    const expected = Buffer.concat([...line, Buffer.from('\nlast\n')]);
+    expect(readFileSync(logFilePath(dir, 'big')).equals(expected)).toBe(true);
+  });
+});
