@@ -67,6 +67,8 @@ export interface OutputStats {
 
 const SYSTEM_NAME = 'devlaunch';
 const LF = 10;
+/** A line still arriving and longer than this is read into memory of its own (see readChunks). */
+const FRESH_AFTER = 256 << 10;
 /** At the end, how long a reader that takes nothing is waited for before the rest is dropped. */
 const STALLED_READER_MS = 2000;
 
@@ -155,17 +157,19 @@ export class ServiceOutput {
       if (this.#open === 0) for (const resolve of this.#idle.splice(0)) resolve();
     };
     // Read as fast as the child writes, whatever the reader of `out` does. The chunk's memory is
-    // reused for the next read: everything below copies what it keeps.
+    // reused for the next read (everything below copies what it keeps), except while a long line
+    // arrives: then each read has memory of its own, kept by the splitter as it is.
     readChunks(
       stream,
-      (chunk) => {
-        splitter.push(chunk);
+      (chunk, owned) => {
+        splitter.push(chunk, owned);
         if (state.listeners.size > 0 && splitter.pendingLength > 0) {
           const partial = stripSequences(splitter.partial());
           if (partial !== '') for (const listener of state.listeners) listener(partial, true);
         }
       },
       finish,
+      () => splitter.pendingLength >= FRESH_AFTER,
     );
   }
 
