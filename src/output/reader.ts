@@ -148,6 +148,8 @@ function adopt(
   if (original.destroyed || original._readableState?.ended !== false) return null;
   shared ??= Buffer.allocUnsafeSlow(READ_SIZE);
   const buffer = shared;
+  /** Memory of its own for the next read; kept for another read when a read filled little. */
+  let spare: Buffer | null = null;
   let own: Socket;
   try {
     original._handle = null;
@@ -155,10 +157,18 @@ function adopt(
       handle,
       readable: true,
       onread: {
-        // Asked again before each read.
-        buffer: () => (fresh() ? Buffer.allocUnsafeSlow(FRESH_SIZE) : buffer),
+        // Asked again after each read's callback, for the next read.
+        buffer: () => {
+          if (!fresh()) return buffer;
+          spare ??= Buffer.allocUnsafeSlow(FRESH_SIZE);
+          return spare;
+        },
         callback: (size: number, into: Buffer) => {
-          onChunk(into.subarray(0, size), into !== buffer);
+          // A read that filled little (a slow trickle) is copied, as from the shared buffer,
+          // instead of keeping 64 KiB for a few bytes; its memory serves the next read.
+          const owned = into === spare && size >= FRESH_SIZE / 2;
+          if (owned) spare = null;
+          onChunk(into.subarray(0, size), owned);
           return true;
         },
       },
