@@ -1,12 +1,13 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through V8's string code,
- * its bytes read as latin1 (one character per byte), in parts small enough to stay ordinary heap
- * objects; any other block is prefixed line by line on the bytes. The prefixed lines of a chunk
- * are written into a slab (a 512 KiB buffer carved up in order) and handed on as one slice of
- * it; slabs come back through release() once the destination has taken their bytes, and are used
- * again, so a flood keeps touching the same memory instead of fresh pages. '\n', '\r' and ESC are
- * ASCII and never occur inside a multi-byte UTF-8 character, so working on bytes never cuts one.
+ * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through a small
+ * WebAssembly routine (prefix.wat) that copies 16 bytes at a time and makes no garbage; any other
+ * block, or every block where WebAssembly is off (`node --jitless`), is prefixed line by line on
+ * the bytes. The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in
+ * order) and handed on as one slice of it; slabs come back through release() once the
+ * destination has taken their bytes, and are used again, so a flood keeps touching the same
+ * memory instead of fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a
+ * multi-byte UTF-8 character, so working on bytes never cuts one.
  *
  * What a terminal gets: each line behind the prefix, colours kept, the '\r' of a CRLF dropped, a
  * last line without a newline closed with one; a line holding nothing but escape sequences (a
@@ -14,10 +15,12 @@
  * as the service meant and prints no empty `web |` line.
  */
 import { isControlOnly } from './blocks.js';
+import { type Flood, flood } from './flood.js';
 
 const ESC = 0x1b;
 const LF = 10;
 const CR = 13;
+const NEWLINE = Buffer.from('\n');
 /** Slab size: the prefixed lines of one read (up to 256 KiB) fit, usually those of two. */
 const SLAB = 512 << 10;
 /**
@@ -35,12 +38,6 @@ const typedCopyWithin = Uint8Array.prototype.copyWithin;
 const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
 const JOIN_LIMIT = 64 << 10;
-
-/**
- * Blocks without '\r' or ESC are prefixed as latin1 text in parts of up to this size: the strings
- * stay below V8's large-object size (128 KiB), which would take fresh pages for each.
- */
-const TEXT_PART = 48 << 10;
 
 /** A service's prefix: its bytes, and the same as latin1 text. */
 export class Prefix {
@@ -71,6 +68,12 @@ export class Prefixer {
   readonly #pool: Buffer[] = [];
   /** Where each line of the block being prefixed ends (reused). */
   #ends: Int32Array = new Int32Array(4096);
+  readonly #useFlood: boolean;
+
+  /** `flood: false` prefixes every block line by line (tests compare both paths). */
+  constructor(opts: { flood?: boolean } = {}) {
+    this.#useFlood = opts.flood ?? true;
+  }
 
   /**
    * Appends to `out` the terminal form of one block of complete lines: `head` (pieces of the
@@ -169,8 +172,11 @@ export class Prefixer {
   /** The lines of `block` from `from` on, prefixed, as one slice of the slab. */
   #lines(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
     if (block.indexOf(ESC, from) === -1 && block.indexOf(CR, from) === -1) {
-      this.#text(prefix, block, from, out);
-      return;
+      const routine = this.#useFlood ? flood() : null;
+      if (routine !== null && prefix.bytes.length <= routine.prefixMax) {
+        this.#flood(routine, prefix, block, from, out);
+        return;
+      }
     }
     const length = block.length - from;
     let ends = this.#ends;
@@ -226,44 +232,37 @@ export class Prefixer {
     }
   }
 
+  /** The lines of `block` from `from` on, none holding '\r' or ESC, through `routine`. */
+  #flood(routine: Flood, prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
+    const first = out.length;
+    routine.prefix(prefix.bytes, block, from, (memory, start, end) =>
+      this.#put(memory, start, end, out, first),
+    );
+    if (block[block.length - 1] !== LF) this.#put(NEWLINE, 0, 1, out, first);
+  }
+
   /**
-   * Nearly all of a flood (no '\r', no escape sequence): V8's string code over the bytes read
-   * as latin1 (one character per byte), one `replaceAll` per part, costs less per line than a
-   * loop here, the more so as devlaunch runs without V8's optimising compiler (cli/boot.ts).
+   * Copies `source[start, end)` into the slab, and onto `out`: joined to the piece `out` ends
+   * with when that piece (one of this block's, from `first` on) ends where the copy begins.
    */
-  #text(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
-    const end = block[block.length - 1] === LF ? block.length - 1 : block.length;
-    const p = prefix.bytes.length;
-    let at = from;
-    const parts: Buffer[] = [];
-    while (at <= end) {
-      let stop = end;
-      if (stop - at > TEXT_PART) {
-        const lf = block.lastIndexOf(LF, at + TEXT_PART);
-        stop = lf > at ? lf : end;
-      }
-      const text = block.toString('latin1', at, stop).replaceAll('\n', prefix.joiner);
-      const target = this.#reserve(p + text.length + 1);
-      const start = this.#used;
-      let w = start + target.write(prefix.text, start, 'latin1');
-      w += target.write(text, w, 'latin1');
-      target[w++] = LF;
-      this.#used = w;
-      // Parts side by side in the slab are handed on as one piece.
-      const last = parts[parts.length - 1];
-      if (
-        last !== undefined &&
-        last.buffer === target.buffer &&
-        last.byteOffset + last.length === start
-      )
-        parts[parts.length - 1] = target.subarray(last.byteOffset - target.byteOffset, w);
-      else {
-        this.#refs += 1;
-        parts.push(target.subarray(start, w));
-      }
-      at = stop + 1;
+  #put(source: Uint8Array, start: number, end: number, out: Buffer[], first: number): void {
+    const length = end - start;
+    const target = this.#reserve(length);
+    const at = this.#used;
+    typedSet.call(target, source.subarray(start, end), at);
+    this.#used = at + length;
+    const n = out.length;
+    const last = n > first ? (out[n - 1] as Buffer) : undefined;
+    if (
+      last !== undefined &&
+      last.buffer === target.buffer &&
+      last.byteOffset + last.length === target.byteOffset + at
+    ) {
+      out[n - 1] = target.subarray(last.byteOffset - target.byteOffset, this.#used);
+    } else {
+      this.#refs += 1;
+      out.push(target.subarray(at, this.#used));
     }
-    for (const part of parts) out.push(part);
   }
 
   #grow(): Int32Array {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plainBlock } from '../../../src/output/blocks.js';
+import { flood } from '../../../src/output/flood.js';
 import { Prefix, Prefixer, prefixBlock } from '../../../src/output/prefixer.js';
 
 const ESC = '\u001b';
@@ -87,5 +88,62 @@ describe('Prefixer', () => {
     expect(Buffer.concat(out).toString()).toBe(
       `p | abc\np | d\np | ${'y'.repeat(70_000)}z\np | end\n`,
     );
+  });
+});
+
+describe('the flood routine (WebAssembly)', () => {
+  /** A small seeded generator: the same cases on every run. */
+  function random(seed: number) {
+    let s = seed >>> 0;
+    return (n: number) => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s % n;
+    };
+  }
+  const run = (prefixer: Prefixer, prefix: Prefix, head: Buffer[], body: Buffer) => {
+    const out: Buffer[] = [];
+    const headLength = head.reduce((n, b) => n + b.length, 0);
+    prefixer.block(prefix, head, headLength, body, out);
+    const bytes = Buffer.concat(out);
+    for (const piece of out) prefixer.release(piece);
+    return bytes;
+  };
+
+  it('gives the same bytes as the line-by-line path, whatever the lines and the prefix', () => {
+    expect(flood()).not.toBeNull();
+    const next = random(12);
+    const fast = new Prefixer();
+    const slow = new Prefixer({ flood: false });
+    const alphabet = ['a', 'é', '日', '🎉', ' ', '\t', '\n', '\n', '\n'];
+    for (let round = 0; round < 300; round++) {
+      const prefix = new Prefix(`${'p'.repeat(1 + next(round % 10 === 0 ? 3000 : 40))} | `);
+      const size = next(4) === 0 ? next(700_000) : next(2000);
+      let text = '';
+      while (text.length < size) {
+        text +=
+          next(50) === 0 ? 'x'.repeat(next(300_000)) : (alphabet[next(alphabet.length)] as string);
+      }
+      const body = Buffer.from(text);
+      const head = next(3) === 0 ? [Buffer.from(`h${'e'.repeat(next(100))}`)] : [];
+      if (head.length === 0 && body.length === 0) continue;
+      const expected = run(slow, prefix, head, body);
+      expect(run(fast, prefix, head, body).equals(expected)).toBe(true);
+    }
+  });
+
+  it('puts the prefix before each line and closes an unterminated last one', () => {
+    const prefix = new Prefix('web | ');
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i} ${'.'.repeat(i % 37)}`);
+    const text = `${lines.join('\n')}`;
+    const got = run(new Prefixer(), prefix, [], Buffer.from(text)).toString();
+    expect(got).toBe(lines.map((l) => `web | ${l}\n`).join(''));
+  });
+
+  it('fits a result bigger than its output area (long prefix, short lines)', () => {
+    const prefix = new Prefix(`${'p'.repeat(2000)} | `);
+    const body = Buffer.from('x\n'.repeat(400));
+    const got = run(new Prefixer(), prefix, [], body);
+    expect(got.length).toBeGreaterThan(512 << 10);
+    expect(got.equals(Buffer.from(`${prefix.text}x\n`.repeat(400), 'latin1'))).toBe(true);
   });
 });
