@@ -50,19 +50,37 @@ export class Flood {
       this.#prefix = prefix;
     }
     x.start.value = 1;
+    // Read straight into the routine's memory (input()): nothing to copy in.
+    if (block.buffer === memory.buffer && block.byteOffset >= IN) {
+      this.#run(block.byteOffset + from, block.byteOffset + block.length, prefix.length, onPart);
+      return;
+    }
     for (let at = from; at < block.length; ) {
       const n = Math.min(block.length - at, IN_SIZE);
       block.copy(memory, IN, at, at + n);
-      x.in.value = IN;
-      const inEnd = IN + n;
-      // A part of output per call: more than one only when prefixes make it outgrow OUT.
-      do {
-        x.out.value = OUT;
-        x.prefix(inEnd, OUT_END, prefix.length);
-        onPart(memory, OUT, x.out.value as number);
-      } while ((x.in.value as number) < inEnd);
+      this.#run(IN, IN + n, prefix.length, onPart);
       at += n;
     }
+  }
+
+  /**
+   * Memory for reading the services' output into (up to IN_SIZE bytes): the routine prefixes a
+   * block read there where it lies.
+   */
+  input(): Buffer {
+    return this.#memory.subarray(IN, IN + IN_SIZE);
+  }
+
+  /** The routine over input bytes `[start, end)` of its memory. */
+  #run(start: number, end: number, prefixLength: number, onPart: PartListener): void {
+    const x = this.#x;
+    x.in.value = start;
+    // A part of output per call: more than one only when prefixes make it outgrow OUT.
+    do {
+      x.out.value = OUT;
+      x.prefix(end, OUT_END, prefixLength);
+      onPart(this.#memory, OUT, x.out.value as number);
+    } while ((x.in.value as number) < end);
   }
 }
 

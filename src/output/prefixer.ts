@@ -24,10 +24,13 @@ const NEWLINE = Buffer.from('\n');
 /** Slab size: the prefixed lines of one read (up to 256 KiB) fit, usually those of two. */
 const SLAB = 512 << 10;
 /**
- * Released slabs kept for reuse; the rest is left to the garbage collector. Few: the slabs of
- * output held for a slow reader are not worth keeping once it caught up.
+ * Released slabs kept for reuse: enough for the output held in memory for a slow reader (4 MiB,
+ * sink.ts) and the slab being filled, so a flood behind a busy reader keeps writing into the
+ * same memory instead of fresh pages (a page fault per 4 KiB). Let go after IDLE_MS without a
+ * slab taken: an idle session keeps none of it.
  */
-const POOL = 2;
+const POOL = 12;
+const IDLE_MS = 2000;
 /**
  * The typed-array methods used per line, called directly: looked up on the slab per line, they
  * cost a generic property load each in the optimised code (measured: three per line).
@@ -66,6 +69,7 @@ export class Prefixer {
   #refs = 0;
   readonly #retired = new WeakMap<ArrayBufferLike, Retired>();
   readonly #pool: Buffer[] = [];
+  #poolTimer: NodeJS.Timeout | null = null;
   /** Where each line of the block being prefixed ends (reused). */
   #ends: Int32Array = new Int32Array(4096);
   readonly #useFlood: boolean;
@@ -142,7 +146,15 @@ export class Prefixer {
 
   /** A slab nobody uses any more: into the pool if it is a regular one and there is room. */
   #keep(slab: Buffer): void {
-    if (slab.length === SLAB && this.#pool.length < POOL) this.#pool.push(slab);
+    if (slab.length !== SLAB || this.#pool.length >= POOL) return;
+    this.#pool.push(slab);
+    if (this.#poolTimer === null) {
+      this.#poolTimer = setTimeout(() => {
+        this.#poolTimer = null;
+        this.#pool.length = 0;
+      }, IDLE_MS);
+      this.#poolTimer.unref();
+    }
   }
 
   /** A first line too long to copy whole: its pieces, behind one prefix. */
@@ -280,6 +292,7 @@ export class Prefixer {
       this.#retired.set(current.buffer, { slab: current, refs: this.#refs });
     else if (current !== null) this.#keep(current);
     const pooled = size <= SLAB ? this.#pool.pop() : undefined;
+    this.#poolTimer?.refresh();
     this.#slab = pooled ?? Buffer.allocUnsafeSlow(Math.max(SLAB, size));
     this.#used = 0;
     this.#refs = 0;
