@@ -42,17 +42,12 @@ const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
 const JOIN_LIMIT = 64 << 10;
 
-/** A service's prefix: its bytes, and the same as latin1 text. */
+/** A service's prefix, as the bytes put before each of its lines. */
 export class Prefix {
   readonly bytes: Buffer;
-  readonly text: string;
-  /** A newline followed by the prefix, as latin1 text. */
-  readonly joiner: string;
 
   constructor(text: string) {
     this.bytes = Buffer.from(text);
-    this.text = this.bytes.toString('latin1');
-    this.joiner = `\n${this.text}`;
   }
 }
 
