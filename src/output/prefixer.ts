@@ -1,9 +1,8 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through a small
- * WebAssembly routine (prefix.wat) that copies 16 bytes at a time and makes no garbage; any other
- * block, or every block where WebAssembly is off (`node --jitless`), is prefixed line by line on
- * the bytes. The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in
+ * re-encoding. A block goes through a small WebAssembly routine (flood.ts) that copies 16 bytes
+ * at a time and makes no garbage; where WebAssembly is off (`node --jitless`), or for a block
+ * larger than the routine's input (256 KiB, never one read), it is prefixed line by line here. The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in
  * order) and handed on as one slice of it; slabs come back through release() once the
  * destination has taken their bytes, and are used again, so a flood keeps touching the same
  * memory instead of fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a
@@ -15,12 +14,11 @@
  * as the service meant and prints no empty `web |` line.
  */
 import { isControlOnly } from './blocks.js';
-import { type Flood, flood } from './flood.js';
+import { flood } from './flood.js';
 
 const ESC = 0x1b;
 const LF = 10;
 const CR = 13;
-const NEWLINE = Buffer.from('\n');
 /** Slab size: the prefixed lines of one read (up to 256 KiB) fit, usually those of two. */
 const SLAB = 512 << 10;
 /**
@@ -178,12 +176,12 @@ export class Prefixer {
 
   /** The lines of `block` from `from` on, prefixed, as one slice of the slab. */
   #lines(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
-    if (block.indexOf(ESC, from) === -1 && block.indexOf(CR, from) === -1) {
-      const routine = this.#useFlood ? flood() : null;
-      if (routine !== null && prefix.bytes.length <= routine.prefixMax) {
-        this.#flood(routine, prefix, block, from, out);
-        return;
-      }
+    const routine = this.#useFlood ? flood() : null;
+    if (routine !== null && prefix.bytes.length <= routine.prefixMax) {
+      const first = out.length;
+      const onPart = (memory: Buffer, start: number, end: number) =>
+        this.#put(memory, start, end, out, first);
+      if (routine.lines(prefix.bytes, block, from, onPart)) return;
     }
     const length = block.length - from;
     let ends = this.#ends;
@@ -237,15 +235,6 @@ export class Prefixer {
       this.#refs += 1;
       out.push(target.subarray(start, w));
     }
-  }
-
-  /** The lines of `block` from `from` on, none holding '\r' or ESC, through `routine`. */
-  #flood(routine: Flood, prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
-    const first = out.length;
-    routine.prefix(prefix.bytes, block, from, (memory, start, end) =>
-      this.#put(memory, start, end, out, first),
-    );
-    if (block[block.length - 1] !== LF) this.#put(NEWLINE, 0, 1, out, first);
   }
 
   /**
