@@ -11,7 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { JOIN_LIMIT, plainPieces, stripSequences } from './blocks.js';
+import { JOIN_LIMIT, plainPieces, stripSequences, transient } from './blocks.js';
 import { paint } from './colors.js';
 import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
@@ -326,9 +326,9 @@ export class ServiceOutput {
       let last = 0;
       for (let i = 0; i < pieces.length; i++) {
         const piece = pieces[i] as Buffer;
-        // Only bytes in the read buffer are reused: the rest (text without its escape
-        // sequences) is queued as it is, not copied again.
-        if (i >= held) this.#logs.write(state.name, piece, piece.buffer !== body.buffer);
+        // Only bytes in the read buffer or the flood routines' memory are reused: the rest (text
+        // without its escape sequences) is queued as it is, not copied again.
+        if (i >= held) this.#logs.write(state.name, piece, !transient(piece, body));
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
       pieces.length = 0;
