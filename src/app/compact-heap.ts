@@ -6,12 +6,14 @@
  * within a second of ready (docs/benchmarks.md). A session runs for hours; the collection costs
  * 20-55 ms of CPU (most of it page faults of the compaction), once, a second after the ready
  * table is out: not while the services finish starting, and not at all in a session that ends
- * (every service exited, Ctrl+C) before then — there the heap goes with the process.
+ * (every service exited, Ctrl+C) before then — there the heap goes with the process. Nor while
+ * the services print a lot: a full collection stops devlaunch for tens of milliseconds (150 ms
+ * was measured with a 50 MB line in flight), and every service's output would wait for it.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { EventSink } from '../output/events.js';
-import { onOutputVolume } from '../output/reader.js';
+import { onOutputVolume, outputVolume } from '../output/reader.js';
 
 type Collect = () => void;
 
@@ -19,12 +21,32 @@ type Collect = () => void;
 export const COLLECT_AFTER_READY_MS = 1000;
 
 /**
- * A subscriber to a session's events: collects once, `COLLECT_AFTER_READY_MS` after its first
- * `all-ready`, unless the session has begun to stop by then.
+ * Output over one wait that puts the collection off by another wait: a flood, or a long line
+ * still going out. A dev server's ordinary logging is far below it.
  */
-export function collectOnceReady(collect: () => void = collectGarbage): EventSink {
+export const BUSY_OUTPUT_BYTES = 1 << 20;
+
+/**
+ * A subscriber to a session's events: collects once, `COLLECT_AFTER_READY_MS` after its first
+ * `all-ready`, unless the session has begun to stop by then; while the services printed
+ * `BUSY_OUTPUT_BYTES` or more during the last wait, it waits once more (`volume`: bytes printed
+ * so far).
+ */
+export function collectOnceReady(
+  collect: () => void = collectGarbage,
+  volume: () => number = outputVolume,
+): EventSink {
   let done = false;
   let timer: NodeJS.Timeout | undefined;
+  let seen = 0;
+  const wait = () => {
+    seen = volume();
+    timer = setTimeout(() => {
+      if (volume() - seen >= BUSY_OUTPUT_BYTES) wait();
+      else collect();
+    }, COLLECT_AFTER_READY_MS);
+    timer.unref();
+  };
   return (event) => {
     if (event.type === 'stopping') {
       done = true;
@@ -33,8 +55,7 @@ export function collectOnceReady(collect: () => void = collectGarbage): EventSin
     }
     if (done || event.type !== 'all-ready') return;
     done = true;
-    timer = setTimeout(collect, COLLECT_AFTER_READY_MS);
-    timer.unref();
+    wait();
   };
 }
 

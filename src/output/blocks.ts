@@ -20,28 +20,35 @@ const SEQUENCES = new RegExp(SEQUENCE, 'g');
 const CONTROL_ONLY = new RegExp(`^(?:${SEQUENCE})+$`);
 
 /** A first line whose beginning is longer than this is stripped in its pieces, not joined. */
-const JOIN_LIMIT = 64 << 10;
+export const JOIN_LIMIT = 64 << 10;
 
 /**
  * Appends to `out` the log file's form of a block of lines (see BlockSplitter): the same bytes
  * without escape sequences, control-only lines left out. Without escape sequences, the very
  * pieces given (nothing copied). A piece is valid during the call only when it lies in `body`'s
- * memory or in the flood routines' (see transient()); any other piece may be kept.
+ * memory or in the flood routines' (see transient()); any other piece may be kept. Returns how
+ * many of the pieces appended first are a long first line's own: its pieces from earlier chunks
+ * (`head`), as they are or without their escape sequences, never changed afterwards; 0 when
+ * that line's beginning is short (joined, copied).
  */
 export function plainPieces(
   head: readonly Buffer[],
   headLength: number,
   body: Buffer,
   out: Buffer[],
-): void {
+): number {
   let plain = body.indexOf(ESC) === -1;
   for (let i = 0; plain && i < head.length; i++) plain = (head[i] as Buffer).indexOf(ESC) === -1;
   if (plain) {
     for (const piece of head) out.push(piece);
     if (body.length > 0) out.push(body);
-  } else if (headLength === 0) out.push(plainBlock(body));
-  else if (headLength > JOIN_LIMIT) out.push(...plainLong(head, body));
-  else {
+    return headLength > JOIN_LIMIT ? head.length : 0;
+  }
+  if (headLength === 0) out.push(plainBlock(body));
+  else if (headLength > JOIN_LIMIT) {
+    out.push(...plainLong(head, body));
+    return head.length;
+  } else {
     // The first line, then the rest: each fits the flood routines' input.
     const lf = body.indexOf(LF);
     const end = lf === -1 ? body.length : lf + 1;
@@ -49,6 +56,7 @@ export function plainPieces(
     out.push(transient(first, body) ? Buffer.from(first) : first);
     if (end < body.length) out.push(plainBlock(body.subarray(end)));
   }
+  return 0;
 }
 
 /** Whether `piece`, made by plainPieces() for `body`, is valid during that call only. */

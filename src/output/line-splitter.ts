@@ -30,11 +30,15 @@ export class BlockSplitter {
     this.#onBlock = onBlock;
   }
 
-  /** `chunk` may be reused by the caller after the call: what is kept of it is copied. */
-  push(chunk: Buffer): void {
+  /**
+   * `chunk` may be reused by the caller after the call: what is kept of it is copied, unless
+   * `owned` (the chunk is the caller's to give away): a chunk without a newline is then kept as
+   * it is.
+   */
+  push(chunk: Buffer, owned = false): void {
     const last = chunk.lastIndexOf(LF);
     if (last === -1) {
-      this.#keep(Buffer.from(chunk));
+      this.#keep(owned ? chunk : Buffer.from(chunk));
       return;
     }
     const head = this.#pending;

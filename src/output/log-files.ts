@@ -12,6 +12,14 @@
  * write() copies the bytes (the caller reuses its buffers) into staging buffers of STAGE bytes;
  * a staging buffer comes back to a small pool once its write is done, so a flood keeps writing
  * from the same memory instead of fresh pages.
+ *
+ * A long line's pieces (writeHeld) are memory the caller holds anyway until the terminal has
+ * taken them: they are queued as they are and do not count toward QUEUE_LIMIT, so a 50 MB line
+ * is written in the background instead of synchronously, in the middle of handing it to the
+ * terminal; and it is written once the terminal has it (HOLD_MS at most), so that writing 50 MB
+ * to the page cache does not compete for the CPU with the terminal and its reader while every
+ * other service's lines wait behind the long one. At most one such line waits per file, so
+ * memory stays bounded.
  */
 import { closeSync, mkdirSync, openSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +31,8 @@ export function logFilePath(dir: string, service: string): string {
 }
 
 const QUEUE_LIMIT = 4 << 20;
+/** Longest a long line (and what follows it in the same file) waits for the terminal. */
+const HOLD_MS = 2000;
 const STAGE = 128 << 10;
 /**
  * Staging buffers kept for reuse, for all files together: as many as a busy moment needs (a
@@ -46,9 +56,13 @@ interface LogFile {
   used: number;
   /** Bytes waiting to be written. */
   size: number;
+  /** Of `size`, the bytes of a long line given to writeHeld (not counted toward QUEUE_LIMIT). */
+  held: number;
   /** Where the next write goes. */
   position: number;
   writing: boolean;
+  /** Set while a long line waits for the terminal to take it: nothing is written meanwhile. */
+  gate: object | null;
   idle: Array<() => void>;
 }
 
@@ -96,8 +110,43 @@ export class LogFiles {
       }
     }
     file.size += buffer.length;
+    const waiting = file.writing || file.gate !== null;
+    if (waiting && file.size - file.held > QUEUE_LIMIT) this.#writeNow(service, file);
+    else if (!file.writing) this.#writeLater(service, file);
+  }
+
+  /**
+   * Appends the pieces of a long line, which the caller keeps unchanged (and in memory until the
+   * terminal has taken them anyway). They are queued as they are and written in the background
+   * whatever their size, once `taken` resolves (the terminal has the line) or after HOLD_MS;
+   * later bytes for the same file wait behind them. If an earlier long line still waits, what
+   * waits is written first, at once (so at most one long line waits per file).
+   */
+  writeHeld(service: string, pieces: readonly Buffer[], taken?: Promise<unknown>): void {
+    const file = this.#files.get(service) ?? this.#open(service);
+    if (file.fd === null) return;
+    if (file.held > 0) this.#writeNow(service, file);
+    seal(file);
+    for (const piece of pieces) {
+      if (piece.length === 0) continue;
+      file.queue.push(piece);
+      file.size += piece.length;
+      file.held += piece.length;
+    }
+    if (taken !== undefined) {
+      const gate = {};
+      file.gate = gate;
+      const open = () => {
+        clearTimeout(timer);
+        if (file.gate !== gate) return;
+        file.gate = null;
+        if (!file.writing) this.#writeLater(service, file);
+      };
+      const timer = setTimeout(open, HOLD_MS);
+      timer.unref();
+      taken.then(open, open);
+    }
     if (!file.writing) this.#writeLater(service, file);
-    else if (file.size > QUEUE_LIMIT) this.#writeNow(service, file);
   }
 
   /** Writes what is pending, closes every file; resolves once all are closed. */
@@ -131,13 +180,10 @@ export class LogFiles {
     file.from = 0;
     file.used = 0;
     file.size = 0;
+    file.held = 0;
+    file.gate = null;
     file.position += size;
-    return {
-      buffers: buffers.length > MAX_BUFFERS ? [Buffer.concat(buffers)] : buffers,
-      stages,
-      at,
-      size,
-    };
+    return { buffers, stages, at, size };
   }
 
   #reuse(stages: Buffer[]): void {
@@ -152,9 +198,14 @@ export class LogFiles {
 
   #writeNow(service: string, file: LogFile): void {
     if (file.fd === null || file.size === 0) return;
-    const { buffers, stages, at, size } = this.#take(file);
+    const { buffers, stages, at } = this.#take(file);
     try {
-      finish(file.fd, buffers, at, size, writevSync(file.fd, buffers, at));
+      for (let from = 0, position = at; from < buffers.length; from += MAX_BUFFERS) {
+        const slice = buffers.slice(from, from + MAX_BUFFERS);
+        const length = byteLength(slice);
+        finish(file.fd, slice, position, length, writevSync(file.fd, slice, position));
+        position += length;
+      }
       this.#reuse(stages);
     } catch (error) {
       this.#fail(service, file, error as Error);
@@ -162,22 +213,16 @@ export class LogFiles {
   }
 
   #writeLater(service: string, file: LogFile): void {
-    if (file.fd === null || file.size === 0) {
+    if (file.fd === null || file.size === 0 || file.gate !== null) {
       for (const resolve of file.idle.splice(0)) resolve();
       return;
     }
     file.writing = true;
-    const { buffers, stages, at, size } = this.#take(file);
-    const fd = file.fd;
-    writev(fd, buffers, at, (error, written) => {
+    const { buffers, stages, at } = this.#take(file);
+    writeLater(file.fd, buffers, at, (error) => {
       file.writing = false;
-      try {
-        if (error) throw error;
-        finish(fd, buffers, at, size, written);
-        this.#reuse(stages);
-      } catch (failure) {
-        this.#fail(service, file, failure as Error);
-      }
+      if (error === null) this.#reuse(stages);
+      else this.#fail(service, file, error);
       this.#writeLater(service, file);
     });
   }
@@ -194,6 +239,7 @@ export class LogFiles {
     file.from = 0;
     file.used = 0;
     file.size = 0;
+    file.held = 0;
     this.#onError(service, error);
   }
 
@@ -206,8 +252,10 @@ export class LogFiles {
       from: 0,
       used: 0,
       size: 0,
+      held: 0,
       position: 0,
       writing: false,
+      gate: null,
       idle: [],
     };
     this.#files.set(service, file);
@@ -228,6 +276,37 @@ function seal(file: LogFile): void {
     file.queue.push(file.stage.subarray(file.from, file.used));
     file.from = file.used;
   }
+}
+
+function byteLength(buffers: readonly Buffer[]): number {
+  let size = 0;
+  for (const buffer of buffers) size += buffer.length;
+  return size;
+}
+
+/**
+ * Writes `buffers` at `at` in the background, at most MAX_BUFFERS per writev (never joined into
+ * one copy: a long line comes in hundreds of pieces), in order; `done` once all are written.
+ */
+function writeLater(
+  fd: number,
+  buffers: Buffer[],
+  at: number,
+  done: (error: Error | null) => void,
+): void {
+  const slice = buffers.length > MAX_BUFFERS ? buffers.slice(0, MAX_BUFFERS) : buffers;
+  const size = byteLength(slice);
+  writev(fd, slice, at, (error, written) => {
+    try {
+      if (error) throw error;
+      finish(fd, slice, at, size, written);
+    } catch (failure) {
+      done(failure as Error);
+      return;
+    }
+    if (slice === buffers) done(null);
+    else writeLater(fd, buffers.slice(MAX_BUFFERS), at + size, done);
+  });
 }
 
 /** Completes a short write (rare on a regular file) synchronously, at its offset. */

@@ -40,7 +40,16 @@ export function onOutputVolume(bytes: number, then: () => void): void {
   volumeWatch = { left: bytes, then };
 }
 
+/** Bytes read from the services' output so far (all services, all streams). */
+let volume = 0;
+
+/** How many bytes the services have printed so far, in all. */
+export function outputVolume(): number {
+  return volume;
+}
+
 function counted(size: number): void {
+  volume += size;
   if (volumeWatch === null) return;
   volumeWatch.left -= size;
   if (volumeWatch.left > 0) return;
@@ -50,10 +59,17 @@ function counted(size: number): void {
 }
 
 /**
- * `bytes` is valid during the call only: the same memory receives the next read. A consumer
- * that keeps bytes beyond the call copies them.
+ * `bytes` is valid during the call only, unless `owned`: the same memory receives the next read,
+ * so a consumer that keeps bytes beyond the call copies them. An `owned` chunk was read into
+ * memory of its own (see readChunks' `fresh`) and may be kept as it is.
  */
-export type ChunkListener = (bytes: Buffer) => void;
+export type ChunkListener = (bytes: Buffer, owned: boolean) => void;
+
+/**
+ * Size of a read into memory of its own. Reads from a pipe bring at most 64 KiB; V8 counts the
+ * whole buffer as memory in use, however little of it a read filled.
+ */
+const FRESH_SIZE = 64 << 10;
 
 interface StreamHandle {
   useUserBuffer?: (buffer: Uint8Array) => void;
@@ -67,12 +83,18 @@ type HandleSocket = Socket & {
 
 /**
  * Calls `onChunk` with every chunk `stream` delivers, in order, then `onEnd` once (end of
- * stream, close or error). Reading starts at once and never pauses.
+ * stream, close or error). Reading starts at once and never pauses. While `fresh()` holds (a
+ * long line is arriving), a child's pipe is read into new memory for each read, handed on as
+ * `owned`: the consumer keeps it without copying it. The kernel, not a copy in JavaScript, then
+ * writes that memory first, which costs about as much but spares the write that later hands the
+ * line on: on this kind of virtual machine the first time the kernel touches a page of a
+ * process costs some 20 us, and that write is what the other services' lines wait behind.
  */
 export function readChunks(
   stream: NodeJS.ReadableStream,
   onChunk: ChunkListener,
   onEnd: () => void,
+  fresh: () => boolean = () => false,
 ): void {
   let ended = false;
   const end = () => {
@@ -80,18 +102,18 @@ export function readChunks(
     ended = true;
     onEnd();
   };
-  const counting: ChunkListener = (bytes) => {
+  const counting: ChunkListener = (bytes, owned) => {
     counted(bytes.length);
-    onChunk(bytes);
+    onChunk(bytes, owned);
   };
-  const own = adopt(stream, counting);
+  const own = adopt(stream, counting, fresh);
   const source = own ?? stream;
   source.on('end', end);
   source.on('close', end);
   source.on('error', end);
   if (own === null) {
     stream.on('data', (chunk: Buffer | string) =>
-      counting(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
+      counting(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, false),
     );
     // Flowing mode: read as fast as the child writes, whatever the reader of the output does.
     stream.resume();
@@ -99,7 +121,11 @@ export function readChunks(
 }
 
 /** The socket reading `stream`'s pipe into a reused buffer, or null when it cannot be moved. */
-function adopt(stream: NodeJS.ReadableStream, onChunk: ChunkListener): Socket | null {
+function adopt(
+  stream: NodeJS.ReadableStream,
+  onChunk: ChunkListener,
+  fresh: () => boolean,
+): Socket | null {
   if (!(stream instanceof Socket) || process.platform === 'win32') return null;
   const original = stream as HandleSocket;
   const handle = original._handle;
@@ -117,13 +143,15 @@ function adopt(stream: NodeJS.ReadableStream, onChunk: ChunkListener): Socket | 
   }
   // What the original socket read before now comes first (it is paused: this empties it).
   for (let chunk = original.read() as Buffer | null; chunk !== null; chunk = original.read()) {
-    onChunk(chunk);
+    onChunk(chunk, false);
   }
   // At end of stream already (the rest follows as events): nothing left to read here.
   if (original.destroyed || original._readableState?.ended !== false) return null;
   // In the prefixer's WebAssembly memory when there is one: a flood is prefixed where it was read.
   shared ??= flood()?.input() ?? Buffer.allocUnsafeSlow(READ_SIZE);
   const buffer = shared;
+  /** Memory of its own for the next read; kept for another read when a read filled little. */
+  let spare: Buffer | null = null;
   let own: Socket;
   try {
     original._handle = null;
@@ -131,9 +159,18 @@ function adopt(stream: NodeJS.ReadableStream, onChunk: ChunkListener): Socket | 
       handle,
       readable: true,
       onread: {
-        buffer,
-        callback: (size: number) => {
-          onChunk(buffer.subarray(0, size));
+        // Asked again after each read's callback, for the next read.
+        buffer: () => {
+          if (!fresh()) return buffer;
+          spare ??= Buffer.allocUnsafeSlow(FRESH_SIZE);
+          return spare;
+        },
+        callback: (size: number, into: Buffer) => {
+          // A read that filled little (a slow trickle) is copied, as from the shared buffer,
+          // instead of keeping 64 KiB for a few bytes; its memory serves the next read.
+          const owned = into === spare && size >= FRESH_SIZE / 2;
+          if (owned) spare = null;
+          onChunk(into.subarray(0, size), owned);
           return true;
         },
       },

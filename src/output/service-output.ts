@@ -11,7 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainPieces, stripSequences, transient } from './blocks.js';
+import { JOIN_LIMIT, plainPieces, stripSequences, transient } from './blocks.js';
 import { paint } from './colors.js';
 import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
@@ -67,6 +67,8 @@ export interface OutputStats {
 
 const SYSTEM_NAME = 'devlaunch';
 const LF = 10;
+/** A line still arriving and longer than this is read into memory of its own (see readChunks). */
+const FRESH_AFTER = 256 << 10;
 /** At the end, how long a reader that takes nothing is waited for before the rest is dropped. */
 const STALLED_READER_MS = 2000;
 
@@ -92,6 +94,8 @@ export class ServiceOutput {
   readonly #prefixer = new Prefixer();
   /** The pieces of one block for the terminal, then for the log (reused). */
   readonly #pieces: Buffer[] = [];
+  /** Called once the terminal has taken the piece (the end of a long line: see #emit). */
+  readonly #onTaken = new Map<Buffer, () => void>();
   /** Writes to `out` or `err` so far: tells whether the progress line is still the last line. */
   #writes = 0;
   /** The progress line on a terminal: the writes count after it, and the rows it takes. */
@@ -112,7 +116,10 @@ export class ServiceOutput {
         ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
         onError: (error) =>
           this.error(`cannot hold back output for a slow reader: ${error.message}`),
-        release: (bytes) => this.#prefixer.release(bytes),
+        release: (bytes) => {
+          this.#prefixer.release(bytes);
+          if (this.#onTaken.size > 0) this.#taken(bytes);
+        },
       });
       if ((stream as { isTTY?: boolean }).isTTY === true) this.#terminals.push(sink);
       return sink;
@@ -150,17 +157,19 @@ export class ServiceOutput {
       if (this.#open === 0) for (const resolve of this.#idle.splice(0)) resolve();
     };
     // Read as fast as the child writes, whatever the reader of `out` does. The chunk's memory is
-    // reused for the next read: everything below copies what it keeps.
+    // reused for the next read (everything below copies what it keeps), except while a long line
+    // arrives: then each read has memory of its own, kept by the splitter as it is.
     readChunks(
       stream,
-      (chunk) => {
-        splitter.push(chunk);
+      (chunk, owned) => {
+        splitter.push(chunk, owned);
         if (state.listeners.size > 0 && splitter.pendingLength > 0) {
           const partial = stripSequences(splitter.partial());
           if (partial !== '') for (const listener of state.listeners) listener(partial, true);
         }
       },
       finish,
+      () => splitter.pendingLength >= FRESH_AFTER,
     );
   }
 
@@ -298,20 +307,28 @@ export class ServiceOutput {
   #emit(state: ServiceState, head: readonly Buffer[], headLength: number, body: Buffer): void {
     this.#bytes += headLength + body.length;
     const pieces = this.#pieces;
+    let taken: Promise<void> | undefined;
     if (!this.#quiet) {
       this.#writes += 1;
       this.#prefixer.block(state.prefix, head, headLength, body, pieces);
+      // The log of a long line waits until the terminal has it (see LogFiles.writeHeld).
+      const end = pieces[pieces.length - 1];
+      if (headLength > JOIN_LIMIT && this.#logs !== null && end !== undefined)
+        taken = new Promise((resolve) => this.#onTaken.set(end, resolve));
       if (pieces.length !== 1) this.#outSink.writeAll(pieces);
       else this.#outSink.writeThrough(pieces[0] as Buffer);
       pieces.length = 0;
     }
     if (this.#logs !== null) {
-      plainPieces(head, headLength, body, pieces);
+      // A long line's own pieces are queued as they are and written in the background.
+      const held = plainPieces(head, headLength, body, pieces);
+      if (held > 0) this.#logs.writeHeld(state.name, pieces.slice(0, held), taken);
       let last = 0;
-      for (const piece of pieces) {
-        // Only bytes in the read buffer are reused: the rest (a long line's pieces, text without
-        // its escape sequences) is queued as it is, not copied again.
-        this.#logs.write(state.name, piece, !transient(piece, body));
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i] as Buffer;
+        // Only bytes in the read buffer or the flood routines' memory are reused: the rest (text
+        // without its escape sequences) is queued as it is, not copied again.
+        if (i >= held) this.#logs.write(state.name, piece, !transient(piece, body));
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
       pieces.length = 0;
@@ -325,6 +342,13 @@ export class ServiceOutput {
           listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
         }
     }
+  }
+
+  #taken(bytes: Buffer): void {
+    const resolve = this.#onTaken.get(bytes);
+    if (resolve === undefined) return;
+    this.#onTaken.delete(bytes);
+    resolve();
   }
 
   #service(name: string): ServiceState {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { tempDir } from '../../unit/output/helpers.js';
+import { Collector, tempDir } from '../../unit/output/helpers.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -24,7 +24,43 @@ for (let i = 0; i < count; i++) {
 process.stdout.write(s);
 `;
 
+// Prints a short line, a 3 MiB line in 64 KiB writes (each its own letter, so order shows),
+// then a 300 kB line and a last line without a newline, in one write.
+const LONG_PRINTER = `
+const parts = [];
+for (let i = 0; i < 48; i++) parts.push(String.fromCharCode(97 + (i % 26)).repeat(65536));
+process.stdout.write('before\\n');
+let i = 0;
+function next() {
+  while (i < parts.length) if (!process.stdout.write(parts[i++])) return process.stdout.once('drain', next);
+  process.stdout.write('\\nafter\\n' + 'Z'.repeat(300000) + '\\nend');
+}
+next();
+`;
+
 describe('ServiceOutput with a real child process', () => {
+  it('passes long lines read from a pipe into memory of their own through whole, in order', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const out = new Collector();
+    const output = new ServiceOutput({ out, color: false, names: ['big'], logDir: dir });
+    const child = spawn(process.execPath, ['-e', LONG_PRINTER], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    output.attach('big', child.stdout, 'stdout');
+    output.attach('big', child.stderr, 'stderr');
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    await output.close();
+    expect(await exited).toBe(0);
+    let long = '';
+    for (let i = 0; i < 48; i++) long += String.fromCharCode(97 + (i % 26)).repeat(65536);
+    const lines = ['before', long, 'after', 'Z'.repeat(300000), 'end'];
+    expect(out.text() === lines.map((line) => `big | ${line}\n`).join('')).toBe(true);
+    const logged = readFileSync(join(dir, 'big.log'), 'utf8');
+    expect(logged === lines.map((line) => `${line}\n`).join('')).toBe(true);
+  });
+
   it('drains 200,000 lines of a child to /dev/null and logs them all', async () => {
     const dir = tempDir();
     dirs.push(dir);

@@ -2,6 +2,7 @@
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  BUSY_OUTPUT_BYTES,
   COLLECT_AFTER_READY_MS,
   collectGarbage,
   collectOnceReady,
@@ -36,6 +37,26 @@ describe('collectOnceReady', () => {
     expect(collect).toHaveBeenCalledTimes(1);
     listener(allReady); // ready again after a restart: once is enough
     vi.advanceTimersByTime(COLLECT_AFTER_READY_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('puts the collection off while the services print a lot, and collects once they calm down', () => {
+    vi.useFakeTimers();
+    const collect = vi.fn();
+    let printed = 0;
+    const listener = collectOnceReady(collect, () => printed);
+    listener(allReady);
+    printed += BUSY_OUTPUT_BYTES; // a long line going out during the wait
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS);
+    expect(collect).not.toHaveBeenCalled();
+    printed += BUSY_OUTPUT_BYTES * 3; // still busy over the next wait
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS);
+    expect(collect).not.toHaveBeenCalled();
+    printed += BUSY_OUTPUT_BYTES - 1; // ordinary logging
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+    printed += BUSY_OUTPUT_BYTES * 10;
+    vi.advanceTimersByTime(COLLECT_AFTER_READY_MS * 5);
     expect(collect).toHaveBeenCalledTimes(1);
   });
 
