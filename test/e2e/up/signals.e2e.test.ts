@@ -24,7 +24,6 @@ import {
   project,
   removeProjects,
   up,
-  waitListening,
 } from './helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
@@ -98,9 +97,19 @@ describe('devlaunch up stops on a signal', () => {
         cwd: p.root,
       },
     );
-    for (const port of ports) await waitListening(port, 15_000);
+    // The session's own line in the terminal, not "the port cannot be bound": devlaunch's port
+    // probes bind each port for an instant before any service starts.
+    const screen = () =>
+      execFileSync('tmux', ['-L', socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', 'up'], {
+        encoding: 'utf8',
+      });
+    await waitFor(() => /all services ready/.test(screen()), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      what: 'devlaunch to say every service is ready, in the tmux pane',
+    });
     const before = survivors(marker);
-    expect(before.length).toBeGreaterThanOrEqual(4); // devlaunch, watchdog, a, b
+    expect(before.length, screen()).toBeGreaterThanOrEqual(4); // devlaunch, watchdog, a, b
     execFileSync('tmux', ['-L', socket, 'kill-session', '-t', 'up']);
     await waitFor(() => before.every((pid) => !isAlive(pid)), {
       timeoutMs: 10_000,
