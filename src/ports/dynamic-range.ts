@@ -15,7 +15,7 @@ export interface PortRange {
   to: number;
 }
 
-/** IANA's dynamic range: the default on Windows, macOS and wherever the range cannot be read. */
+/** IANA's dynamic range (the default on Windows and macOS): used wherever the range cannot be read. */
 export const IANA_EPHEMERAL: PortRange = { from: 49152, to: 65535 };
 /**
  * Ports below the ephemeral range are taken from here up: below it live the well-known dev
@@ -39,6 +39,22 @@ export function parseSysctlPortRange(text: string): PortRange | null {
   const numbers = text.trim().split(/\s+/);
   if (numbers.length !== 2 || !numbers.every((n) => /^\d+$/.test(n))) return null;
   return checked(Number(numbers[0]), Number(numbers[1]));
+}
+
+/**
+ * `netsh interface ipv4 show dynamicport protocol=tcp` (Windows): two `label : number` lines,
+ * the start port then the number of ports. Labels are localised, so only the numbers are read.
+ *
+ *     Protocol tcp Dynamic Port Range
+ *     ---------------------------------
+ *     Start Port      : 49152
+ *     Number of Ports : 16384
+ */
+export function parseNetshDynamicPort(text: string): PortRange | null {
+  const numbers = [...text.matchAll(/:\s*(\d+)\s*$/gm)].map((m) => Number(m[1]));
+  if (numbers.length !== 2) return null;
+  const [start, count] = numbers as [number, number];
+  return count >= 1 ? checked(start, start + count - 1) : null;
 }
 
 function checked(from: number, to: number): PortRange | null {
@@ -102,6 +118,15 @@ async function readEphemeralRange(): Promise<PortRange> {
     ]);
     return (text === null ? null : parseSysctlPortRange(text)) ?? IANA_EPHEMERAL;
   }
-  // Windows: 49152–65535 unless changed with `netsh int ipv4 set dynamicport`.
+  if (process.platform === 'win32') {
+    const text = await runTool('netsh', [
+      'interface',
+      'ipv4',
+      'show',
+      'dynamicport',
+      'protocol=tcp',
+    ]);
+    return (text === null ? null : parseNetshDynamicPort(text)) ?? IANA_EPHEMERAL;
+  }
   return IANA_EPHEMERAL;
 }

@@ -5,6 +5,7 @@ import {
   IANA_EPHEMERAL,
   LOW_FLOOR,
   parseLinuxPortRange,
+  parseNetshDynamicPort,
   parseSysctlPortRange,
   pickFromPools,
 } from '../../../src/ports/dynamic-range.js';
@@ -34,6 +35,27 @@ describe('parseSysctlPortRange', () => {
       expect(parseSysctlPortRange(text)).toBeNull();
     },
   );
+});
+
+describe('parseNetshDynamicPort', () => {
+  it('reads start and count, whatever language the labels are in', () => {
+    const english =
+      '\r\nProtocol tcp Dynamic Port Range\r\n---------------------------------\r\nStart Port      : 49152\r\nNumber of Ports : 16384\r\n';
+    expect(parseNetshDynamicPort(english)).toEqual({ from: 49152, to: 65535 });
+    const german =
+      '\nProtokoll tcp Dynamischer Portbereich\n---------------------------------\nStartport       : 10000\nAnzahl der Ports: 1000\n';
+    expect(parseNetshDynamicPort(german)).toEqual({ from: 10000, to: 10999 });
+  });
+
+  it.each([
+    '',
+    'The requested operation requires elevation.',
+    'Start Port : 49152',
+    'Start Port : 60000\nNumber of Ports : 16384',
+    'Start Port : 49152\nNumber of Ports : 0',
+  ])('refuses %j', (text) => {
+    expect(parseNetshDynamicPort(text)).toBeNull();
+  });
 });
 
 describe('dynamicPools', () => {
