@@ -13,7 +13,7 @@ import { listProcesses } from '../process/index.js';
 import { windowsReservedRanges } from './holders/index.js';
 import { killContext, killRefusal } from './kill-safety.js';
 import { type ClassifiedHolder, holdersOf } from './ownership.js';
-import { firstFreePort, osPort, probePort } from './probe.js';
+import { dynamicPort, firstFreePort, probePort } from './probe.js';
 
 export interface GatheredPorts {
   /** By preferred port. */
@@ -74,7 +74,8 @@ export async function gatherPortFacts(
 
 /**
  * A free port for each line that needs one: the first free remap candidate, else (and for
- * dynamic ports) one from the OS, never reserved, never one of the session's ports.
+ * dynamic ports) one outside the kernel's ephemeral range (probe.ts `dynamicPort`), never
+ * reserved, never one of the session's ports.
  */
 export async function findFreshPorts(
   lines: readonly PortLine[],
@@ -95,23 +96,10 @@ export async function findFreshPorts(
     fresh[line.label] = port;
     avoid.add(port);
   }
-  // The rest from the OS, all at once: each port is reserved as it is handed out (probe.ts), so
+  // The rest picked at once: each port is reserved as it is handed out (probe.ts), so
   // two concurrent asks never get the same one.
-  const fromTheOs = needs.filter((line) => !Object.hasOwn(fresh, line.label));
-  const ports = await Promise.all(fromTheOs.map(() => fromOs(avoid, reserved)));
-  for (const [i, line] of fromTheOs.entries()) fresh[line.label] = ports[i] as number;
+  const anyPort = needs.filter((line) => !Object.hasOwn(fresh, line.label));
+  const ports = await Promise.all(anyPort.map(() => dynamicPort(avoid, reserved)));
+  for (const [i, line] of anyPort.entries()) fresh[line.label] = ports[i] as number;
   return fresh;
-}
-
-/** A port from the OS, outside the reserved ranges and `exclude`. */
-async function fromOs(
-  exclude: ReadonlySet<number>,
-  reserved: readonly { from: number; to: number }[],
-): Promise<number> {
-  const skip = new Set(exclude);
-  for (;;) {
-    const port = await osPort(skip);
-    if (!reserved.some((r) => port >= r.from && port <= r.to)) return port;
-    skip.add(port);
-  }
 }

@@ -1,5 +1,6 @@
 /** Ports: probing, handing out free ports, and who holds a port. */
 
+export { dynamicPools, ephemeralRange, LOW_FLOOR, type PortRange } from './dynamic-range.js';
 export {
   listenersOn,
   parseExcludedPortRanges,
@@ -9,6 +10,7 @@ export {
 } from './holders/index.js';
 export {
   type BindResult,
+  dynamicPort,
   firstFreePort,
   isPortFree,
   osPort,

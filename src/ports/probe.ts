@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import getPort from 'get-port';
+import { dynamicPools, ephemeralRange, type PortRange, pickFromPools } from './dynamic-range.js';
 
 export type BindResult =
   | { free: true }
@@ -58,6 +59,33 @@ export async function osPort(exclude: Iterable<number> = []): Promise<number> {
     excluded.add(port);
   }
   throw new Error('The OS handed out no usable port in 100 attempts');
+}
+
+/**
+ * A port for `port: auto`, `--dynamic` and anything else that may take any port: picked
+ * outside the kernel's ephemeral range (dynamic-range.ts), so no outgoing connection or
+ * `listen(0)` of any process can take it before the service binds it; bindable on every probe
+ * address, never one of `exclude` nor inside `reserved` (Windows excluded ranges), and reserved
+ * like osPort's. Only when no such port is found (the range covers everything, or the ports
+ * outside it are all taken) does it fall back to the OS's choice.
+ */
+export async function dynamicPort(
+  exclude: Iterable<number> = [],
+  reserved: readonly PortRange[] = [],
+): Promise<number> {
+  const skip = new Set(exclude);
+  const outside = (port: number) => !reserved.some((r) => port >= r.from && port <= r.to);
+  const picked = await pickFromPools(
+    dynamicPools(await ephemeralRange()),
+    async (port) => outside(port) && (await isPortFree(port)) && (await reserve(port)),
+    { skip },
+  );
+  if (picked !== null) return picked;
+  for (;;) {
+    const port = await osPort(skip);
+    if (outside(port)) return port;
+    skip.add(port);
+  }
 }
 
 /**

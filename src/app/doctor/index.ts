@@ -1,17 +1,19 @@
 /**
  * `devlaunch doctor`: every check, in the order a user would fix things: the manifest, the
- * preferred ports, privileged and reserved ranges, the project's recorded state, the tools.
+ * preferred ports, privileged and reserved ranges, where dynamic ports come from, the
+ * project's recorded state, the tools.
  * Nothing is changed, stopped or moved.
  */
 
 import { isDevlaunchError } from '../../errors.js';
 import { parsePortOverrides } from '../../plan/port-requests.js';
+import { ephemeralRange } from '../../ports/index.js';
 import { manifestPorts } from '../port-report.js';
 import type { CheckResult } from './check.js';
 import { error } from './check.js';
 import { checkManifest } from './manifest-check.js';
 import { checkPorts } from './port-checks.js';
-import { checkPrivileged, checkReserved } from './port-ranges.js';
+import { checkDynamicPorts, checkPrivileged, checkReserved } from './port-ranges.js';
 import { checkState } from './state-check.js';
 import { checkTools } from './tool-checks.js';
 import { checkWindows } from './windows-checks.js';
@@ -43,6 +45,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
     results.push(...(await checkPorts(manifest, labels)).results);
     results.push(checkPrivileged(labels));
     results.push(await checkReserved(labels));
+    results.push(checkDynamicPorts(await ephemeralRange()));
   }
   if (found.root !== null) results.push(...checkState(found.root));
   results.push(...checkTools());

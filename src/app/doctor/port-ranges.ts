@@ -1,10 +1,16 @@
 /**
  * Doctor: preferred ports that cannot be bound whoever holds them. Below the unprivileged
  * limit (1024, or on Linux net.ipv4.ip_unprivileged_port_start) only root may bind; on Windows,
- * Hyper-V, WSL2 and WinNAT reserve ranges that nobody may bind (WinError 10013).
+ * Hyper-V, WSL2 and WinNAT reserve ranges that nobody may bind (WinError 10013). And where
+ * dynamic ports come from: outside the kernel's ephemeral range, if it leaves room.
  */
 import { readFileSync } from 'node:fs';
-import { windowsReservedRanges } from '../../ports/index.js';
+import {
+  dynamicPools,
+  LOW_FLOOR,
+  type PortRange,
+  windowsReservedRanges,
+} from '../../ports/index.js';
 import { type CheckResult, error, ok, warn } from './check.js';
 
 const NETSH = 'netsh interface ipv4 show excludedportrange protocol=tcp';
@@ -68,5 +74,30 @@ export async function checkReserved(
     check,
     `Windows reserves these ports, binding them fails with WinError 10013: ${hits.join('; ')}`,
     `Pick ports outside the ranges that \`${NETSH}\` lists (Hyper-V and WinNAT pick them at boot; restarting the winnat service often moves them).`,
+  );
+}
+
+/**
+ * Where `auto` and `--dynamic` ports come from (docs/ports.md): outside the ephemeral range,
+ * which the OS uses for every outgoing connection. A range that leaves no room outside it
+ * means they come from inside, where a connection can take one before its service binds it.
+ */
+export function checkDynamicPorts(
+  ephemeral: PortRange,
+  platform: NodeJS.Platform = process.platform,
+): CheckResult {
+  const check = 'dynamic ports';
+  const range = `${ephemeral.from}-${ephemeral.to}`;
+  const pools = dynamicPools(ephemeral);
+  if (pools.length > 0) {
+    const from = pools.map((p) => `${p.from}-${p.to}`).join(', then ');
+    return ok(check, `picked from ${from}: outside the ephemeral range ${range}`);
+  }
+  return warn(
+    check,
+    `the ephemeral range ${range} covers every port from ${LOW_FLOOR} up: auto and --dynamic ports come from inside it, where an outgoing connection can take one before its service binds it`,
+    platform === 'linux'
+      ? "Give the range back its default: sudo sysctl net.ipv4.ip_local_port_range='32768 60999'."
+      : 'Narrow the ephemeral port range of the system (its default is 49152-65535).',
   );
 }

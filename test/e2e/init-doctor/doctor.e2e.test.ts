@@ -45,8 +45,8 @@ describe('devlaunch doctor', () => {
     const { result, entries } = await doctorJson(dir);
     expect(result.code).toBe(0);
     const checks = entries.map((e) => e.check);
-    for (const check of ['manifest', `port ${a}`, 'privileged ports', 'reserved ports', 'state'])
-      expect(checks).toContain(check);
+    const expected = ['manifest', `port ${a}`, 'privileged ports', 'reserved ports', 'state'];
+    for (const check of [...expected, 'dynamic ports']) expect(checks).toContain(check);
     for (const e of entries)
       expect(Object.keys(e).sort()).toEqual(['check', 'hint', 'message', 'status']);
     expect(entries.every((e) => e.status !== 'error')).toBe(true);

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { firstFreePort, isPortFree, osPort, probePort } from '../../../src/ports/probe.js';
+import { ephemeralRange } from '../../../src/ports/dynamic-range.js';
+import {
+  dynamicPort,
+  firstFreePort,
+  isPortFree,
+  osPort,
+  probePort,
+} from '../../../src/ports/probe.js';
 import { unreservedPort } from '../../helpers/ports.js';
 import { cleanupTracked, startProgram } from '../../helpers/processes.js';
 import { bundlePorts, startListener } from './helpers.js';
@@ -54,6 +61,25 @@ describe('firstFreePort (real sockets)', () => {
     expect(
       await firstFreePort([a, b], { exclude: [a], reserved: [{ from: b - 1, to: b + 1 }] }),
     ).toBeNull();
+  });
+});
+
+describe('dynamicPort (real sockets)', () => {
+  it('outside the ephemeral range, never excluded nor reserved, bindable, and held against others', async () => {
+    const range = await ephemeralRange();
+    const seen: number[] = [];
+    // A reserved range the size of the whole pool above the ephemeral range (on Linux).
+    const reserved = range.to < 65535 ? [{ from: range.to + 1, to: 65535 }] : [];
+    for (let i = 0; i < 20; i++) {
+      const port = await dynamicPort(seen, i % 2 === 0 ? reserved : []);
+      expect(port < range.from || port > range.to, `${port}`).toBe(true);
+      expect(seen).not.toContain(port);
+      if (i % 2 === 0) expect(reserved.some((r) => port >= r.from && port <= r.to)).toBe(false);
+      expect(await isPortFree(port)).toBe(true);
+      // Reserved (probe.ts): this process's own next choice skips it.
+      expect(await firstFreePort([port])).toBeNull();
+      seen.push(port);
+    }
   });
 });
 

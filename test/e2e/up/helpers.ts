@@ -27,7 +27,10 @@ export function up(p: Project, args: string[] = [], opts: CliOptions = {}): Star
   return startCli(['up', '-f', p.file, ...args], { cwd: p.root, ...opts });
 }
 
-/** Waits until `port` accepts connections (a service listens on it). */
+/**
+ * Waits until `port` cannot be bound (a service listens on it). Only once devlaunch has
+ * resolved its ports: its own probes bind each port for an instant before anything starts.
+ */
 export async function waitListening(port: number, timeoutMs = 10_000): Promise<void> {
   await waitFor(async () => !(await canBind(port, '127.0.0.1')), {
     timeoutMs,
