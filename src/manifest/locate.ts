@@ -16,7 +16,8 @@ export interface Position {
 type Ranged = Node & { range?: [number, number, number] | null };
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  // A null key (`~:` or an empty `? `) is the empty name once the YAML becomes data.
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
   return typeof key === 'string' ? key : undefined;
 }
 

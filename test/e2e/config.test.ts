@@ -113,6 +113,44 @@ describe('devlaunch config', () => {
     }
   });
 
+  it.each([
+    [
+      'an alias inside its own anchor',
+      'services: &s\n  a:\n    command: x\n    more: *s\n',
+      ':4:11 error services.a.more: *s is inside',
+    ],
+    [
+      'an alias cycle through <<',
+      'services:\n  a: &a\n    command: x\n    <<: *a\n',
+      ':4:9 error services.a.<<: *a is inside',
+    ],
+    [
+      'a list as a key',
+      'services:\n  a:\n    command: x\n  ? [a, b]\n  : 1\n',
+      ':4:5 error services: a list cannot be a key',
+    ],
+    ['a map as a key', 'services:\n  {a: 1}: x\n', ':2:3 error services: a map cannot be a key'],
+  ])(
+    '%s is one located error from every command, no crash and no parser warning',
+    (_n, text, expected) => {
+      const root = projectWith(text);
+      for (const command of [['config'], ['up'], ['run', 'a', '--', 'true']]) {
+        const { code, stdout, stderr } = devlaunch(command, root);
+        expect({ command, code }).toEqual({ command, code: 2 });
+        expect(stdout).toBe('');
+        expect(stderr).toContain(`launcher.yaml${expected}`);
+        expect(stderr).toMatch(/1 error in launcher\.yaml/);
+        expect(stderr).not.toMatch(/internal error|RangeError|Warning:/);
+      }
+      // Commands that can work from the recorded state say the manifest is invalid and go on.
+      for (const command of [['down'], ['status'], ['ports']]) {
+        const { code, stderr } = devlaunch(command, root);
+        expect(code === 0 || code === 3).toBe(true);
+        expect(stderr).not.toMatch(/internal error|RangeError|Warning:/);
+      }
+    },
+  );
+
   it('launcher.yaml.example passes where it stands, from the repository root', () => {
     const repo = resolve(import.meta.dirname, '../..');
     const { code, stderr } = devlaunch(['config', '-f', 'launcher.yaml.example'], repo);
