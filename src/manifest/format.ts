@@ -88,7 +88,8 @@ export function formatDiagnostics(diags: Diagnostic[], text: string, color: bool
     const out = [`${bold(where)} ${red(bold('error'))}${bold(path)} ${d.message}`];
     if (d.expected !== undefined) out.push(`  ${dim('expected:')} ${d.expected}`);
     if (d.found !== undefined) out.push(`  ${dim('found:')}    ${d.found}`);
-    const source = lines[d.line - 1];
+    // No source to show for a file that could not be read, or is empty.
+    const source = text === '' ? undefined : lines[d.line - 1];
     if (source !== undefined) {
       const { shown, column } = excerpt(source, d.column);
       const gutter = ' '.repeat(width);

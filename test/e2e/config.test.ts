@@ -1,6 +1,6 @@
 /** `devlaunch config` from the built CLI: the normalised manifest, or every problem and exit 2. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,49 @@ describe('devlaunch config', () => {
         expect(code === 0 || code === 3).toBe(true);
         expect(stderr).not.toMatch(/internal error|RangeError|Warning:/);
       }
+    },
+  );
+
+  // Permissions do not stop root: as root, the CLI runs as nobody (setpriv, util-linux).
+  const asRoot = process.getuid?.() === 0;
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  it.skipIf(process.platform === 'win32' || (asRoot && setpriv === undefined))(
+    'an unreadable manifest or env_file is one error saying so; down still works',
+    () => {
+      const run = (args: string[], cwd: string) => {
+        if (!asRoot) return devlaunch(args, cwd);
+        const { NO_COLOR: _n, FORCE_COLOR: _f, DEVLAUNCH_FILE: _d, ...env } = process.env;
+        const ids = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+        const result = spawnSync(setpriv as string, [...ids, process.execPath, bin, ...args], {
+          cwd,
+          env,
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      };
+      const root = projectWith('env_file: .env\nservices:\n  a:\n    command: x\n');
+      writeFileSync(join(root, '.env'), 'A=1\n');
+      for (const path of [root, join(root, '.env'), join(root, 'launcher.yaml')]) {
+        chmodSync(path, 0o755);
+      }
+      chmodSync(join(root, '.env'), 0o000);
+      const env = run(['config'], root);
+      expect(env.code).toBe(2);
+      expect(env.stderr).toContain(
+        'launcher.yaml:1:11 error env_file[0]: env_file .env cannot be read: permission denied',
+      );
+
+      chmodSync(join(root, 'launcher.yaml'), 0o000);
+      const manifest = run(['config'], root);
+      expect(manifest.code).toBe(2);
+      expect(manifest.stderr).toContain(
+        'launcher.yaml:1:1 error: cannot read the manifest: permission denied',
+      );
+      expect(manifest.stderr).toContain('chmod a+r');
+      const down = run(['down'], root);
+      expect(down.stderr).toContain('not a valid manifest right now');
+      expect(down.code).toBe(0);
     },
   );
 
