@@ -13,7 +13,7 @@ import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
 import { ManifestSchema } from './schema.js';
 import type { Manifest } from './types.js';
-import { shapeProblems } from './yaml-shape.js';
+import { collectionKey, shapeProblems } from './yaml-shape.js';
 import { issuesToProblems } from './zod-issues.js';
 
 export type ValidationResult =
@@ -61,6 +61,12 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
       const offset = yamlErrorOffset(text, error.code, error.message, error.pos[0]);
       const { line, col } = lineCounter.linePos(offset);
       const duplicate = error.code === 'DUPLICATE_KEY';
+      // The parser fails on a `[...]:` or `{...}:` key after other keys of a block map (an
+      // internal error of its own); anywhere else such a key is found by yaml-shape.ts.
+      const flowKey = error.code === 'IMPOSSIBLE' ? flowKeyAt(text, offset) : undefined;
+      if (flowKey !== undefined) {
+        return { file, line, column: col, path: [], atKey: true, ...collectionKey(flowKey) };
+      }
       return {
         file,
         line,
@@ -171,6 +177,13 @@ function unique(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** `[` or `{` when a flow list or map used as a key (`[a]: x`) starts at `offset`. */
+function flowKeyAt(text: string, offset: number): '[' | '{' | undefined {
+  const line = text.slice(offset, text.indexOf('\n', offset) >>> 0);
+  const open = line[0];
+  return (open === '[' || open === '{') && /[\]}][ \t]*:(?:[ \t]|$)/.test(line) ? open : undefined;
 }
 
 /** The parser's message without its own position suffix (the diagnostic has one). */

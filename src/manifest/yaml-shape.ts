@@ -125,15 +125,13 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
         }
         const key = item.key as Ranged | null;
         if (isCollection(key) || (isAlias(key) && isCollection(anchors.get(key.source)))) {
-          const kind = isAlias(key) ? 'an alias of a list or map' : isSeq(key) ? 'a list' : 'a map';
+          const kind = isAlias(key) ? 'alias' : isSeq(key) ? '[' : '{';
           problems.push({
             path,
             atKey: true,
             offset: at(key),
-            message: `${kind} cannot be a key: keys are names`,
-            expected: 'a name, such as backend or PORT',
+            ...collectionKey(kind),
             found: written(key as Ranged),
-            hint: 'write the key as a plain name; a list or map belongs after the colon',
           });
         } else {
           size += walk(key, path, true);
@@ -162,6 +160,16 @@ function tagOffset(text: string, start: number): number {
   if (tag < 0) return start;
   while (tag > 0 && text[tag - 1] === '!') tag--; // `!!set` starts at its first `!`
   return /^!\S*(?:[ \t]+&\S+)?\s*$/.test(text.slice(tag, start)) ? tag : start;
+}
+
+/** The problem with a list (`[`), a map (`{`) or an alias of either used as a key. */
+export function collectionKey(kind: '[' | '{' | 'alias'): Omit<Problem, 'path'> {
+  const what = { '[': 'a list', '{': 'a map', alias: 'an alias of a list or map' }[kind];
+  return {
+    message: `${what} cannot be a key: keys are names`,
+    expected: 'a name, such as backend or PORT',
+    hint: 'write the key as a plain name; a list or map belongs after the colon',
+  };
 }
 
 function isCollection(node: unknown): boolean {

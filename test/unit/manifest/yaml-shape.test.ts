@@ -116,6 +116,18 @@ describe('keys', () => {
     expect(d.message).toContain(message);
   });
 
+  it.each([
+    ['{a: 1}', 'a map'],
+    ['[a, b]', 'a list'],
+  ])(
+    '%s as a key after other keys (where the parser itself fails) is the same error',
+    (key, kind) => {
+      const d = only(`${SERVICE}  ${key}: x\n`);
+      expect(d).toMatchObject({ at: '4:3', message: `${kind} cannot be a key: keys are names` });
+      expect(d.hint).toContain('plain name');
+    },
+  );
+
   it('an empty key is pointed at where it is written', () => {
     expect(only('services:\n  a:\n    command: x\n  ~:\n    command: y\n')).toMatchObject({
       at: '4:3',
