@@ -77,11 +77,11 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
   };
 
   const plain = (node: Ranged, path: KeyPath, atKey: boolean): void => {
-    const base = { path, atKey, offset: at(node), found: written(node) };
+    const base = () => ({ path, atKey, offset: at(node), found: written(node) });
     if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
       const tag = node.tag.startsWith(CORE) ? `!!${node.tag.slice(CORE.length)}` : node.tag;
       problems.push({
-        ...base,
+        ...base(),
         offset: tagOffset(text, at(node)),
         found: tag,
         message: `the tag ${tag} makes this something other than text, a number, a list or a map`,
@@ -94,13 +94,13 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
     const { value } = node;
     if (typeof value === 'object' && value !== null) {
       problems.push({
-        ...base,
+        ...base(),
         message: `YAML reads this as ${value instanceof Date ? 'a date' : 'binary data'}, not text`,
         hint: `quote it ("${written(node)}") to keep it as text`,
       });
     } else if (typeof value === 'string' && value.includes('\0')) {
       problems.push({
-        ...base,
+        ...base(),
         message:
           'this text contains a NUL character (\\0), which no command, path or variable can carry',
         hint: 'remove the NUL character (the file may have been saved in another encoding)',
