@@ -5,7 +5,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export type TextRead =
   | { ok: true; text: string }
@@ -16,6 +16,10 @@ export type TextRead =
 export function readText(path: string): TextRead {
   let bytes: Buffer;
   try {
+    if (!isReadable(path)) {
+      const hint = 'name a regular file (a device such as /dev/zero or /dev/stdin never ends)';
+      return { ok: false, text: null, reason: 'it is a device or socket, not a file', hint };
+    }
     bytes = readFileSync(path);
   } catch (error) {
     return { ok: false, text: null, ...unreadable(path, error) };
@@ -39,6 +43,15 @@ export function readText(path: string): TextRead {
     index += char.length;
   }
   return { ok: false, text, index: 0, byte: bytes[0] ?? 0, utf16 };
+}
+
+/**
+ * Whether reading `path` to its end is safe: a file, a named pipe (some secret managers serve
+ * a .env that way) or /dev/null; not another device, which may never end. Throws as statSync.
+ */
+export function isReadable(path: string): boolean {
+  const stat = statSync(path);
+  return stat.isFile() || stat.isFIFO() || path === '/dev/null';
 }
 
 /** 1-based line and column of `index` in `text`. */

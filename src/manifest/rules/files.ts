@@ -47,7 +47,8 @@ function contentProblem(file: string, shown: string): Omit<Problem, 'path'> | nu
 function envFileProblems(files: string[], prefix: KeyPath, root: string): Problem[] {
   return files.flatMap((file, index): Problem[] => {
     const found = kind(file);
-    const shown = relative(root, file) || '.';
+    const inside = relative(root, file);
+    const shown = inside === '' ? '.' : inside.startsWith('..') ? file : inside;
     const path = [...prefix, index];
     if (found === 'file') {
       const problem = contentProblem(file, shown);

@@ -147,6 +147,20 @@ describe('dotenv files the manifest names', () => {
     expect(read.diagnostics[0]).toMatchObject({ line: 4, path: ['services', 'a', 'env_file', 0] });
   });
 
+  it.skipIf(process.platform === 'win32')(
+    'a device is refused without reading it; /dev/null is empty',
+    () => {
+      const root = project({
+        'launcher.yaml': `env_file: /dev/zero\n${SERVICE}    env_file: /dev/null\n`,
+      });
+      const read = readManifest({ cwd: root, env: {} });
+      if (read.ok) throw new Error('should be invalid');
+      expect(read.diagnostics.map((d) => [d.line, d.message])).toEqual([
+        [1, 'env_file /dev/zero cannot be read: it is a device or socket, not a file'],
+      ]);
+    },
+  );
+
   it('a UTF-8 dotenv file with a BOM, CR LF and non-ASCII text is fine', () => {
     const m = valid(`env_file: .env\n${SERVICE}    env: {B: '\${A}'}\n`, {
       '.env': '\ufeffA=café ✓\r\n',
