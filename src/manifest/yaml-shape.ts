@@ -139,12 +139,26 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
         // YAML 1.1 reads a merge key `<<` as a symbol.
         const value = isScalar(key) ? key.value : index;
         const name = typeof value === 'symbol' ? '<<' : String(value ?? '');
+        if (typeof value === 'symbol' && !mergeable(item.value)) {
+          problems.push({
+            path: [...path, name],
+            offset: at(item.value as Ranged) || at(key),
+            message: '<< merges maps: this is not a map, an alias of one, or a list of those',
+            hint: 'write <<: *name where &name marks a map (or <<: [*a, *b])',
+          });
+        }
         size += walk(item.value, [...path, name]);
       }
       open.delete(here);
     }
     if (here.anchor !== undefined) sizes.set(here, size);
     return size;
+  };
+
+  /** What a YAML 1.1 merge key accepts. */
+  const mergeable = (value: unknown): boolean => {
+    const one = (v: unknown) => isMap(v) || (isAlias(v) && isMap(anchors.get(v.source)));
+    return one(value) || (isSeq(value) && value.items.every(one));
   };
 
   walk(doc.contents, []);

@@ -54,6 +54,22 @@ describe('aliases', () => {
     });
   });
 
+  it('in YAML 1.1, << of something other than maps is one error at it', () => {
+    for (const [value, at] of [
+      ['1', '7:9'],
+      ['[1]', '7:9'],
+      ['*c', '7:9'],
+    ]) {
+      const d = only(`%YAML 1.1\n---\nname: &c c\n${SERVICE}    <<: ${value}\n`);
+      expect(d).toMatchObject({ at, path: 'services.a.<<' });
+      expect(d.message).toContain('<< merges maps');
+    }
+    const merged = valid(
+      `%YAML 1.1\n---\nservices:\n  a: &a {command: x, env: {A: '1'}}\n  b:\n    <<: [*a]\n    command: run\n`,
+    );
+    expect(merged.services.b?.env).toEqual({ A: '1' });
+  });
+
   it('an alias with no anchor before it names the anchor to add', () => {
     const d = only(`${SERVICE}    env: {A: *later}\nname: &later p\n`);
     expect(d).toMatchObject({ at: '4:14', path: 'services.a.env.A' });
