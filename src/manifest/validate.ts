@@ -86,6 +86,7 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
       const { line, col } = lineCounter.linePos(offset);
       return { ...problem, file, line, column: col };
     });
+    diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, diagnostics };
   }
 
