@@ -118,6 +118,8 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
     let size = 1;
     if (isMap(node) || isSeq(node)) {
       open.add(here);
+      /** Each key as the data will have it, and where it is written. */
+      const names = new Map<string, Ranged>();
       for (const [index, item] of node.items.entries()) {
         if (!isPair(item)) {
           size += walk(item, [...path, index]);
@@ -136,9 +138,25 @@ export function shapeProblems(doc: Document.Parsed, text: string): ShapeProblem[
         } else {
           size += walk(key, path, true);
         }
-        // YAML 1.1 reads a merge key `<<` as a symbol.
-        const value = isScalar(key) ? key.value : index;
+        // The key as data: an alias's value; YAML 1.1 reads a merge key `<<` as a symbol.
+        const scalar = isAlias(key) ? anchors.get(key.source) : key;
+        const value = isScalar(scalar) ? scalar.value : index;
         const name = typeof value === 'symbol' ? '<<' : String(value ?? '');
+        const before = names.get(name);
+        if (before !== undefined && key !== null && typeof value !== 'symbol') {
+          // Written differently (`1` and `"1"`, `0x10` and `16`, `~` and `""`), read the same:
+          // the parser's duplicate check compares them as written, the data would keep one.
+          problems.push({
+            path: [...path, name],
+            atKey: true,
+            offset: at(key),
+            message: `this key reads as ${JSON.stringify(name)}, like ${written(before)} above: one would replace the other`,
+            found: written(key),
+            hint: 'rename one of them; quote a key to keep it as written ("0x10")',
+          });
+        } else if (key !== null) {
+          names.set(name, key);
+        }
         if (typeof value === 'symbol' && !mergeable(item.value)) {
           problems.push({
             path: [...path, name],

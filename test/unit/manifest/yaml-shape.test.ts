@@ -144,6 +144,25 @@ describe('keys', () => {
     },
   );
 
+  it.each([
+    ['1 and "1"', `${SERVICE}  1:\n    command: y\n  "1":\n    command: z\n`, '6:3', 'services.1'],
+    ['true and "true"', `${SERVICE}    env: {true: a, "true": b}\n`, '4:20', 'services.a.env.true'],
+    ['~ and ""', `${SERVICE}    env: {~: a, "": b}\n`, '4:17', 'services.a.env.""'],
+    [
+      'an alias of a key',
+      `name: &k A\n${SERVICE}    env: {A: a, *k : b}\n`,
+      '5:17',
+      'services.a.env.A',
+    ],
+  ])(
+    'keys written differently that read the same (%s) are an error, not one lost',
+    (_n, text, at, path) => {
+      const d = only(text);
+      expect(d).toMatchObject({ at, path });
+      expect(d.message).toContain('one would replace the other');
+    },
+  );
+
   it('an empty key is pointed at where it is written', () => {
     expect(only('services:\n  a:\n    command: x\n  ~:\n    command: y\n')).toMatchObject({
       at: '4:3',
