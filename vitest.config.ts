@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { watToWasm } from './scripts/wat.mjs';
 
 /**
  * Three tiers, each a project (`vitest run --project unit`):
@@ -8,6 +9,17 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs all three.
  */
 export default defineConfig({
+  // `.wat` imports as the build has them (scripts/build.mjs): the assembled module's bytes.
+  plugins: [
+    {
+      name: 'wat',
+      async load(id: string) {
+        if (!id.endsWith('.wat')) return null;
+        const base64 = (await watToWasm(id)).toString('base64');
+        return `export default new Uint8Array(Buffer.from('${base64}', 'base64'));`;
+      },
+    },
+  ],
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -15,13 +15,14 @@ import { timeToReady } from './scenarios/ready.mjs';
 import { scale } from './scenarios/scale.mjs';
 import { stalled } from './scenarios/stalled.mjs';
 import { teardown } from './scenarios/teardown.mjs';
-import { throughput } from './scenarios/throughput.mjs';
+import { throughput, throughputColour } from './scenarios/throughput.mjs';
 
 const scenarios = {
   coldStart,
   timeToReady,
   teardown,
   throughput,
+  throughputColour,
   stalled,
   longLine,
   footprint,

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
+import { watToWasm } from './wat.mjs';
 
 // `import text from './page/app.js?raw'`: the file as a string (the dashboard's page), minified
 // when it is JavaScript or CSS. Vitest understands the same suffix, so tests import the sources.
@@ -29,6 +30,18 @@ const rawText = {
           : (await transform(source, { loader, minify: true, target: 'es2022' })).code;
       return { contents: text, loader: 'text', watchFiles: [args.path] };
     });
+  },
+};
+
+// `import bytes from './x.wat'`: the WebAssembly module assembled from its text (scripts/wat.mjs).
+const wat = {
+  name: 'wat',
+  setup(b) {
+    b.onLoad({ filter: /\.wat$/ }, async (args) => ({
+      contents: await watToWasm(args.path),
+      loader: 'binary',
+      watchFiles: [args.path],
+    }));
   },
 };
 
@@ -118,7 +131,7 @@ const cjs = await build({
     'import.meta.url': '__devlaunchImportMetaUrl',
     DEVLAUNCH_VERSION: JSON.stringify(pkg.version),
   },
-  plugins: [separateBundles, rawText, yamlModules],
+  plugins: [separateBundles, rawText, yamlModules, wat],
   banner: {
     js: "var __devlaunchImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
   },

@@ -1,12 +1,12 @@
 /**
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
- * re-encoding. A block without '\r' or ESC (nearly all of a flood) goes through V8's string code,
- * its bytes read as latin1 (one character per byte), in parts small enough to stay ordinary heap
- * objects; any other block is prefixed line by line on the bytes. The prefixed lines of a chunk
- * are written into a slab (a 512 KiB buffer carved up in order) and handed on as one slice of
- * it; slabs come back through release() once the destination has taken their bytes, and are used
- * again, so a flood keeps touching the same memory instead of fresh pages. '\n', '\r' and ESC are
- * ASCII and never occur inside a multi-byte UTF-8 character, so working on bytes never cuts one.
+ * re-encoding. A block goes through a small WebAssembly routine (flood.ts) that copies 16 bytes
+ * at a time and makes no garbage; where WebAssembly is off (`node --jitless`), or for a block
+ * larger than the routine's input (256 KiB, never one read), it is prefixed line by line here. The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in
+ * order) and handed on as one slice of it; slabs come back through release() once the
+ * destination has taken their bytes, and are used again, so a flood keeps touching the same
+ * memory instead of fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a
+ * multi-byte UTF-8 character, so working on bytes never cuts one.
  *
  * What a terminal gets: each line behind the prefix, colours kept, the '\r' of a CRLF dropped, a
  * last line without a newline closed with one; a line holding nothing but escape sequences (a
@@ -14,6 +14,7 @@
  * as the service meant and prints no empty `web |` line.
  */
 import { isControlOnly } from './blocks.js';
+import { flood } from './flood.js';
 
 const ESC = 0x1b;
 const LF = 10;
@@ -21,10 +22,13 @@ const CR = 13;
 /** Slab size: the prefixed lines of one read (up to 256 KiB) fit, usually those of two. */
 const SLAB = 512 << 10;
 /**
- * Released slabs kept for reuse; the rest is left to the garbage collector. Few: the slabs of
- * output held for a slow reader are not worth keeping once it caught up.
+ * Released slabs kept for reuse: enough for the output held in memory for a slow reader (4 MiB,
+ * sink.ts) and the slab being filled, so a flood behind a busy reader keeps writing into the
+ * same memory instead of fresh pages (a page fault per 4 KiB). Let go after IDLE_MS without a
+ * slab taken: an idle session keeps none of it.
  */
-const POOL = 2;
+const POOL = 12;
+const IDLE_MS = 2000;
 /**
  * The typed-array methods used per line, called directly: looked up on the slab per line, they
  * cost a generic property load each in the optimised code (measured: three per line).
@@ -36,23 +40,12 @@ const CONTROL_MAX = 4096;
 /** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
 const JOIN_LIMIT = 64 << 10;
 
-/**
- * Blocks without '\r' or ESC are prefixed as latin1 text in parts of up to this size: the strings
- * stay below V8's large-object size (128 KiB), which would take fresh pages for each.
- */
-const TEXT_PART = 48 << 10;
-
-/** A service's prefix: its bytes, and the same as latin1 text. */
+/** A service's prefix, as the bytes put before each of its lines. */
 export class Prefix {
   readonly bytes: Buffer;
-  readonly text: string;
-  /** A newline followed by the prefix, as latin1 text. */
-  readonly joiner: string;
 
   constructor(text: string) {
     this.bytes = Buffer.from(text);
-    this.text = this.bytes.toString('latin1');
-    this.joiner = `\n${this.text}`;
   }
 }
 
@@ -69,8 +62,15 @@ export class Prefixer {
   #refs = 0;
   readonly #retired = new WeakMap<ArrayBufferLike, Retired>();
   readonly #pool: Buffer[] = [];
+  #poolTimer: NodeJS.Timeout | null = null;
   /** Where each line of the block being prefixed ends (reused). */
   #ends: Int32Array = new Int32Array(4096);
+  readonly #useFlood: boolean;
+
+  /** `flood: false` prefixes every block line by line (tests compare both paths). */
+  constructor(opts: { flood?: boolean } = {}) {
+    this.#useFlood = opts.flood ?? true;
+  }
 
   /**
    * Appends to `out` the terminal form of one block of complete lines: `head` (pieces of the
@@ -139,7 +139,15 @@ export class Prefixer {
 
   /** A slab nobody uses any more: into the pool if it is a regular one and there is room. */
   #keep(slab: Buffer): void {
-    if (slab.length === SLAB && this.#pool.length < POOL) this.#pool.push(slab);
+    if (slab.length !== SLAB || this.#pool.length >= POOL) return;
+    this.#pool.push(slab);
+    if (this.#poolTimer === null) {
+      this.#poolTimer = setTimeout(() => {
+        this.#poolTimer = null;
+        this.#pool.length = 0;
+      }, IDLE_MS);
+      this.#poolTimer.unref();
+    }
   }
 
   /** A first line too long to copy whole: its pieces, behind one prefix. */
@@ -168,9 +176,12 @@ export class Prefixer {
 
   /** The lines of `block` from `from` on, prefixed, as one slice of the slab. */
   #lines(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
-    if (block.indexOf(ESC, from) === -1 && block.indexOf(CR, from) === -1) {
-      this.#text(prefix, block, from, out);
-      return;
+    const routine = this.#useFlood ? flood() : null;
+    if (routine !== null && prefix.bytes.length <= routine.prefixMax) {
+      const first = out.length;
+      const onPart = (memory: Buffer, start: number, end: number) =>
+        this.#put(memory, start, end, out, first);
+      if (routine.lines(prefix.bytes, block, from, onPart)) return;
     }
     const length = block.length - from;
     let ends = this.#ends;
@@ -227,43 +238,27 @@ export class Prefixer {
   }
 
   /**
-   * Nearly all of a flood (no '\r', no escape sequence): V8's string code over the bytes read
-   * as latin1 (one character per byte), one `replaceAll` per part, costs less per line than a
-   * loop here, the more so as devlaunch runs without V8's optimising compiler (cli/boot.ts).
+   * Copies `source[start, end)` into the slab, and onto `out`: joined to the piece `out` ends
+   * with when that piece (one of this block's, from `first` on) ends where the copy begins.
    */
-  #text(prefix: Prefix, block: Buffer, from: number, out: Buffer[]): void {
-    const end = block[block.length - 1] === LF ? block.length - 1 : block.length;
-    const p = prefix.bytes.length;
-    let at = from;
-    const parts: Buffer[] = [];
-    while (at <= end) {
-      let stop = end;
-      if (stop - at > TEXT_PART) {
-        const lf = block.lastIndexOf(LF, at + TEXT_PART);
-        stop = lf > at ? lf : end;
-      }
-      const text = block.toString('latin1', at, stop).replaceAll('\n', prefix.joiner);
-      const target = this.#reserve(p + text.length + 1);
-      const start = this.#used;
-      let w = start + target.write(prefix.text, start, 'latin1');
-      w += target.write(text, w, 'latin1');
-      target[w++] = LF;
-      this.#used = w;
-      // Parts side by side in the slab are handed on as one piece.
-      const last = parts[parts.length - 1];
-      if (
-        last !== undefined &&
-        last.buffer === target.buffer &&
-        last.byteOffset + last.length === start
-      )
-        parts[parts.length - 1] = target.subarray(last.byteOffset - target.byteOffset, w);
-      else {
-        this.#refs += 1;
-        parts.push(target.subarray(start, w));
-      }
-      at = stop + 1;
+  #put(source: Uint8Array, start: number, end: number, out: Buffer[], first: number): void {
+    const length = end - start;
+    const target = this.#reserve(length);
+    const at = this.#used;
+    typedSet.call(target, source.subarray(start, end), at);
+    this.#used = at + length;
+    const n = out.length;
+    const last = n > first ? (out[n - 1] as Buffer) : undefined;
+    if (
+      last !== undefined &&
+      last.buffer === target.buffer &&
+      last.byteOffset + last.length === target.byteOffset + at
+    ) {
+      out[n - 1] = target.subarray(last.byteOffset - target.byteOffset, this.#used);
+    } else {
+      this.#refs += 1;
+      out.push(target.subarray(at, this.#used));
     }
-    for (const part of parts) out.push(part);
   }
 
   #grow(): Int32Array {
@@ -281,6 +276,7 @@ export class Prefixer {
       this.#retired.set(current.buffer, { slab: current, refs: this.#refs });
     else if (current !== null) this.#keep(current);
     const pooled = size <= SLAB ? this.#pool.pop() : undefined;
+    this.#poolTimer?.refresh();
     this.#slab = pooled ?? Buffer.allocUnsafeSlow(Math.max(SLAB, size));
     this.#used = 0;
     this.#refs = 0;

@@ -15,6 +15,7 @@
  * read from or ended, a Node without `useUserBuffer`) is read as a stream, as before.
  */
 import { Socket } from 'node:net';
+import { flood } from './flood.js';
 
 /**
  * Bytes asked for per read. Larger than libuv's 64 KiB: behind a busy moment a read takes all
@@ -120,7 +121,8 @@ function adopt(stream: NodeJS.ReadableStream, onChunk: ChunkListener): Socket | 
   }
   // At end of stream already (the rest follows as events): nothing left to read here.
   if (original.destroyed || original._readableState?.ended !== false) return null;
-  shared ??= Buffer.allocUnsafeSlow(READ_SIZE);
+  // In the prefixer's WebAssembly memory when there is one: a flood is prefixed where it was read.
+  shared ??= flood()?.input() ?? Buffer.allocUnsafeSlow(READ_SIZE);
   const buffer = shared;
   let own: Socket;
   try {

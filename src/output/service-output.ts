@@ -11,7 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { plainPieces, stripSequences } from './blocks.js';
+import { plainPieces, stripSequences, transient } from './blocks.js';
 import { paint } from './colors.js';
 import { BlockSplitter, blockText } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
@@ -311,7 +311,7 @@ export class ServiceOutput {
       for (const piece of pieces) {
         // Only bytes in the read buffer are reused: the rest (a long line's pieces, text without
         // its escape sequences) is queued as it is, not copied again.
-        this.#logs.write(state.name, piece, piece.buffer !== body.buffer);
+        this.#logs.write(state.name, piece, !transient(piece, body));
         if (piece.length > 0) last = piece[piece.length - 1] as number;
       }
       pieces.length = 0;
