@@ -7,6 +7,8 @@
  * - an alias with no anchor before it;
  * - aliases that repeat aliases until the data is huge (an alias bomb);
  * - a list or map used as a key (`? [a, b]`, `{a: 1}: x`): a key is a name;
+ * - keys written differently that read the same (`1` and `"1"`): the data would keep one;
+ * - in YAML 1.1, a merge key `<<` of something other than maps;
  * - a tag other than the plain ones (`!!set`, `!!binary`, `!env`), and a value YAML 1.1 reads
  *   as a date: neither is text, a number, a list or a map;
  * - a NUL character, which no command, path or variable can carry.
