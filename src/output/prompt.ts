@@ -2,8 +2,6 @@
  * The terminal prompt: questions are printed and answers read on stdin/stdout, so it lives with
  * everything else a person sees. What is asked, and how answers are read, is in ports/ask.ts.
  */
-import { createInterface } from 'node:readline/promises';
-
 /** Standard input and output are both terminals: there is someone to ask. */
 export function isInteractive(
   stdin: { isTTY?: boolean } = process.stdin,
@@ -15,6 +13,8 @@ export function isInteractive(
 export async function withReadline<T>(
   ask: (line: (prompt: string) => Promise<string>) => Promise<T>,
 ): Promise<T> {
+  // Loaded only to ask: every start of up, run and status would load it for nothing.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     return await ask((prompt) => rl.question(prompt));

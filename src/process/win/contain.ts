@@ -7,11 +7,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { WinApi } from './api.js';
 import { noteConsoleClosing, type OwnedService, registerOwned } from './owned.js';
+
+const require = createRequire(import.meta.url);
 
 let watchingConsole = false;
 
@@ -66,6 +68,8 @@ export function spawnContained(
       const reports = child.stdio[3] as Readable | null | undefined;
       if (reports) {
         reports.on('error', () => {});
+        // Required here, on Windows only: the module is loaded by every start of up and run.
+        const { createInterface } = require('node:readline') as typeof import('node:readline');
         createInterface({ input: reports }).on('line', (line) => {
           if (line.startsWith('break-failed ')) owned.breakFailed = line.slice(13);
         });
