@@ -13,12 +13,28 @@ export type TextRead =
   | { ok: false; text: string; index: number; byte: number; utf16: boolean }
   | { ok: false; text: null; reason: string; hint: string };
 
+/**
+ * Larger is refused unread: a manifest or dotenv file is a few kilobytes, and parsing a file of
+ * hundreds of megabytes (a wrong path, a log) would take minutes and gigabytes, then crash.
+ */
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+
 export function readText(path: string): TextRead {
   let bytes: Buffer;
   try {
     if (!isReadable(path)) {
       const hint = 'name a regular file (a device such as /dev/zero or /dev/stdin never ends)';
       return { ok: false, text: null, reason: 'it is a device or socket, not a file', hint };
+    }
+    const { size } = statSync(path);
+    if (size > MAX_TEXT_BYTES) {
+      const limit = `${MAX_TEXT_BYTES / 1024 / 1024} MiB`;
+      return {
+        ok: false,
+        text: null,
+        reason: `it is larger than ${limit} (${size} bytes), far more than such a file holds`,
+        hint: 'check that the path names the right file',
+      };
     }
     bytes = readFileSync(path);
   } catch (error) {

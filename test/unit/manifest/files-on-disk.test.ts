@@ -4,13 +4,13 @@
  * error naming the file (and the line, where there is one), never a skipped file or a value
  * silently changed.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DevlaunchError } from '../../../src/errors.js';
 import { formatDiagnostics } from '../../../src/manifest/format.js';
 import { readManifest } from '../../../src/manifest/index.js';
-import { unreadable } from '../../../src/manifest/read-text.js';
+import { MAX_TEXT_BYTES, unreadable } from '../../../src/manifest/read-text.js';
 import { cleanProjects, project, valid } from './helpers.js';
 
 afterAll(cleanProjects);
@@ -105,6 +105,25 @@ describe('the manifest text', () => {
   ])('%s is fine', (_name, text) => {
     const root = project({ 'launcher.yaml': text });
     expect(readManifest({ cwd: root, env: {} }).ok).toBe(true);
+  });
+
+  it('a file larger than any manifest is refused unread, like an env_file of that size', () => {
+    const root = project({ 'launcher.yaml': `env_file: big.env\n${SERVICE}`, 'big.env': '' });
+    truncateSync(join(root, 'big.env'), MAX_TEXT_BYTES + 1);
+    const read = readManifest({ cwd: root, env: {} });
+    if (read.ok) throw new Error('should be invalid');
+    expect(read.diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [
+        1,
+        'env_file big.env cannot be read: it is larger than 8 MiB (8388609 bytes), far more than such a file holds',
+      ],
+    ]);
+    truncateSync(join(root, 'launcher.yaml'), MAX_TEXT_BYTES + 1);
+    const manifest = readManifest({ cwd: root, env: {} });
+    if (manifest.ok) throw new Error('should be invalid');
+    expect(manifest.diagnostics[0]?.message).toMatch(
+      /^cannot read the manifest: it is larger than 8 MiB/,
+    );
   });
 
   it('a file that cannot be read says why and what to do, with nothing to quote', () => {
