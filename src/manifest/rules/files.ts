@@ -84,7 +84,11 @@ export function missingFiles(manifest: Manifest): Problem[] {
     if (cwd !== 'directory') {
       problems.push({
         path: ['services', name, 'cwd'],
-        message: cwd === 'missing' ? 'cwd does not exist' : 'cwd is a file, not a directory',
+        message: {
+          missing: 'cwd does not exist',
+          loop: 'cwd is a loop of symbolic links',
+          file: 'cwd is a file, not a directory',
+        }[cwd],
         expected: 'a directory, relative to the project root',
         found: service.cwd,
         hint: `paths are relative to the project root ${manifest.root}`,

@@ -180,6 +180,15 @@ describe('dotenv files the manifest names', () => {
     },
   );
 
+  it('a cwd that is a loop of links is named as such', () => {
+    const root = project({ 'launcher.yaml': `${SERVICE}    cwd: app\n` });
+    symlinkSync('app2', join(root, 'app'));
+    symlinkSync('app', join(root, 'app2'));
+    const read = readManifest({ cwd: root, env: {} });
+    if (read.ok) throw new Error('should be invalid');
+    expect(read.diagnostics.map((d) => d.message)).toEqual(['cwd is a loop of symbolic links']);
+  });
+
   it('a UTF-8 dotenv file with a BOM, CR LF and non-ASCII text is fine', () => {
     const m = valid(`env_file: .env\n${SERVICE}    env: {B: '\${A}'}\n`, {
       '.env': '\ufeffA=café ✓\r\n',
