@@ -93,6 +93,19 @@ describe('the manifest text', () => {
     expect(read.diagnostics[0]?.hint).toBe('the file is UTF-16: save it as UTF-8');
   });
 
+  it.each([
+    ['an empty file', ''],
+    ['only a comment', '# nothing yet\n'],
+    ['only a document marker', '---\n'],
+  ])('%s is "the manifest is empty" at line 1, with what to do', (_name, text) => {
+    const root = project({ 'launcher.yaml': text });
+    const read = readManifest({ cwd: root, env: {} });
+    if (read.ok) throw new Error('should be invalid');
+    expect(read.diagnostics).toHaveLength(1);
+    expect(read.diagnostics[0]).toMatchObject({ line: 1, message: 'the manifest is empty' });
+    expect(read.diagnostics[0]?.hint).toContain('devlaunch init');
+  });
+
   it('a U+FFFD the file really holds is text like any other', () => {
     const root = project({ 'launcher.yaml': `${SERVICE}    env: {A: "\ufffd"}\n` });
     const read = readManifest({ cwd: root, env: {} });
