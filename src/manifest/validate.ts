@@ -65,7 +65,8 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
       // internal error of its own); anywhere else such a key is found by yaml-shape.ts.
       const flowKey = error.code === 'IMPOSSIBLE' ? flowKeyAt(text, offset) : undefined;
       if (flowKey !== undefined) {
-        return { file, line, column: col, path: [], atKey: true, ...collectionKey(flowKey) };
+        const path = pathAt(doc, offset).slice(0, -1); // the map holding the key
+        return { file, line, column: col, path, atKey: true, ...collectionKey(flowKey) };
       }
       return {
         file,

@@ -139,7 +139,11 @@ describe('keys', () => {
     '%s as a key after other keys (where the parser itself fails) is the same error',
     (key, kind) => {
       const d = only(`${SERVICE}  ${key}: x\n`);
-      expect(d).toMatchObject({ at: '4:3', message: `${kind} cannot be a key: keys are names` });
+      expect(d).toMatchObject({
+        at: '4:3',
+        path: 'services',
+        message: `${kind} cannot be a key: keys are names`,
+      });
       expect(d.hint).toContain('plain name');
     },
   );
