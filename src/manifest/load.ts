@@ -1,8 +1,11 @@
 /** Reading a manifest from disk: the I/O around the pure validation pipeline. */
+
+import { parseDocument } from 'yaml';
 import { DevlaunchError } from '../errors.js';
 import type { Diagnostic } from './diagnostics.js';
 import { findManifest, type LoadOptions } from './discover.js';
 import { displayFile, formatDiagnostics } from './format.js';
+import { pathContaining } from './locate.js';
 import { lineAndColumn, notUtf8, readText } from './read-text.js';
 import type { Manifest } from './types.js';
 import { validateManifest } from './validate.js';
@@ -31,10 +34,12 @@ export function readManifest(opts: LoadOptions): ReadResult {
     return { ok: false, diagnostics: [diagnostic], text: '', file };
   }
   if (!read.ok) {
+    // The key whose value holds the bad byte, as the text reads with U+FFFD in its place.
+    const doc = parseDocument(read.text, { logLevel: 'silent', prettyErrors: false });
     const diagnostic: Diagnostic = {
       file,
       ...lineAndColumn(read.text, read.index),
-      path: [],
+      path: pathContaining(doc, read.index),
       ...notUtf8(read),
       expected: 'UTF-8 text',
     };

@@ -77,6 +77,7 @@ describe('the manifest text', () => {
       file,
       line: 3,
       column: 18,
+      path: ['services', 'a', 'command'],
       expected: 'UTF-8 text',
     });
     expect(read.diagnostics[0]?.message).toContain('byte 0xE9');
