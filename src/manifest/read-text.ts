@@ -22,11 +22,14 @@ export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 export function readText(path: string): TextRead {
   let bytes: Buffer;
   try {
-    if (!isReadable(path)) {
+    // A file, a named pipe (some secret managers serve a .env so) or /dev/null; not another
+    // device, which may never end.
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isFIFO() && path !== '/dev/null') {
       const hint = 'name a regular file (a device such as /dev/zero or /dev/stdin never ends)';
       return { ok: false, text: null, reason: 'it is a device or socket, not a file', hint };
     }
-    const { size } = statSync(path);
+    const { size } = stat;
     if (size > MAX_TEXT_BYTES) {
       const limit = `${MAX_TEXT_BYTES / 1024 / 1024} MiB`;
       return {
@@ -59,15 +62,6 @@ export function readText(path: string): TextRead {
     index += char.length;
   }
   return { ok: false, text, index: 0, byte: bytes[0] ?? 0, utf16 };
-}
-
-/**
- * Whether reading `path` to its end is safe: a file, a named pipe (some secret managers serve
- * a .env that way) or /dev/null; not another device, which may never end. Throws as statSync.
- */
-export function isReadable(path: string): boolean {
-  const stat = statSync(path);
-  return stat.isFile() || stat.isFIFO() || path === '/dev/null';
 }
 
 /** 1-based line and column of `index` in `text`. */
