@@ -3,7 +3,7 @@
  * existing `launcher.yaml` or `launcher.yml`: exit 2) and makes git ignore `.devlaunch/`, where
  * sessions keep their state and logs.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevlaunchError } from '../errors.js';
 import { MANIFEST_NAMES } from '../manifest/index.js';
@@ -45,7 +45,8 @@ const IGNORED = '.devlaunch/';
 
 /** Writes the starter manifest in `dir`; returns what it did, one message each. */
 export function initProject(dir: string): string[] {
-  const existing = MANIFEST_NAMES.map((name) => join(dir, name)).find((p) => existsSync(p));
+  // lstat: a link to nothing is there too (writing would follow it, or fail with EEXIST).
+  const existing = MANIFEST_NAMES.map((name) => join(dir, name)).find((p) => present(p));
   if (existing !== undefined) {
     throw new DevlaunchError(
       'USAGE',
@@ -56,13 +57,30 @@ export function initProject(dir: string): string[] {
     );
   }
   const file = join(dir, 'launcher.yaml');
-  // 'wx': a file created since the check above is not overwritten either.
-  writeFileSync(file, STARTER_MANIFEST, { flag: 'wx' });
+  try {
+    // 'wx': a file created since the check above is not overwritten either.
+    writeFileSync(file, STARTER_MANIFEST, { flag: 'wx' });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new DevlaunchError('USAGE', `cannot write ${file}: ${code ?? message}`, {
+      hint: 'run devlaunch init in a folder you can write to',
+      cause: error,
+    });
+  }
   return [
     'wrote launcher.yaml (a backend and a frontend to adapt)',
     ignoreStateDir(join(dir, '.gitignore')),
     'next: put your commands and ports in launcher.yaml, then run devlaunch up',
   ];
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Adds `.devlaunch/` to `.gitignore` unless a line already ignores it; says what it did. */

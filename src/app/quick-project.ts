@@ -4,20 +4,16 @@
  * `status` when nothing runs, which needs no more; undefined whenever the manifest is not one of
  * the plain shapes read there (the command then uses `stateProject`, which validates it).
  */
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { findManifest, type LoadOptions } from '../manifest/discover.js';
 import { quickProjectName } from '../manifest/quick-name.js';
+import { readText } from '../manifest/read-text.js';
 
 export function quickProject(opts: LoadOptions): { root: string; name: string } | undefined {
   const file = findManifest(opts); // no manifest at all: the same error as stateProject's
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined; // stateProject reports it
-  }
+  const read = readText(file);
+  if (!read.ok) return undefined; // unreadable, too large or not UTF-8: stateProject reports it
   const root = dirname(file);
-  const name = quickProjectName(text, root);
+  const name = quickProjectName(read.text, root);
   return name === undefined ? undefined : { root, name };
 }

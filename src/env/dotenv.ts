@@ -5,7 +5,7 @@
  * `env:` and `command`, which may refer to anything a dotenv file sets.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { DevlaunchError } from '../errors.js';
 import type { EnvProject } from './types.js';
@@ -40,9 +40,16 @@ export function loadDotenvFiles(paths: string[]): Record<string, Record<string, 
   return result;
 }
 
-/** The parsed file, or null when it does not exist or cannot be read (validation's view). */
+/**
+ * The parsed file, or null when it does not exist or cannot be read (validation's view; the
+ * manifest's rules say why). A device other than /dev/null is not read (it may never end), nor
+ * a file over 8 MiB.
+ */
 export function readDotenvIfPresent(path: string): Record<string, string> | null {
   try {
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isFIFO() && path !== '/dev/null') return null;
+    if (stat.size > 8 * 1024 * 1024) return null; // refused by validation too, unread
     return parse(readFileSync(path, 'utf8'));
   } catch {
     return null;

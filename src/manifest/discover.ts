@@ -3,7 +3,7 @@
  * directory), then `launcher.yaml` / `launcher.yml` found by walking up from the current
  * directory, the way git finds `.git`.
  */
-import { existsSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DevlaunchError } from '../errors.js';
 
@@ -18,22 +18,34 @@ export interface LoadOptions {
 
 export const MANIFEST_NAMES = ['launcher.yaml', 'launcher.yml'] as const;
 
-const isFile = (path: string): boolean => {
+/**
+ * What is at `path`: a file (or a link to one), nothing, or something that cannot be a manifest
+ * (a directory, a link to nothing, a loop of links, a device), said in words.
+ */
+function entry(path: string): 'file' | 'none' | string {
   try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+    const stat = statSync(path);
+    if (stat.isFile()) return 'file';
+    return stat.isDirectory() ? 'is a directory, not a file' : 'is not a regular file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'is a loop of symbolic links';
+    try {
+      lstatSync(path);
+    } catch {
+      return 'none';
+    }
+    return code === 'ENOENT' ? 'is a symbolic link to nothing' : `cannot be read (${code})`;
   }
-};
+}
 
 function given(path: string, from: string): string {
   const absolute = resolve(from, path);
-  if (isFile(absolute)) return absolute;
+  const found = entry(absolute);
+  if (found === 'file') return absolute;
   throw new DevlaunchError(
     'MANIFEST_NOT_FOUND',
-    existsSync(absolute)
-      ? `${from === '' ? path : absolute} is not a file`
-      : `manifest ${path} not found (${from})`,
+    found === 'none' ? `manifest ${path} not found (${from})` : `${absolute} ${found}`,
     { hint: 'check the path given with -f/--file or DEVLAUNCH_FILE' },
   );
 }
@@ -47,7 +59,14 @@ export function findManifest(opts: LoadOptions): string {
   for (;;) {
     for (const name of MANIFEST_NAMES) {
       const candidate = join(dir, name);
-      if (isFile(candidate)) return candidate;
+      const found = entry(candidate);
+      if (found === 'file') return candidate;
+      // Not skipped: the search would go on to a manifest above, of another project.
+      if (found !== 'none') {
+        throw new DevlaunchError('MANIFEST_NOT_FOUND', `${candidate} ${found}`, {
+          hint: 'rename or remove it, or point to the manifest with -f PATH',
+        });
+      }
     }
     const parent = dirname(dir);
     if (parent === dir) break;

@@ -8,9 +8,11 @@ import type { Diagnostic, KeyPath } from './diagnostics.js';
 /** `services.backend.command[1]`. */
 export function formatPath(path: KeyPath): string {
   return path
-    .map((segment, i) =>
-      typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`,
-    )
+    .map((segment, i) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const name = segment === '' ? '""' : segment;
+      return i === 0 ? name : `.${name}`;
+    })
     .join('');
 }
 
@@ -49,6 +51,28 @@ export function tokenLength(line: string, column: number): number {
   return Math.max(1, rest.slice(0, end).trimEnd().length);
 }
 
+/** Longest source line printed whole; a longer one is cut to a window around the spot. */
+const MAX_SHOWN = 120;
+
+/**
+ * The source line as printed, one column per character: tabs as spaces, control characters
+ * as their visible symbols (NUL as ␀), and a long line (a minified or broken file) cut to a
+ * window around `column`. Returns the line and where `column` is in it.
+ */
+export function excerpt(source: string, column: number): { shown: string; column: number } {
+  const line = source
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, (c) =>
+      c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0)),
+    );
+  if (line.length <= MAX_SHOWN) return { shown: line, column };
+  const start = Math.max(0, Math.min(column - 1 - 40, line.length - MAX_SHOWN));
+  const end = start + MAX_SHOWN;
+  const head = start > 0 ? '…' : '';
+  const tail = end < line.length ? '…' : '';
+  return { shown: head + line.slice(start, end) + tail, column: column - start + head.length };
+}
+
 export function formatDiagnostics(diags: Diagnostic[], text: string, color: boolean): string {
   const sgr = (open: number, close: number) => (s: string) =>
     color ? `\u001b[${open}m${s}\u001b[${close}m` : s;
@@ -64,13 +88,16 @@ export function formatDiagnostics(diags: Diagnostic[], text: string, color: bool
     const out = [`${bold(where)} ${red(bold('error'))}${bold(path)} ${d.message}`];
     if (d.expected !== undefined) out.push(`  ${dim('expected:')} ${d.expected}`);
     if (d.found !== undefined) out.push(`  ${dim('found:')}    ${d.found}`);
-    const source = lines[d.line - 1];
+    // No source to show for a file that could not be read, or is empty.
+    const source = text === '' ? undefined : lines[d.line - 1];
     if (source !== undefined) {
-      const shown = source.replace(/\t/g, ' ');
+      const { shown, column } = excerpt(source, d.column);
       const gutter = ' '.repeat(width);
       out.push(`${dim(`${String(d.line).padStart(width)} |`)} ${shown}`);
-      const carets = '^'.repeat(tokenLength(shown, d.column));
-      out.push(`${dim(`${gutter} |`)} ${' '.repeat(d.column - 1)}${red(carets)}`);
+      const carets = '^'.repeat(
+        Math.max(1, Math.min(tokenLength(shown, column), shown.length + 1 - column)),
+      );
+      out.push(`${dim(`${gutter} |`)} ${' '.repeat(column - 1)}${red(carets)}`);
     }
     if (d.hint !== undefined) out.push(`  ${cyan('hint:')} ${d.hint}`);
     return out.join('\n');

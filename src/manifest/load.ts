@@ -1,9 +1,12 @@
 /** Reading a manifest from disk: the I/O around the pure validation pipeline. */
-import { readFileSync } from 'node:fs';
+
+import { parseDocument } from 'yaml';
 import { DevlaunchError } from '../errors.js';
 import type { Diagnostic } from './diagnostics.js';
 import { findManifest, type LoadOptions } from './discover.js';
 import { displayFile, formatDiagnostics } from './format.js';
+import { pathContaining } from './locate.js';
+import { lineAndColumn, notUtf8, readText } from './read-text.js';
 import type { Manifest } from './types.js';
 import { validateManifest } from './validate.js';
 
@@ -11,20 +14,39 @@ export type ReadResult =
   | { ok: true; manifest: Manifest }
   | { ok: false; diagnostics: Diagnostic[]; text: string; file: string };
 
-/** Finds, reads and validates. Throws only when there is no manifest or it cannot be read. */
+/**
+ * Finds, reads and validates. Throws only when there is no manifest (MANIFEST_NOT_FOUND). A
+ * manifest that cannot be read or is not UTF-8 is one diagnostic like any other problem, so
+ * commands that can work from the recorded state (down, status) still do.
+ */
 export function readManifest(opts: LoadOptions): ReadResult {
   const file = findManifest(opts);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DevlaunchError('MANIFEST_NOT_FOUND', `cannot read ${file}`, {
-      cause: error,
-      hint: error instanceof Error ? error.message : undefined,
-    });
+  const read = readText(file);
+  if (read.text === null) {
+    const diagnostic: Diagnostic = {
+      file,
+      line: 1,
+      column: 1,
+      path: [],
+      message: `cannot read the manifest: ${read.reason}`,
+      hint: read.hint,
+    };
+    return { ok: false, diagnostics: [diagnostic], text: '', file };
   }
-  const result = validateManifest(text, { file, env: opts.env });
-  return result.ok ? result : { ...result, text, file };
+  if (!read.ok) {
+    // The key whose value holds the bad byte, as the text reads with U+FFFD in its place.
+    const doc = parseDocument(read.text, { logLevel: 'silent', prettyErrors: false });
+    const diagnostic: Diagnostic = {
+      file,
+      ...lineAndColumn(read.text, read.index),
+      path: pathContaining(doc, read.index),
+      ...notUtf8(read),
+      expected: 'UTF-8 text',
+    };
+    return { ok: false, diagnostics: [diagnostic], text: read.text, file };
+  }
+  const result = validateManifest(read.text, { file, env: opts.env });
+  return result.ok ? result : { ...result, text: read.text, file };
 }
 
 /** The valid manifest, or MANIFEST_INVALID (exit 2) with every diagnostic in the message. */

@@ -16,7 +16,8 @@ export interface Position {
 type Ranged = Node & { range?: [number, number, number] | null };
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  // A null key (`~:` or an empty `? `) is the empty name once the YAML becomes data.
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
   return typeof key === 'string' ? key : undefined;
 }
 
@@ -86,4 +87,26 @@ export function pathAt(doc: Document.Parsed, offset: number): (string | number)[
     return undefined;
   };
   return walk(doc.contents, []) ?? [];
+}
+
+/** The key path of the deepest key or value that holds `offset`; [] when none does. */
+export function pathContaining(doc: Document.Parsed, offset: number): (string | number)[] {
+  const holds = (node: unknown): boolean => {
+    const range = (node as Ranged | null)?.range;
+    return range !== undefined && range !== null && offset >= range[0] && offset < range[1];
+  };
+  const walk = (node: unknown, path: (string | number)[]): (string | number)[] => {
+    if (!isMap(node) && !isSeq(node)) return path;
+    for (const [index, item] of node.items.entries()) {
+      if (isPair(item)) {
+        const name = keyText(item.key) ?? String(index);
+        if (holds(item.key)) return [...path, name];
+        if (holds(item.value)) return walk(item.value, [...path, name]);
+      } else if (holds(item)) {
+        return walk(item, [...path, index]);
+      }
+    }
+    return path;
+  };
+  return walk(doc.contents, []);
 }

@@ -6,11 +6,11 @@
  * is one problem at the key (and the port counts as `auto` meanwhile, so nothing else is said
  * about it: no second error about `BACKEND_URL`).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { expand } from '../env/expand.js';
 import type { KeyPath, Problem } from './diagnostics.js';
+import { readText } from './read-text.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -86,16 +86,13 @@ function portProblem(
   };
 }
 
-/** The dotenv files an `env_file` value names, parsed; missing ones are reported by a rule. */
+/** The dotenv files an `env_file` value names, parsed; bad or missing ones are reported by a rule. */
 function dotenvOf(value: unknown, root: string): Record<string, string>[] {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
   return list.flatMap((f) => {
     if (typeof f !== 'string') return [];
-    try {
-      return [parse(readFileSync(resolve(root, f), 'utf8'))];
-    } catch {
-      return [];
-    }
+    const read = readText(resolve(root, f));
+    return read.ok ? [parse(read.text)] : [];
   });
 }
 

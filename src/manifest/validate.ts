@@ -13,6 +13,7 @@ import { repair } from './repair.js';
 import { ruleProblems } from './rules/index.js';
 import { ManifestSchema } from './schema.js';
 import type { Manifest } from './types.js';
+import { collectionKey, shapeProblems } from './yaml-shape.js';
 import { issuesToProblems } from './zod-issues.js';
 
 export type ValidationResult =
@@ -28,22 +29,45 @@ export interface ValidateOptions {
 
 const YAML_MESSAGES: Record<string, (message: string) => string | undefined> = {
   DUPLICATE_KEY: () => 'this key is already defined above in the same map',
+  MULTIPLE_DOCS: () => 'this --- starts a second YAML document; a manifest is one document',
+  RESOURCE_EXHAUSTION: () => 'the YAML nests too deeply to read (lists or maps inside each other)',
   MISSING_CHAR: (message) => {
     const quote = /Missing closing (["'])/.exec(message)?.[1];
     return quote ? `this string (opened with ${quote}) is never closed` : undefined;
   },
 };
 
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'keep one of them: YAML does not merge repeated keys',
+  MISSING_CHAR: 'add the closing quote (on the same line for a one-line value)',
+  MULTIPLE_DOCS: 'remove this line and what follows it, or merge the two documents into one',
+  RESOURCE_EXHAUSTION: 'a manifest needs a few levels; look for [ or { that are never closed',
+};
+
 export function validateManifest(text: string, options: ValidateOptions): ValidationResult {
   const { file } = options;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the parser prints no warnings of its own; what it would warn about is
+  // found first (yaml-shape.ts) and reported like every other problem.
+  const doc = parseDocument(text, {
+    lineCounter,
+    logLevel: 'error',
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
 
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.map((error): Diagnostic => {
       const offset = yamlErrorOffset(text, error.code, error.message, error.pos[0]);
       const { line, col } = lineCounter.linePos(offset);
       const duplicate = error.code === 'DUPLICATE_KEY';
+      // The parser fails on a `[...]:` or `{...}:` key after other keys of a block map (an
+      // internal error of its own); anywhere else such a key is found by yaml-shape.ts.
+      const flowKey = error.code === 'IMPOSSIBLE' ? flowKeyAt(text, offset) : undefined;
+      if (flowKey !== undefined) {
+        const path = pathAt(doc, offset).slice(0, -1); // the map holding the key
+        return { file, line, column: col, path, atKey: true, ...collectionKey(flowKey) };
+      }
       return {
         file,
         line,
@@ -51,13 +75,19 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
         path: duplicate ? pathAt(doc, offset) : [],
         atKey: duplicate,
         message: YAML_MESSAGES[error.code]?.(error.message) ?? yamlMessage(error.message),
-        hint: duplicate
-          ? 'keep one of them: YAML does not merge repeated keys'
-          : error.code === 'MISSING_CHAR'
-            ? 'add the closing quote (on the same line for a one-line value)'
-            : 'check indentation (spaces, not tabs), colons, and quotes',
+        hint: YAML_HINTS[error.code] ?? 'check indentation (spaces, not tabs), colons, and quotes',
       };
     });
+    return { ok: false, diagnostics: unique(diagnostics) };
+  }
+
+  const shapes = shapeProblems(doc, text);
+  if (shapes.length > 0) {
+    const diagnostics = shapes.map(({ offset, ...problem }): Diagnostic => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { ...problem, file, line, column: col };
+    });
+    diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, diagnostics };
   }
 
@@ -69,9 +99,10 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 1000 });
+    // Aliases were checked above (yaml-shape.ts): none contains itself and together they add
+    // at most MAX_ALIASED_VALUES values; the parser shares one object per anchor.
+    data = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
-    // An alias bomb (`&a [*a, *a, ...]`): refuse it rather than expand it.
     const reason = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
@@ -134,6 +165,27 @@ function withRejectedPorts(manifest: Manifest, found: readonly Problem[]): Manif
         : { ...service, ports: { ...service.ports, [portName as string]: 1 } };
   }
   return services === null ? manifest : { ...manifest, services };
+}
+
+/**
+ * One diagnostic per line and message: the parser repeats some, once per unclosed `[` or per
+ * level of a nesting too deep.
+ */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `[` or `{` when a flow list or map used as a key (`[a]: x`) starts at `offset`. */
+function flowKeyAt(text: string, offset: number): '[' | '{' | undefined {
+  const line = text.slice(offset, text.indexOf('\n', offset) >>> 0);
+  const open = line[0];
+  return (open === '[' || open === '{') && /[\]}][ \t]*:(?:[ \t]|$)/.test(line) ? open : undefined;
 }
 
 /** The parser's message without its own position suffix (the diagnostic has one). */

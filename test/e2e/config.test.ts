@@ -1,6 +1,6 @@
 /** `devlaunch config` from the built CLI: the normalised manifest, or every problem and exit 2. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,87 @@ describe('devlaunch config', () => {
       expect(stderr).not.toContain('BACKEND_URL');
     }
   });
+
+  it.each([
+    [
+      'an alias inside its own anchor',
+      'services: &s\n  a:\n    command: x\n    more: *s\n',
+      ':4:11 error services.a.more: *s is inside',
+    ],
+    [
+      'an alias cycle through <<',
+      'services:\n  a: &a\n    command: x\n    <<: *a\n',
+      ':4:9 error services.a.<<: *a is inside',
+    ],
+    [
+      'a list as a key',
+      'services:\n  a:\n    command: x\n  ? [a, b]\n  : 1\n',
+      ':4:5 error services: a list cannot be a key',
+    ],
+    ['a map as a key', 'services:\n  {a: 1}: x\n', ':2:3 error services: a map cannot be a key'],
+  ])(
+    '%s is one located error from every command, no crash and no parser warning',
+    (_n, text, expected) => {
+      const root = projectWith(text);
+      for (const command of [['config'], ['up'], ['run', 'a', '--', 'true']]) {
+        const { code, stdout, stderr } = devlaunch(command, root);
+        expect({ command, code }).toEqual({ command, code: 2 });
+        expect(stdout).toBe('');
+        expect(stderr).toContain(`launcher.yaml${expected}`);
+        expect(stderr).toMatch(/1 error in launcher\.yaml/);
+        expect(stderr).not.toMatch(/internal error|RangeError|Warning:/);
+      }
+      // Commands that can work from the recorded state say the manifest is invalid and go on.
+      for (const command of [['down'], ['status'], ['ports']]) {
+        const { code, stderr } = devlaunch(command, root);
+        expect(code === 0 || code === 3).toBe(true);
+        expect(stderr).not.toMatch(/internal error|RangeError|Warning:/);
+      }
+    },
+  );
+
+  // Permissions do not stop root: as root, the CLI runs as nobody (setpriv, util-linux).
+  const asRoot = process.getuid?.() === 0;
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  it.skipIf(process.platform === 'win32' || (asRoot && setpriv === undefined))(
+    'an unreadable manifest or env_file is one error saying so; down still works',
+    () => {
+      const run = (args: string[], cwd: string) => {
+        if (!asRoot) return devlaunch(args, cwd);
+        const { NO_COLOR: _n, FORCE_COLOR: _f, DEVLAUNCH_FILE: _d, ...env } = process.env;
+        const ids = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+        const result = spawnSync(setpriv as string, [...ids, process.execPath, bin, ...args], {
+          cwd,
+          env,
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      };
+      const root = projectWith('env_file: .env\nservices:\n  a:\n    command: x\n');
+      writeFileSync(join(root, '.env'), 'A=1\n');
+      for (const path of [root, join(root, '.env'), join(root, 'launcher.yaml')]) {
+        chmodSync(path, 0o755);
+      }
+      chmodSync(join(root, '.env'), 0o000);
+      const env = run(['config'], root);
+      expect(env.code).toBe(2);
+      expect(env.stderr).toContain(
+        'launcher.yaml:1:11 error env_file[0]: env_file .env cannot be read: permission denied',
+      );
+
+      chmodSync(join(root, 'launcher.yaml'), 0o000);
+      const manifest = run(['config'], root);
+      expect(manifest.code).toBe(2);
+      expect(manifest.stderr).toContain(
+        'launcher.yaml:1:1 error: cannot read the manifest: permission denied',
+      );
+      expect(manifest.stderr).toContain('chmod a+r');
+      const down = run(['down'], root);
+      expect(down.stderr).toContain('not a valid manifest right now');
+      expect(down.code).toBe(0);
+    },
+  );
 
   it('launcher.yaml.example passes where it stands, from the repository root', () => {
     const repo = resolve(import.meta.dirname, '../..');

@@ -1,29 +1,68 @@
-/** Files and folders the manifest names must exist: a missing `.env` or `cwd` fails at start-up otherwise. */
+/**
+ * Files and folders the manifest names must exist: a missing `.env` or `cwd` fails at start-up
+ * otherwise. A dotenv file must also be readable and UTF-8 without NUL characters: dotenv would
+ * turn other bytes into U+FFFD without a word, and a NUL makes the service fail to start.
+ */
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { KeyPath, Problem } from '../diagnostics.js';
+import { lineAndColumn, notUtf8, readText } from '../read-text.js';
 import type { Manifest } from '../types.js';
 
-function kind(path: string): 'file' | 'directory' | 'missing' {
+function kind(path: string): 'file' | 'directory' | 'missing' | 'loop' {
   try {
     return statSync(path).isDirectory() ? 'directory' : 'file';
-  } catch {
-    return 'missing';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : 'missing';
   }
+}
+
+/** What is wrong with the content of a dotenv file that exists, if anything. */
+function contentProblem(file: string, shown: string): Omit<Problem, 'path'> | null {
+  const read = readText(file);
+  if (read.text === null) {
+    return {
+      message: `env_file ${shown} cannot be read: ${read.reason}`,
+      found: file,
+      hint: `${read.hint}, or remove it from env_file`,
+    };
+  }
+  if (!read.ok) {
+    const { line } = lineAndColumn(read.text, read.index);
+    const { message, hint } = notUtf8(read);
+    return { message: `env_file ${shown}, line ${line}: ${message}`, found: file, hint };
+  }
+  const nul = read.text.indexOf('\0');
+  if (nul >= 0) {
+    const { line } = lineAndColumn(read.text, nul);
+    return {
+      message: `env_file ${shown}, line ${line}: a NUL character, which no variable can carry`,
+      found: file,
+      hint: 'remove it (a file saved as UTF-16 has one in every character: save it as UTF-8)',
+    };
+  }
+  return null;
 }
 
 function envFileProblems(files: string[], prefix: KeyPath, root: string): Problem[] {
   return files.flatMap((file, index): Problem[] => {
     const found = kind(file);
-    if (found === 'file') return [];
-    const shown = relative(root, file) || '.';
+    const inside = relative(root, file);
+    const shown = inside === '' ? '.' : inside.startsWith('..') ? file : inside;
+    const path = [...prefix, index];
+    if (found === 'file') {
+      const problem = contentProblem(file, shown);
+      return problem === null ? [] : [{ path, ...problem }];
+    }
+    const what = {
+      missing: 'does not exist',
+      directory: 'is a directory',
+      loop: 'is a loop of symbolic links',
+    };
     return [
       {
-        path: [...prefix, index],
-        message:
-          found === 'missing'
-            ? `env_file ${shown} does not exist`
-            : `env_file ${shown} is a directory`,
+        path,
+        message: `env_file ${shown} ${what[found]}`,
         expected: 'a dotenv file, relative to the project root',
         found: file,
         hint:
@@ -45,7 +84,11 @@ export function missingFiles(manifest: Manifest): Problem[] {
     if (cwd !== 'directory') {
       problems.push({
         path: ['services', name, 'cwd'],
-        message: cwd === 'missing' ? 'cwd does not exist' : 'cwd is a file, not a directory',
+        message: {
+          missing: 'cwd does not exist',
+          loop: 'cwd is a loop of symbolic links',
+          file: 'cwd is a file, not a directory',
+        }[cwd],
         expected: 'a directory, relative to the project root',
         found: service.cwd,
         hint: `paths are relative to the project root ${manifest.root}`,

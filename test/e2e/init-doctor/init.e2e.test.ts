@@ -1,5 +1,5 @@
 /** `devlaunch init`: a valid starter manifest, .devlaunch/ ignored once, never an overwrite. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readManifest } from '../../../src/manifest/index.js';
@@ -66,4 +66,17 @@ describe('devlaunch init', () => {
     expect(existsSync(join(dir, 'launcher.yaml'))).toBe(false);
     expect(existsSync(join(dir, '.gitignore'))).toBe(false);
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'refuses a launcher.yaml that is a link to nothing, without an internal error',
+    async () => {
+      const dir = tempDir();
+      symlinkSync(join(dir, 'elsewhere.yaml'), join(dir, 'launcher.yaml'));
+      const result = await runCli(['init'], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('launcher.yaml already exists');
+      expect(result.stderr).not.toContain('internal error');
+      expect(existsSync(join(dir, 'elsewhere.yaml'))).toBe(false);
+    },
+  );
 });
