@@ -1,6 +1,14 @@
 /** `devlaunch config` from the built CLI: the normalised manifest, or every problem and exit 2. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,16 +165,32 @@ describe('devlaunch config', () => {
   it.skipIf(process.platform === 'win32' || (asRoot && setpriv === undefined))(
     'an unreadable manifest or env_file is one error saying so; down still works',
     () => {
+      // nobody may not be able to read this checkout (a clone in a private temporary folder):
+      // the built CLI (self-contained bundles) runs from a copy everyone can read.
+      let readableBin = bin;
+      if (asRoot) {
+        const copy = mkdtempSync(join(tmpdir(), 'devlaunch-cli-'));
+        roots.push(copy);
+        const checkout = resolve(import.meta.dirname, '../..');
+        for (const dir of ['bin', 'dist'])
+          cpSync(join(checkout, dir), join(copy, dir), { recursive: true });
+        chmodSync(copy, 0o755);
+        readableBin = join(copy, 'bin', 'devlaunch.js');
+      }
       const run = (args: string[], cwd: string) => {
         if (!asRoot) return devlaunch(args, cwd);
         const { NO_COLOR: _n, FORCE_COLOR: _f, DEVLAUNCH_FILE: _d, ...env } = process.env;
         const ids = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-        const result = spawnSync(setpriv as string, [...ids, process.execPath, bin, ...args], {
-          cwd,
-          env,
-          encoding: 'utf8',
-          timeout: 20_000,
-        });
+        const result = spawnSync(
+          setpriv as string,
+          [...ids, process.execPath, readableBin, ...args],
+          {
+            cwd,
+            env,
+            encoding: 'utf8',
+            timeout: 20_000,
+          },
+        );
         return { code: result.status, stdout: result.stdout, stderr: result.stderr };
       };
       const root = projectWith('env_file: .env\nservices:\n  a:\n    command: x\n');
