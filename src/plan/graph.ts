@@ -12,12 +12,13 @@ import type { Manifest } from '../manifest/types.js';
 export function withDependencies(manifest: Manifest, wanted: readonly string[]): string[] {
   if (wanted.length === 0) return Object.keys(manifest.services);
   const picked = new Set<string>();
-  const visit = (name: string) => {
-    if (picked.has(name)) return;
+  // A stack, not recursion: a chain of thousands of services must not overflow the call stack.
+  const stack = [...wanted];
+  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+    if (picked.has(name)) continue;
     picked.add(name);
-    for (const dep of Object.keys(manifest.services[name]?.depends_on ?? {})) visit(dep);
-  };
-  for (const name of wanted) visit(name);
+    stack.push(...Object.keys(manifest.services[name]?.depends_on ?? {}));
+  }
   // Keep manifest order, so output and tables are stable.
   return Object.keys(manifest.services).filter((name) => picked.has(name));
 }
@@ -31,16 +32,27 @@ export function startOrder(manifest: Manifest, names: readonly string[]): string
   const included = new Set(names);
   const done = new Set<string>();
   const order: string[] = [];
-  const visit = (name: string, trail: Set<string>) => {
-    if (done.has(name) || trail.has(name)) return;
-    trail.add(name);
-    for (const dep of Object.keys(manifest.services[name]?.depends_on ?? {})) {
-      if (included.has(dep)) visit(dep, trail);
+  // Depth first with a stack of its own (a long chain must not overflow the call stack): a
+  // service goes into the order once everything it depends on has.
+  for (const root of names) {
+    const trail = new Set<string>();
+    const frames: Array<{ name: string; deps: string[]; next: number }> = [];
+    const enter = (name: string) => {
+      if (done.has(name) || trail.has(name)) return;
+      trail.add(name);
+      const deps = Object.keys(manifest.services[name]?.depends_on ?? {});
+      frames.push({ name, deps: deps.filter((dep) => included.has(dep)), next: 0 });
+    };
+    enter(root);
+    for (let top = frames.at(-1); top !== undefined; top = frames.at(-1)) {
+      if (top.next < top.deps.length) enter(top.deps[top.next++] as string);
+      else {
+        frames.pop();
+        done.add(top.name);
+        order.push(top.name);
+      }
     }
-    done.add(name);
-    order.push(name);
-  };
-  for (const name of names) visit(name, new Set());
+  }
   return order;
 }
 

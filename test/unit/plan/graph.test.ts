@@ -62,3 +62,24 @@ describe('dependentsOf', () => {
     expect(dependentsOf(shop, 'frontend')).toEqual([]);
   });
 });
+
+describe('a long chain (no recursion)', () => {
+  // s0 depends on s1, …, s49999 on nothing: deeper than any call stack.
+  const count = 50_000;
+  const chain = manifest(
+    ...Array.from({ length: count }, (_, i) =>
+      service(`s${i}`, i + 1 < count ? [`s${i + 1}`] : []),
+    ),
+  );
+
+  it('selects the whole chain from its first service', () => {
+    expect(withDependencies(chain, ['s0'])).toHaveLength(count);
+  });
+
+  it('orders the whole chain, the last service first', () => {
+    const order = startOrder(chain, Object.keys(chain.services));
+    expect(order).toHaveLength(count);
+    expect(order[0]).toBe(`s${count - 1}`);
+    expect(order.at(-1)).toBe('s0');
+  });
+});
