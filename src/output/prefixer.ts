@@ -2,8 +2,9 @@
  * Puts a service's prefix before each of its lines, on raw bytes: no UTF-8 decoding and
  * re-encoding. A block goes through a small WebAssembly routine (flood.ts) that copies 16 bytes
  * at a time and makes no garbage; where WebAssembly is off (`node --jitless`), or for a block
- * larger than the routine's input (256 KiB, never one read), it is prefixed line by line here. The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in
- * order) and handed on as one slice of it; slabs come back through release() once the
+ * larger than the routine's input (256 KiB, never one read), it is prefixed line by line here.
+ * The prefixed lines of a chunk are written into a slab (a 512 KiB buffer carved up in order)
+ * and handed on as one slice of it; slabs come back through release() once the
  * destination has taken their bytes, and are used again, so a flood keeps touching the same
  * memory instead of fresh pages. '\n', '\r' and ESC are ASCII and never occur inside a
  * multi-byte UTF-8 character, so working on bytes never cuts one.
@@ -13,7 +14,7 @@
  * cursor-show, a colour reset) is passed on without prefix or newline, so it changes the terminal
  * as the service meant and prints no empty `web |` line.
  */
-import { isControlOnly } from './blocks.js';
+import { isControlOnly, JOIN_LIMIT } from './blocks.js';
 import { flood } from './flood.js';
 
 const ESC = 0x1b;
@@ -37,8 +38,6 @@ const typedSet = Uint8Array.prototype.set;
 const typedCopyWithin = Uint8Array.prototype.copyWithin;
 /** A line is checked for being control-only up to this length (longer ones never are). */
 const CONTROL_MAX = 4096;
-/** A first line whose beginning (earlier chunks) is longer than this is passed on in pieces. */
-const JOIN_LIMIT = 64 << 10;
 
 /** A service's prefix, as the bytes put before each of its lines. */
 export class Prefix {

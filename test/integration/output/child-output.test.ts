@@ -1,17 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, createWriteStream, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { Collector, tempDir } from '../../unit/output/helpers.js';
+import { Collector, cleanedTempDirs } from '../../unit/output/helpers.js';
 
 const children: ChildProcess[] = [];
-const dirs: string[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+const tempDir = cleanedTempDirs();
+
+/** Runs `script` in a child whose stdout and stderr go to `output` as `name`: its exit code. */
+async function throughOutput(output: ServiceOutput, name: string, script: string, args: string[]) {
+  const child = spawn(process.execPath, ['-e', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  output.attach(name, child.stdout, 'stdout');
+  output.attach(name, child.stderr, 'stderr');
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await output.close();
+  return exited;
+}
 
 // Prints `count` numbered lines in big writes, the last one without a newline.
 const PRINTER = `
@@ -41,18 +53,9 @@ next();
 describe('ServiceOutput with a real child process', () => {
   it('passes long lines read from a pipe into memory of their own through whole, in order', async () => {
     const dir = tempDir();
-    dirs.push(dir);
     const out = new Collector();
     const output = new ServiceOutput({ out, color: false, names: ['big'], logDir: dir });
-    const child = spawn(process.execPath, ['-e', LONG_PRINTER], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    output.attach('big', child.stdout, 'stdout');
-    output.attach('big', child.stderr, 'stderr');
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    await output.close();
-    expect(await exited).toBe(0);
+    expect(await throughOutput(output, 'big', LONG_PRINTER, [])).toBe(0);
     let long = '';
     for (let i = 0; i < 48; i++) long += String.fromCharCode(97 + (i % 26)).repeat(65536);
     const lines = ['before', long, 'after', 'Z'.repeat(300000), 'end'];
@@ -63,7 +66,6 @@ describe('ServiceOutput with a real child process', () => {
 
   it('drains 200,000 lines of a child to /dev/null and logs them all', async () => {
     const dir = tempDir();
-    dirs.push(dir);
     const out = createWriteStream('/dev/null');
     const output = new ServiceOutput({ out, color: true, names: ['chatty'], logDir: dir });
     let lines = 0;
@@ -71,15 +73,7 @@ describe('ServiceOutput with a real child process', () => {
       if (!partial) lines += 1;
     });
     const count = 200_000;
-    const child = spawn(process.execPath, ['-e', PRINTER, String(count)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    output.attach('chatty', child.stdout, 'stdout');
-    output.attach('chatty', child.stderr, 'stderr');
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    await output.close();
-    expect(await exited).toBe(0);
+    expect(await throughOutput(output, 'chatty', PRINTER, [String(count)])).toBe(0);
     await new Promise((resolve) => out.end(resolve));
     expect(lines).toBe(count);
     expect(output.lastLines('chatty').at(-1)).toBe(`line ${count - 1} of a chatty service`);
@@ -91,7 +85,6 @@ describe('ServiceOutput with a real child process', () => {
     // A socket to a child (as devlaunch's stdout is under a CI runner): output written at once
     // has its memory used again for the next block; output the socket keeps must stay intact.
     const dir = tempDir();
-    dirs.push(dir);
     const file = join(dir, 'captured');
     const fd = openSync(file, 'w');
     const reader = spawn('cat', [], { stdio: ['pipe', fd, 'ignore'] });

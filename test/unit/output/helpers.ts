@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 
 /** A destination that keeps everything; `delayMs` makes it slow (each write acknowledged late). */
 export class Collector extends Writable {
@@ -35,4 +36,17 @@ export class Collector extends Writable {
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'devlaunch-output-'));
+}
+
+/** A maker of temporary directories, each removed after the test that made it. */
+export function cleanedTempDirs(): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    return dir;
+  };
 }

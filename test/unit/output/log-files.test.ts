@@ -1,18 +1,10 @@
 /** Log files: complete and in order, a long line written in the background, memory bounded. */
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { LogFiles, logFilePath } from '../../../src/output/log-files.js';
-import { tempDir } from './helpers.js';
+import { cleanedTempDirs } from './helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function logDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
+const logDir = cleanedTempDirs();
 
 /** A long line in `count` pieces of `size` bytes, each piece its own letter (order shows). */
 function longLine(count: number, size: number): Buffer[] {

@@ -1,15 +1,12 @@
 /** A long line: the terminal gets it first, its log right after, other services meanwhile. */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { tempDir } from './helpers.js';
+import { cleanedTempDirs } from './helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const logDir = cleanedTempDirs();
 
 /** A terminal that takes nothing until opened. */
 class Gated extends Writable {
@@ -43,8 +40,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 
 describe('ServiceOutput, a long line', () => {
   it('is logged once the terminal has taken it, whole, with the lines after it', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = logDir();
     const out = new Gated();
     const output = new ServiceOutput({ out, color: false, names: ['big'], logDir: dir });
     const source = new PassThrough();

@@ -1,20 +1,12 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceOutput } from '../../../src/output/service-output.js';
-import { Collector, tempDir } from './helpers.js';
+import { Collector, cleanedTempDirs } from './helpers.js';
 
 const ESC = '\u001b';
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function logDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
+const logDir = cleanedTempDirs();
 
 /** A deterministic pseudo-random source, so a failure can be reproduced. */
 function random(seed: number): () => number {

@@ -1,18 +1,10 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OutputSink } from '../../../src/output/sink.js';
-import { tempDir } from './helpers.js';
+import { cleanedTempDirs } from './helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function spillDir(): string {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-}
+const spillDir = cleanedTempDirs();
 
 /** A reader that takes nothing until released, like a paused terminal or pipe. */
 class Stalled extends Writable {
