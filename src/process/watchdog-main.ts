@@ -95,6 +95,8 @@ function handle(message: WatchdogMessage): void {
 // Detached into its own session, the terminal's signals do not reach it; a SIGINT/SIGHUP sent
 // to it anyway (a broad `kill`) must not make it leave services behind. SIGTERM (system
 // shutdown, a CI runner's cleanup) stops the services first. SIGKILL still ends it at once.
+// Until these handlers are installed, a signal kills this process: on POSIX the shell stage
+// (SHELL_STAGE in watchdog.ts) then starts it again.
 process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
 process.on('SIGTERM', () => void stopEverything('SIGTERM'));

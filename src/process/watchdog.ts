@@ -5,7 +5,7 @@
  * devlaunch dies, and the watchdog reads end-of-file. Protocol: newline-delimited JSON,
  * `{type:'watch',...}`, `{type:'unwatch',pid}`, `{type:'exit'}` (see watchdog-main.ts).
  *
- * On POSIX it starts as a shell (`SHELL_STAGE`) that only keeps the messages, and becomes the
+ * On POSIX it starts as a shell (`SHELL_STAGE`) that only keeps the messages, and starts the
  * Node watchdog only when there is something to stop: a Node start is 100+ ms of CPU and
  * ≈ 6 MB of private memory, paid by every `up` while its services start, for a process that
  * almost always just exits at the end.
@@ -52,26 +52,37 @@ const EXIT_LINE = JSON.stringify({ type: 'exit' } satisfies WatchdogMessage);
 /**
  * The watchdog's first stage on POSIX (`sh -c SHELL_STAGE name NODE SCRIPT`): keeps every
  * message line; exits on the exit line. At end-of-file (devlaunch is gone) or on SIGTERM it
- * execs NODE SCRIPT — the same process: pid, session, environment — with the kept lines as
- * its stdin, then end-of-file, so watchdog-main.ts stops every tree still watched. SIGINT and
- * SIGHUP are ignored (exec keeps them ignored). Expanded values are not expanded again, so the
- * here-document passes the lines as they came.
+ * runs NODE SCRIPT with the kept lines as its stdin, then end-of-file, so watchdog-main.ts
+ * stops every tree still watched; the stage exits with its status. Expanded values are not
+ * expanded again, so the here-document passes the lines as they came.
+ *
+ * NODE SCRIPT is a child, not an exec of the stage: Node resets every ignored signal to its
+ * default action first thing, and handles none until its start (≈ 0.1 s) has run
+ * watchdog-main.ts. A SIGTERM, SIGINT or SIGHUP in that window (a second `kill`, a process
+ * manager or CI runner signalling the whole group) kills it; the stage, which ignores them all
+ * from then on, starts it again with the same lines (128 + the signal's number is how a shell
+ * reports such a death). Any other end, SIGKILL included, is final.
  */
 export const SHELL_STAGE = [
   "trap '' INT HUP",
   "m=''",
-  'replay() {',
-  '  exec "$1" "$2" <<EOF',
+  'stop() {',
+  "  trap '' TERM",
+  '  while :; do',
+  '    "$1" "$2" <<EOF',
   '$m',
   'EOF',
+  '    s=$?',
+  '    case $s in 129|130|143) ;; *) exit "$s" ;; esac',
+  '  done',
   '}',
-  `trap 'replay "$1" "$2"' TERM`,
+  `trap 'stop "$1" "$2"' TERM`,
   'while IFS= read -r l || [ -n "$l" ]; do',
   `  [ "$l" = '${EXIT_LINE}' ] && exit 0`,
   '  m="$m$l',
   '"',
   'done',
-  'replay "$1" "$2"',
+  'stop "$1" "$2"',
 ].join('\n');
 
 /** The shell of the first stage, or null where the Node watchdog starts at once (Windows). */
