@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobControl, WinStopDeps } from '../../../src/process/win/stop.js';
 import { stopWindowsTree } from '../../../src/process/win/stop.js';
 import type { ToolResult } from '../../../src/process/win/taskkill.js';
@@ -175,11 +175,20 @@ describe('stopWindowsTree: a process devlaunch did not spawn', () => {
       identity: () => new Promise(() => {}),
       identityTimeoutMs: 20,
     });
-    const started = Date.now();
-    expect(await stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps)).toEqual({
-      forced: false,
-    });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The identity check's bound is a real timer: timed on a fake clock here, so the test says
+    // it gives up after those 20 ms (not the 2 s default), whatever the machine's load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let result: unknown = null;
+    try {
+      const stopping = stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps);
+      void stopping.then((r) => {
+        result = r;
+      });
+      await vi.advanceTimersByTimeAsync(20);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(result).toEqual({ forced: false });
     expect(taskkills).toEqual([]);
     expect(warnings.join('\n')).toMatch(/identity could not be checked/);
   });
