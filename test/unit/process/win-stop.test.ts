@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobControl, WinStopDeps } from '../../../src/process/win/stop.js';
 import { stopWindowsTree } from '../../../src/process/win/stop.js';
 import type { ToolResult } from '../../../src/process/win/taskkill.js';
@@ -50,6 +50,10 @@ function fakeJob(opts: { obeys: boolean; terminable?: boolean; active?: number |
   };
   return { job, calls };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('stopWindowsTree: a service spawned here (job object)', () => {
   it('sends a console break first and stops there when the tree obeys', async () => {
@@ -179,15 +183,10 @@ describe('stopWindowsTree: a process devlaunch did not spawn', () => {
     // it gives up after those 20 ms (not the 2 s default), whatever the machine's load.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let result: unknown = null;
-    try {
-      const stopping = stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps);
-      void stopping.then((r) => {
-        result = r;
-      });
-      await vi.advanceTimersByTimeAsync(20);
-    } finally {
-      vi.useRealTimers();
-    }
+    void stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps).then((r) => {
+      result = r;
+    });
+    await vi.advanceTimersByTimeAsync(20);
     expect(result).toEqual({ forced: false });
     expect(taskkills).toEqual([]);
     expect(warnings.join('\n')).toMatch(/identity could not be checked/);
