@@ -97,7 +97,8 @@ function sessionLink(opts: SessionDashboardOptions): SessionLink {
         for (const off of offs) off();
       };
     },
-    onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
+    onLine: (service, listener, gate) =>
+      opts.output.onLine(service, listener, { sequences: true, gate }),
     lastLines: (service) => opts.output.lastLines(service),
     act(action, service) {
       // The same as `devlaunch restart`, `down SERVICE` (with its dependents) and `up SERVICE`
