@@ -4,6 +4,8 @@
  * stop_timeout: 500 ms, then SIGKILL). Survivors: processes still carrying the run's marker
  * when the tool has exited (or after the cap). Baseline: the bench itself signalling the same
  * three processes directly (SIGTERM, and SIGKILL after 500 ms for the stubborn one).
+ * Crash: the same three services, devlaunch killed with SIGKILL: its watchdog must stop them
+ * (the product promises within a second; the e2e tests only check that it happens).
  */
 import { reap, timeTeardown } from '../lib/measure.mjs';
 import { allBindable, freePorts } from '../lib/ports.mjs';
@@ -50,7 +52,7 @@ async function direct(stubborn) {
   }
 }
 
-async function viaDevlaunch(cwd) {
+async function viaDevlaunch(cwd, signal = 'SIGINT') {
   const mark = newMark();
   try {
     const run = devlaunch(['up', '--no-color'], { mark, cwd });
@@ -60,13 +62,13 @@ async function viaDevlaunch(cwd) {
     });
     await waitForLines(run.child.stdout, /all services ready/, 1, 20_000);
     const ports = [...out.matchAll(/http:\/\/localhost:(\d+)/g)].map((m) => Number(m[1]));
-    return await timeTeardown({ ...run, mark, ports, capMs: CAP_MS });
+    return await timeTeardown({ ...run, mark, ports, capMs: CAP_MS, signal });
   } finally {
     await reap(mark);
   }
 }
 
-async function viaPeer(stubborn) {
+async function viaPeer(stubborn, signal = 'SIGINT') {
   const mark = newMark();
   try {
     const ports = await freePorts(3);
@@ -78,10 +80,42 @@ async function viaPeer(stubborn) {
     run.child.stdout.resume();
     const waiter = waitOn(ports, 20, { mark, stdout: 'ignore' });
     await within(waiter.exited, 20_000, null);
-    return await timeTeardown({ ...run, mark, ports, capMs: CAP_MS });
+    return await timeTeardown({ ...run, mark, ports, capMs: CAP_MS, signal });
   } finally {
     await reap(mark);
   }
+}
+
+/** kill -9 of the tool: how long until its services are gone and their ports bind. */
+function crashRows(base, dl, peer) {
+  const d = median(dl.map((r) => r.ms));
+  const dlSurvivors = Math.max(...dl.map((r) => r.survivors));
+  const peerSurvivors = Math.max(...peer.map((r) => r.survivors));
+  const peerTimedOut = peer.some((r) => r.ms === null);
+  return [
+    {
+      id: 'crash',
+      metric: 'crash: kill -9 of the tool → its services gone',
+      unit: 'ms',
+      devlaunch: dl.some((r) => r.ms === null) ? `> ${CAP_MS} ms` : d,
+      baseline: median(base.map((r) => r.ms)),
+      peer: peerTimedOut ? `never (> ${CAP_MS / 1000} s)` : median(peer.map((r) => r.ms)),
+      ratio: null,
+      goal: '≤ 1000 ms',
+      met: dl.every((r) => r.ms !== null) && d <= 1000,
+    },
+    {
+      id: 'survivors-crash',
+      metric: 'survivors: kill -9 of the tool',
+      unit: '',
+      devlaunch: dlSurvivors,
+      baseline: 0,
+      peer: peerSurvivors,
+      ratio: null,
+      goal: '0',
+      met: dlSurvivors === 0,
+    },
+  ];
 }
 
 function rows(stubborn, base, dl, peer) {
@@ -130,5 +164,12 @@ export async function teardown({ quick }) {
     ]);
     out.push(...rows(stubborn, base, dl, peer));
   }
+  const cwd = project(manifest(false));
+  const [base, dl, peer] = await interleave(quick ? 2 : 5, [
+    () => direct(false),
+    () => viaDevlaunch(cwd, 'SIGKILL'),
+    () => viaPeer(false, 'SIGKILL'),
+  ]);
+  out.push(...crashRows(base, dl, peer));
   return out;
 }

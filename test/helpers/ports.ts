@@ -1,29 +1,43 @@
 /**
- * Port helpers for end-to-end tests. Ports always come from the OS (listen on 0), never fixed
- * numbers, so tests run in parallel. Loopback only.
+ * Port helpers for end-to-end tests. Ports are never fixed numbers, so tests run in parallel:
+ * freePort() picks a free one outside the kernel's ephemeral range, as devlaunch picks its
+ * dynamic ports (src/ports/dynamic-range.ts). Loopback only.
  */
 
 import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { dynamicPools, ephemeralRange, pickFromPools } from '../../src/ports/dynamic-range.js';
+import { isPortFree } from '../../src/ports/probe.js';
 
 /**
  * How long a port from freePort() stays reserved for its test. The test files run in parallel
- * and each takes ports from the OS; between freePort() and the moment a service binds it, the
- * OS may hand the same number to another test, or to a devlaunch under test choosing an `auto`
- * or `--dynamic` port. devlaunch reserves the ports it hands out with a UDP socket on the same
- * number on 127.0.0.1 (ports/probe.ts); freePort() does the same, so the two never collide.
+ * and each picks ports; between freePort() and the moment a service binds it, another test, or
+ * a devlaunch under test choosing an `auto` or `--dynamic` port, may pick the same number.
+ * devlaunch reserves the ports it hands out with a UDP socket on the same number on 127.0.0.1
+ * (ports/probe.ts); freePort() does the same, so the two never collide.
  */
 const RESERVED_MS = 120_000;
 const reservations = new Map<number, dgram.Socket>();
 
-/** A port that was free a moment ago on 127.0.0.1 (the OS picked it), reserved for this test. */
+/**
+ * A port free a moment ago on every address a service may bind (devlaunch's own probe), and
+ * reserved for this test. Picked outside the ephemeral range, where the OS takes the local port
+ * of every outgoing connection and every `listen(0)`: a port from there could be taken by a
+ * parallel test's connection (a client, a readiness probe) before the service binds it. Only
+ * where the range leaves no room outside it does the OS choose.
+ */
 export async function freePort(): Promise<number> {
+  const picked = await pickFromPools(
+    dynamicPools(await ephemeralRange()),
+    async (port) => (await isPortFree(port)) && (await reserve(port)),
+  );
+  if (picked !== null) return picked;
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = await osPort();
     if (await reserve(port)) return port;
   }
-  throw new Error('the OS handed out no port that was not reserved, in 100 attempts');
+  throw new Error('no free port that was not reserved, outside the ephemeral range or from the OS');
 }
 
 /**
@@ -45,6 +59,7 @@ export async function unreservedPort(): Promise<number> {
   return port;
 }
 
+/** The OS's choice (listen on 0): inside the ephemeral range, so only a last resort. */
 function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -60,7 +75,11 @@ function reserve(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     socket.once('error', () => {
-      socket.close();
+      try {
+        socket.close();
+      } catch {
+        // Already closed by the failed bind.
+      }
       resolve(false);
     });
     socket.bind({ port, address: '127.0.0.1', exclusive: true }, () => {

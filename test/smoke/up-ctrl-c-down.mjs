@@ -31,13 +31,17 @@ const alive = (pid) => {
     return false;
   }
 };
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+// Not the OS's choice (listen on 0): that comes from the ephemeral range, where any outgoing
+// connection may take the number before the server binds it. A random port below every OS's
+// default range (Linux 32768-60999, Windows and macOS 49152-65535), checked free. (The test
+// suite's helper reads the machine's own range; this plain script runs without TypeScript.)
+const freePort = async () => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port in 20000-29999 after 100 tries');
+};
 const bindable = (port) =>
   new Promise((resolve) => {
     const s = net.createServer();
@@ -55,7 +59,8 @@ async function until(test, ms) {
 
 async function round(name, stop) {
   const dir = mkdtempSync(join(tmpdir(), 'devlaunch-smoke-'));
-  const [p1, p2] = [await freePort(), await freePort()];
+  let [p1, p2] = [await freePort(), await freePort()];
+  while (p2 === p1) p2 = await freePort();
   copyFileSync(
     join(root, 'test', 'windows', 'fixtures', 'server-tree.mjs'),
     join(dir, 'server-tree.mjs'),

@@ -170,7 +170,10 @@ for CASE in $CASES; do
     second-ctrl-c)
       # Services ignore Ctrl+Break and have a 60 s grace: only the forced step can end them.
       new_project second 1 60s; start_up || continue
-      kill -INT "$DL"; sleep 1; kill -INT "$DL"
+      # The second Ctrl+C only once devlaunch says it is stopping (it then forces the stop).
+      kill -INT "$DL"
+      wait_for 60 grep -qs "received: stopping" "$PROJ/up.out" || fail "$CASE: no stop reported"
+      kill -INT "$DL"
       t0=$SECONDS
       wait_for 30 bash -c "! kill -0 $DL 2>/dev/null"
       note "$CASE: devlaunch exited $((SECONDS - t0)) s after the second Ctrl+C"

@@ -66,8 +66,9 @@ describe('--dynamic', () => {
         `const m = JSON.parse(process.argv[2]);\n` +
         `const r = await resolvePorts(m, Object.keys(m.services), { dynamic: true, overrides: {} });\n` +
         `console.log('PORTS ' + JSON.stringify(r));\n` +
-        // Stay alive like a session would while its services bind.
-        `setTimeout(() => {}, 2000);\n`,
+        // Stay alive like a session would while its services bind, until the test ends (a
+        // timed end could release its reservations before a slower sibling has picked).
+        `setInterval(() => {}, 1 << 30);\n`,
     );
     const program = await bundleTestProgram(entry);
     const children = [1, 2, 3].map(() => {

@@ -1,6 +1,6 @@
 /**
- * Helpers for the port policy tests: a squatter (a foreign HTTP server with a child) on an
- * OS-given port, optionally as another user; a normalised manifest; a state file of an
+ * Helpers for the port policy tests: a squatter (a foreign HTTP server with a child) on a
+ * port from freePort(), optionally as another user; a normalised manifest; a state file of an
  * earlier session whose supervisor is dead. Every started process is tracked for cleanup.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import type { Manifest, ServiceConfig } from '../../../src/manifest/types.js';
 import { startTimeOf } from '../../../src/process/index.js';
 import { type SessionState, sessionFile, writeState } from '../../../src/state/index.js';
 import { manifest as baseManifest } from '../../helpers/manifest.js';
+import { freePort } from '../../helpers/ports.js';
 import { startProgram, track } from '../../helpers/processes.js';
 import { removeTempDirs, tempDir } from '../../helpers/project.js';
 
@@ -35,7 +36,9 @@ export interface Squatter {
 const WRAPPER = `require('child_process').spawn(process.execPath, [${JSON.stringify(squatterPath)}], { stdio: 'inherit' }); setInterval(() => {}, 1e9);`;
 
 /**
- * Starts a squatter (tracked) and waits for it to listen. `port`: 0 for the OS's choice;
+ * Starts a squatter (tracked) and waits for it to listen. `port`: default freePort(), not the
+ * OS's choice: a test that has devlaunch stop the squatter then binds the same number again,
+ * and a port from the ephemeral range could be taken in between by any outgoing connection;
  * `asNobody`: run it as user nobody; `wrapped`: start it from a parent process.
  */
 export async function startSquatter(
@@ -50,7 +53,7 @@ export async function startSquatter(
     ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...node]
     : node;
   const { child, match: m } = await startProgram(cmd!, args, /^SQUATTER (\d+) (\d+) (\d+)$/, {
-    env: { ...process.env, PORT: String(opts.port ?? 0) },
+    env: { ...process.env, PORT: String(opts.port ?? (await freePort())) },
     cwd: opts.asNobody ? dirname(script) : undefined,
   });
   const childPid = Number(m[3]);

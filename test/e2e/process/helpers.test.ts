@@ -2,7 +2,10 @@
 // what they claim to.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dynamicPools } from '../../../src/ports/dynamic-range.js';
+import { firstFreePort } from '../../../src/ports/probe.js';
 import { runCli, startCli } from '../../helpers/cli.js';
 import { canBind, freePort, listenOn } from '../../helpers/ports.js';
 import {
@@ -25,6 +28,28 @@ describe('test helpers', () => {
     const port = await freePort();
     expect(await canBind(port)).toBe(true);
   });
+
+  // The range as the kernel says, read here independently of the code under test (Linux only).
+  const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+  const [low, high] = existsSync(RANGE_FILE)
+    ? readFileSync(RANGE_FILE, 'utf8').trim().split(/\s+/).map(Number)
+    : [0, 0];
+  const range = { from: low as number, to: high as number };
+  // Skipped too where the range leaves no room outside it (then freePort takes the OS's choice).
+  it.skipIf(!low || !high || dynamicPools(range).length === 0)(
+    'ports: freePort picks outside the ephemeral range, distinct ports at once, reserved against devlaunch',
+    async () => {
+      // All at once, as parallel test files pick: the reservation keeps them apart.
+      const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+      for (const port of ports) {
+        expect(port < range.from || port > range.to, `${port} in ${low}-${high}`).toBe(true);
+        // devlaunch's own choice (a remap candidate, a dynamic port) skips a reserved port.
+        expect(await firstFreePort([port])).toBeNull();
+        expect(await canBind(port)).toBe(true);
+      }
+      expect(new Set(ports).size).toBe(ports.length);
+    },
+  );
 
   it('survivors finds live processes by environment marker, and cleanup kills them', async () => {
     const marker = `TEST_MARKER=${randomUUID()}`;

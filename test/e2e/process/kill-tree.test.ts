@@ -69,13 +69,12 @@ describe('stopTree', () => {
   it('force: true skips the grace', async () => {
     const s = await startService([node, 'ignore-term.mjs']);
     await s.waitForLine(/^READY/);
-    const started = Date.now();
+    // A grace far longer than the test's own timeout: the test ends only if it is skipped.
     expect(
-      await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 10_000, force: true }),
+      await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3_600_000, force: true }),
     ).toEqual({
       forced: true,
     });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(survivors(s.session)).toEqual([]);
   });
 
@@ -95,7 +94,7 @@ describe('stopTree', () => {
     expect(isAlive(sleeper!.pid)).toBe(false);
     expect(survivors(s.session)).toEqual([]);
     // Sockets of a dead process are released a moment later (see the daemon test below).
-    await waitFor(() => canBind(port), { what: 'the port to bind again', timeoutMs: 2000 });
+    await waitFor(() => canBind(port), { what: 'the port to bind again' });
   });
 
   it('stops the server behind an npm-run-style wrapper', async () => {
@@ -115,10 +114,7 @@ describe('stopTree', () => {
     await s.waitForLine(/^LISTENING/);
     expect(processInfo(Number(child))?.pgid).toBe(Number(child)); // really outside the group
     await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3000 });
-    await waitFor(() => !isAlive(Number(child)), {
-      what: 'the detached child to die',
-      timeoutMs: 1000,
-    });
+    await waitFor(() => !isAlive(Number(child)), { what: 'the detached child to die' });
     expect(survivors(s.session)).toEqual([]);
   });
 
@@ -143,7 +139,7 @@ describe('stopTree', () => {
     // Bounded wait: Linux releases a dead process's sockets a moment after the process is
     // gone (its files are closed by deferred work), so the port can lag by a few ms. This is
     // why devlaunch itself waits until every port binds before it exits.
-    await waitFor(() => canBind(port), { what: 'the port to bind again', timeoutMs: 2000 });
+    await waitFor(() => canBind(port), { what: 'the port to bind again' });
   });
 
   it('the session sweep can be limited to one service', async () => {
@@ -168,11 +164,10 @@ describe('stopTree', () => {
     const [, grandchild] = await s.waitForLine(/^GRANDCHILD (\d+)$/);
     await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3000 });
     expect([s.pid, Number(child), Number(grandchild)].filter(isAlive)).toEqual([]);
-    const started = Date.now();
-    expect(await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3000 })).toEqual({
+    // A grace far longer than the test's own timeout: the test ends only if none is waited.
+    expect(await stopTree(target(s), { signal: 'SIGTERM', timeoutMs: 3_600_000 })).toEqual({
       forced: false,
     });
-    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('never signals a pid whose start time does not match (a reused pid)', async () => {
@@ -191,9 +186,8 @@ describe('stopTree', () => {
     );
     await s.waitForLine(/^READY/);
     await waitFor(() => survivors(s.session).length >= 2, { what: 'both ignore-term processes' });
-    const started = Date.now();
+    // Two processes that ignore SIGTERM: only a SIGKILL to each ends them.
     await killTreeNow(target(s));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(survivors(s.session)).toEqual([]);
     expect((await s.exited).signal).toBe('SIGKILL');
   });

@@ -39,6 +39,9 @@ afterEach(async () => {
 async function crashable(): Promise<{ p: Project; ports: number[] }> {
   const [pweb, pstub] = [await freePort(), await freePort()];
   const p = project({
+    // Longer than any test may run: a stop that used it instead of a service's own
+    // stop_timeout would never end in time.
+    stop_timeout: '1h',
     services: {
       web: server(pweb, {
         command: `sleep 300 & exec '${process.execPath}' '${nodeFixture('server.mjs')[1]}'`,
@@ -88,11 +91,10 @@ describe('after kill -9 of devlaunch and its watchdog', () => {
     const st = await status(p);
     expect(st.supervisor).toBeNull();
     expect(st.session).toBe(before.session);
-    const begun = Date.now();
+    // stubborn ignores SIGTERM: its own 500ms stop_timeout applies, not the project's 1h (the
+    // CLI helper fails the test if down does not exit within 20 s).
     const down = await cli(p, ['down']);
     expect(down.code, down.stderr).toBe(0);
-    // stubborn ignores SIGTERM: its own 500ms stop_timeout applies, not the 5s default.
-    expect(Date.now() - begun).toBeLessThan(4500);
     const said = `${down.stdout}${down.stderr}`;
     expect(said).toMatch(/leftover/);
     for (const s of before.services) expect(said).toContain(`${s.name} pid ${s.pid}`);

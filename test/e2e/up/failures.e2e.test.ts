@@ -54,10 +54,9 @@ describe('devlaunch up fails cleanly', () => {
       },
     });
     const cli = up(p);
-    const begun = Date.now();
+    // Failed at its timeout, not when the server would have listened (60 s, longer than the
+    // wait below).
     const exit = await cli.waitForExit(25_000);
-    // Failed at its timeout, not when the server would have listened (60 s).
-    expect(Date.now() - begun).toBeLessThan(20_000);
     expect(exit.code).toBe(1);
     expect(cli.stderr.text()).toMatch(/slow failed: not ready after 3s/);
     // Still running when it failed: it is stopped like any other, with its stop_signal first.

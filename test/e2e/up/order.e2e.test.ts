@@ -68,9 +68,8 @@ describe('devlaunch up start order', () => {
     // devlaunch's own account agrees: each started after the previous one was ready.
     expect(indexOf(lines, /ready a in/)).toBeLessThan(indexOf(lines, /starting b /));
     expect(indexOf(lines, /ready b in/)).toBeLessThan(indexOf(lines, /starting c /));
-    // x and y listen 800 ms after they start: both started before either was ready.
-    const [x, y] = [startedAt(lines, 'x'), startedAt(lines, 'y')];
-    expect(Math.abs(x - y)).toBeLessThan(800);
+    // x and y listen 800 ms after they start: both started before either was ready (the order
+    // of devlaunch's lines, not their times, which a loaded machine stretches).
     expect(Math.max(indexOf(lines, /starting x /), indexOf(lines, /starting y /))).toBeLessThan(
       Math.min(indexOf(lines, /ready x in/), indexOf(lines, /ready y in/)),
     );
@@ -103,8 +102,7 @@ describe('devlaunch up start order', () => {
     expect(bye).toBeLessThan(completed);
     expect(completed).toBeLessThan(startingApi);
     expect(startingApi).toBeLessThan(indexOf(lines, /^api\s*\| STARTED/));
-    // early needed slow started only: it started long before slow could be ready.
-    expect(startedAt(lines, 'early') - startedAt(lines, 'slow')).toBeLessThan(1500);
+    // early needed slow started only: it started before slow was ready.
     expect(indexOf(lines, /starting early /)).toBeLessThan(indexOf(lines, /ready slow in/));
     // The completed task does not end the session; the table shows it completed.
     await cli.stdout.waitFor(/^migrate\s.*\scompleted$/);

@@ -27,16 +27,15 @@ describe('listening on the wrong port', () => {
         backend: {
           command: [process.execPath, '-e', server],
           port,
-          ready: { tcp: true, timeout: '60s' },
+          // Far longer than the test may run: the hint can only come before the timeout.
+          ready: { tcp: true, timeout: '1h' },
           stop_timeout: '2s',
         },
       },
     });
     const cli = up(p);
-    const begun = Date.now();
     const actual = Number((await cli.stdout.waitFor(/backend\s*\| ACTUAL (\d+)/, 20_000))[1]);
     const hint = await cli.stdout.waitFor(/backend listens on (\d+), not on PORT=(\d+)/, 20_000);
-    expect(Date.now() - begun).toBeLessThan(30_000);
     expect(Number(hint[1])).toBe(actual);
     expect(Number(hint[2])).toBe(port);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text devlaunch prints

@@ -232,8 +232,11 @@ export class FakeWorld {
     this.holdNext.add(name);
   }
 
-  /** Resolves once `predicate` holds, checking after every event-loop turn (at most `timeoutMs`). */
-  async until(predicate: () => boolean, what: string, timeoutMs = 1000): Promise<void> {
+  /**
+   * Resolves once `predicate` holds, checking after every event-loop turn (at most `timeoutMs`:
+   * as generous as the e2e helpers' waitFor, for a loaded machine; it only bounds a hang).
+   */
+  async until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       if (predicate()) return;

@@ -143,13 +143,12 @@ describe('ServiceRunner: stopping at every stage', () => {
     });
     const done = world.supervisor.run();
     await world.supervisor.allReady.reached;
-    const begun = performance.now();
     world.supervisor.requestStop({ kind: 'signal', signal: 'SIGINT' });
     await world.until(() => world.stops.includes('stubborn SIGTERM'), 'SIGTERM sent');
     expect(world.child('stubborn').alive).toBe(true);
     world.supervisor.requestStop({ kind: 'signal', signal: 'SIGINT' }, true);
+    // stubborn's 60 s grace is longer than the test's timeout: it ends only if skipped.
     const result = await done;
-    expect(performance.now() - begun).toBeLessThan(1000);
     expect(result).toEqual({ exitCode: 130, reason: { kind: 'signal', signal: 'SIGINT' } });
     expect(world.stops).toContain('stubborn SIGKILL!');
     expect(world.child('stubborn').signalCode).toBe('SIGKILL');

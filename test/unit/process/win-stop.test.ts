@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobControl, WinStopDeps } from '../../../src/process/win/stop.js';
 import { stopWindowsTree } from '../../../src/process/win/stop.js';
 import type { ToolResult } from '../../../src/process/win/taskkill.js';
@@ -50,6 +50,10 @@ function fakeJob(opts: { obeys: boolean; terminable?: boolean; active?: number |
   };
   return { job, calls };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('stopWindowsTree: a service spawned here (job object)', () => {
   it('sends a console break first and stops there when the tree obeys', async () => {
@@ -175,11 +179,15 @@ describe('stopWindowsTree: a process devlaunch did not spawn', () => {
       identity: () => new Promise(() => {}),
       identityTimeoutMs: 20,
     });
-    const started = Date.now();
-    expect(await stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps)).toEqual({
-      forced: false,
+    // The identity check's bound is a real timer: timed on a fake clock here, so the test says
+    // it gives up after those 20 ms (not the 2 s default), whatever the machine's load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let result: unknown = null;
+    void stopWindowsTree({ pid: 42, startTime: '7' }, { timeoutMs: 100 }, deps).then((r) => {
+      result = r;
     });
-    expect(Date.now() - started).toBeLessThan(1000);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(result).toEqual({ forced: false });
     expect(taskkills).toEqual([]);
     expect(warnings.join('\n')).toMatch(/identity could not be checked/);
   });
