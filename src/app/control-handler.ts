@@ -218,7 +218,10 @@ async function status(ctx: ControlContext): Promise<StatusResult> {
             {
               stopped: ctx.health.stopped,
               runCommand: (command, signal) =>
-                ctx.health.runCommand(command, signal, { cwd: r.spec.config.cwd, env: r.spec.env }),
+                ctx.health.runCommand(command, signal, {
+                  cwd: r.spec.config.cwd,
+                  env: r.spec.env(),
+                }),
             },
           )
         : Promise.resolve<Health>({ healthy: null }),

@@ -97,7 +97,7 @@ export class SessionRecorder {
           startedAt: r.startedAt,
           restarts: r.restarts,
           exitCode: r.exitCode,
-          env: r.spec.ownEnv,
+          env: r.spec.ownEnv(),
         }),
       ),
     };

@@ -3,6 +3,7 @@
  * process trees, listening ports), to the session's output and event bus, and to the recorder
  * that keeps the session's state file up to date.
  */
+import { EnvStore } from '../env/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventBus } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
@@ -47,8 +48,11 @@ export function superviseSession(opts: {
   /** A failure after start-up stops the session. */
   exitOnFailure: boolean;
 }): SupervisedSession {
-  const { manifest, session, dynamic, watchdog } = opts;
-  const specs = opts.plan.services.map((planned) => serviceSpec(manifest, planned, session));
+  // No closure below reads `opts`: the plan (every service's whole environment) is let go once
+  // the specs are made.
+  const { manifest, session, dynamic, watchdog, output, bus, exitOnFailure } = opts;
+  const envs = { env: new EnvStore(), own: new EnvStore() };
+  const specs = opts.plan.services.map((planned) => serviceSpec(manifest, planned, session, envs));
   const recorder = new SessionRecorder({
     file: sessionFile(manifest.root, dynamic ? session : undefined),
     project: manifest.name,
@@ -74,8 +78,8 @@ export function superviseSession(opts: {
       killTreeNow: (target) => killTreeNow(ours(target)),
       describeExit,
       listeningPorts,
-      output: opts.output,
-      emit: opts.bus.emit,
+      output,
+      emit: bus.emit,
       watchdog,
       changed: () => {
         recorder.changed();
@@ -86,23 +90,34 @@ export function superviseSession(opts: {
     });
   // The supervisor and the recorder share this list: a service added later is in both.
   const runners: ServiceRunner[] = specs.map(runnerFor);
-  supervisor = new Supervisor(runners, opts.bus, { exitOnFailure: opts.exitOnFailure });
+  supervisor = new Supervisor(runners, bus, { exitOnFailure });
   recorder.track(runners);
   const joining = (planned: PlannedService): ServiceRunner => {
-    const spec = serviceSpec(manifest, planned, session);
+    const spec = serviceSpec(manifest, planned, session, envs);
     specs.push(spec);
     return runnerFor(spec);
   };
   return { supervisor, recorder, specs, spawned, runnerFor: joining };
 }
 
-function serviceSpec(manifest: Manifest, planned: PlannedService, session: string): ServiceSpec {
+/** The session's environments, each kept against the first (env/shared.ts). */
+interface SessionEnvs {
+  env: EnvStore;
+  own: EnvStore;
+}
+
+function serviceSpec(
+  manifest: Manifest,
+  planned: PlannedService,
+  session: string,
+  envs: SessionEnvs,
+): ServiceSpec {
   return {
     name: planned.name,
     config: manifest.services[planned.name]!,
     command: planned.command,
-    env: planned.env,
-    ownEnv: planned.ownEnv,
+    env: envs.env.keep(planned.env),
+    ownEnv: envs.own.keep(planned.ownEnv),
     ports: planned.ports,
     url: planned.url,
     session,

@@ -14,3 +14,4 @@ export {
   serviceVariableNames,
 } from './names.js';
 export { describeOverride, findOverrides, type Override } from './overrides.js';
+export { EnvStore, type KeptEnv } from './shared.js';

@@ -10,6 +10,8 @@ import { blockLines } from './line-splitter.js';
 const LF = 10;
 /** Bytes kept of one block: enough for the last lines of any real service output. */
 const KEEP_BYTES = 64 << 10;
+/** The first window's size when the first lines are shorter (small: taken from Node's buffer pool). */
+const FIRST_WINDOW = 256;
 /** Most bytes the window holds (older lines are let go first). */
 const WINDOW_MAX = 2 * KEEP_BYTES;
 /** A line longer than this is shown shortened. */
@@ -69,9 +71,10 @@ export class Tail {
     let window = this.#window;
     if (window !== null && window.length >= needed) return window;
     if (window === null || window.length < WINDOW_MAX) {
-      // Grown (rarely: a quiet service never needs more than a few kB).
+      // Grown as needed: most services print a few short lines once started, and a window of
+      // 4 kB for each of them was most of what a quiet service's output kept.
       const grown = Buffer.allocUnsafe(
-        Math.min(WINDOW_MAX, Math.max(needed, 2 * (window?.length ?? 2048))),
+        Math.min(WINDOW_MAX, Math.max(needed, window === null ? FIRST_WINDOW : 2 * window.length)),
       );
       if (window !== null) window.copy(grown, 0, 0, this.#length);
       this.#window = grown;

@@ -146,12 +146,15 @@ export function spawnService(opts: SpawnOptions): Promise<SpawnedService> {
     child = crossSpawn(file, args, options);
   }
 
+  // The listeners below stay on the child for its whole life: they keep its name and directory,
+  // not `opts`, whose environment (thousands of variables with many services) would stay too.
+  const { name, cwd } = opts;
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         new DevlaunchError(
           'SERVICE_FAILED',
-          `service ${opts.name} failed to start: ${describeSpawnError(error, program, opts.cwd)}`,
+          `service ${name} failed to start: ${describeSpawnError(error, program, cwd)}`,
           { cause: error },
         ),
       );

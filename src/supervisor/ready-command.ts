@@ -15,7 +15,7 @@ export async function runReadyCommand(
       name: `${spec.name} ready check`,
       command,
       cwd: spec.config.cwd,
-      env: spec.env,
+      env: spec.env(),
     });
   } catch {
     return null;

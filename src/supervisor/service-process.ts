@@ -16,7 +16,7 @@ export async function spawnService(spec: ServiceSpec, deps: RunnerDeps): Promise
     name: spec.name,
     command: spec.command,
     cwd: spec.config.cwd,
-    env: spec.env,
+    env: spec.env(),
   });
   deps.output.attach(spec.name, proc.stdout, 'stdout');
   deps.output.attach(spec.name, proc.stderr, 'stderr');

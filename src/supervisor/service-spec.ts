@@ -1,4 +1,5 @@
 /** What a service runner is given: the resolved service, and its side effects (injected). */
+import type { KeptEnv } from '../env/index.js';
 import type { ServiceConfig } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
@@ -12,9 +13,10 @@ export interface ServiceSpec {
   config: ServiceConfig;
   /** The command with `${}` expanded. */
   command: string | string[];
-  env: Record<string, string>;
+  /** The complete environment, built for each start (kept small between starts: env/shared.ts). */
+  env: KeptEnv;
   /** The part of `env` devlaunch set (not inherited from its own environment): what `devlaunch env` shows and the state keeps. */
-  ownEnv: Record<string, string>;
+  ownEnv: KeptEnv;
   /** Resolved ports: `primary` plus the named ones. */
   ports: Record<string, number>;
   url: string | null;

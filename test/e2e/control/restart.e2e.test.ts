@@ -60,6 +60,43 @@ describe('restart', () => {
     expect(survivors(p.marker)).toEqual([]);
   });
 
+  it('gives every restarted service the environment it was first started with', async () => {
+    const [pa, pb, pc] = [await freePort(), await freePort(), await freePort()];
+    const p = project({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a manifest reference, not JS
+      env: { SHARED: 'all', OWN_PORT: '${PORT}' },
+      services: {
+        api: server(pa, { env: { ONLY_API: 'a' } }),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a manifest reference, not JS
+        web: server(pb, { depends_on: ['api'], env: { API: '${API_URL}', SHARED: 'web' } }),
+        worker: server(pc),
+      },
+    });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    const before = await status(p);
+    trackSupervisor(before);
+    const envOf = async (port: number) =>
+      JSON.parse(await get(port, '/env')) as Record<string, string>;
+    const envs = [await envOf(pa), await envOf(pb), await envOf(pc)];
+    expect(envs[0]).toMatchObject({ PORT: String(pa), OWN_PORT: String(pa), ONLY_API: 'a' });
+    expect(envs[1]).toMatchObject({
+      PORT: String(pb),
+      SHARED: 'web',
+      API: `http://localhost:${pa}`,
+    });
+    expect(envs[1]?.ONLY_API).toBeUndefined();
+
+    const r = await cli(p, ['restart']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await status(p);
+    for (const s of after.services) {
+      expect(s.pid).not.toBe(before.services.find((x) => x.name === s.name)?.pid);
+    }
+    expect([await envOf(pa), await envOf(pb), await envOf(pc)]).toEqual(envs);
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
+
   it('restart with no names restarts every service; no session is exit 3, a typo exit 2', async () => {
     const pa = await freePort();
     const p = project({ services: { api: server(pa) } });
