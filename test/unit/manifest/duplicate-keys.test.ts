@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { parseManifestYaml } from '../../../src/manifest/duplicate-keys.js';
 
 const KEYS = ['a', 'a', '"a"', "'a'", '1', '01', '1.0', '~', 'null', '', '&x a', '!!str a', '? a'];
@@ -46,9 +46,8 @@ function document(pick: (n: number) => number): string {
   return `${nested ? `top:\n${lines.map((l) => `  ${l.replace(/\n/g, '\n  ')}`).join('\n')}` : lines.join('\n')}\n`;
 }
 
-const errors = (doc: ReturnType<typeof parseDocument>) =>
-  doc.errors.map((e) => [e.code, e.message, e.pos]);
-const data = (doc: ReturnType<typeof parseDocument>) => {
+const errors = (doc: Document.Parsed) => doc.errors.map((e) => [e.code, e.message, e.pos]);
+const data = (doc: Document.Parsed) => {
   try {
     return doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
