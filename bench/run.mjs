@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatRatio, formatValue } from './lib/stats.mjs';
 import { cleanup, devlaunchBin, root } from './lib/tools.mjs';
 import { coldStart } from './scenarios/cold-start.mjs';
+import { dashboardFlood } from './scenarios/dashboard-flood.mjs';
 import { footprint } from './scenarios/footprint.mjs';
 import { longLine } from './scenarios/long-line.mjs';
 import { timeToReady } from './scenarios/ready.mjs';
@@ -23,6 +24,7 @@ const scenarios = {
   teardown,
   throughput,
   throughputColour,
+  dashboardFlood,
   stalled,
   longLine,
   footprint,

@@ -188,3 +188,18 @@ export function childrenWithEnv(pid, name, value) {
   }
   return found;
 }
+
+/**
+ * Follows the CPU time (ms) of the process `run.child` while it runs; `cpu.ms` ends as the last
+ * reading (at most one interval before its exit: teardown's last milliseconds are not counted).
+ */
+export function followCpu(run, cpu) {
+  const pid = run.child.pid;
+  const read = () => {
+    const ms = pid === undefined ? null : cpuMs(pid);
+    if (ms !== null) cpu.ms = ms;
+  };
+  const timer = setInterval(read, 10);
+  run.exited.then(() => clearInterval(timer));
+  return run;
+}

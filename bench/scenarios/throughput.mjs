@@ -17,7 +17,7 @@ import { closeSync, createReadStream, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { reap } from '../lib/measure.mjs';
-import { cpuMs, newMark, node, start, within } from '../lib/proc.mjs';
+import { followCpu, newMark, node, start, within } from '../lib/proc.mjs';
 import { interleave, median } from '../lib/stats.mjs';
 import { concurrently, devlaunch, fixture, project, scratch } from '../lib/tools.mjs';
 
@@ -66,21 +66,6 @@ function throughPipe(file, launch) {
   sink.stdin.destroy();
   closeSync(fd);
   return { exited: run.exited.then(async () => ({ at: await catExited })) };
-}
-
-/**
- * Follows the CPU time (ms) of the process `run.child` while it runs; `cpu.ms` ends as the last
- * reading (at most one interval before its exit: teardown's last milliseconds are not counted).
- */
-function followCpu(run, cpu) {
-  const pid = run.child.pid;
-  const read = () => {
-    const ms = pid === undefined ? null : cpuMs(pid);
-    if (ms !== null) cpu.ms = ms;
-  };
-  const timer = setInterval(read, 10);
-  run.exited.then(() => clearInterval(timer));
-  return run;
 }
 
 async function timedRun(launch, mark) {

@@ -10,7 +10,7 @@ import type { ServiceView } from '../dashboard/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink } from '../output/events.js';
 import type { ServiceOutput } from '../output/index.js';
-import { osPort } from '../ports/probe.js';
+import { reservePort } from '../ports/probe.js';
 import { describeCheck } from '../supervisor/readiness.js';
 import type { ServiceRunner } from '../supervisor/service-runner.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -45,12 +45,7 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
         }),
     });
   try {
-    if (opts.port !== 0) return await start(opts.port);
-    // Any port: a reserved one, or, should another process bind it first, one from the OS.
-    return await start(await dashboardPort()).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE') throw error;
-      return start(0);
-    });
+    return opts.port !== 0 ? await start(opts.port) : await anyPort(start);
   } catch (error) {
     // The services matter more than their dashboard: say why there is none and go on.
     const code = (error as NodeJS.ErrnoException).code;
@@ -64,17 +59,21 @@ export async function serveDashboard(opts: SessionDashboardOptions): Promise<Das
   }
 }
 
+/** How many ports from the OS a dashboard on any port tries before it gives up. */
+const ANY_PORT_TRIES = 20;
+
 /**
- * A port for a dashboard that may take any: from the OS, but through the same reservation as the
- * services' ports (ports/probe.ts), so a dashboard never takes a port another devlaunch has just
- * handed to a service that has not bound it yet (listening on port 0 would: the OS knows nothing
- * of that reservation). 0 (any port from the OS) if none could be reserved.
+ * A dashboard on a port the OS hands out, unless another devlaunch has just reserved that
+ * number for a service that has not bound it yet (ports/probe.ts `reservePort`): then it lets
+ * the port go and takes another. Ports that devlaunch picks itself (`auto`, `--dynamic`) lie
+ * outside the range the OS hands out (ports/dynamic-range.ts), so this is rare; the check costs
+ * one UDP bind, where probing the port first cost a bind on each address and a lookup.
  */
-async function dashboardPort(): Promise<number> {
-  try {
-    return await osPort();
-  } catch {
-    return 0;
+async function anyPort(start: (port: number) => Promise<Dashboard>): Promise<Dashboard> {
+  for (let attempt = 1; ; attempt++) {
+    const dashboard = await start(0);
+    if (attempt === ANY_PORT_TRIES || (await reservePort(dashboard.port))) return dashboard;
+    await dashboard.close();
   }
 }
 
@@ -98,7 +97,8 @@ function sessionLink(opts: SessionDashboardOptions): SessionLink {
         for (const off of offs) off();
       };
     },
-    onLine: (service, listener) => opts.output.onLine(service, listener, { sequences: true }),
+    onLine: (service, listener, gate) =>
+      opts.output.onLine(service, listener, { sequences: true, gate }),
     lastLines: (service) => opts.output.lastLines(service),
     act(action, service) {
       // The same as `devlaunch restart`, `down SERVICE` (with its dependents) and `up SERVICE`

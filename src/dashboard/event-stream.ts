@@ -7,7 +7,12 @@
  *   until it catches up; its queue keeps the newest MAX_PENDING_LINES lines and counts the
  *   dropped ones, which the page can fetch from the log files; a page stuck for STALL_MS is
  *   disconnected (EventSource reconnects by itself and starts afresh);
- * - state changes are coalesced into one snapshot per flush, shared by every page.
+ * - state changes are coalesced into one snapshot per flush, shared by every page;
+ * - the session hands over at most MAX_PENDING_LINES lines per flush: beyond that its lines are
+ *   only counted (a LineGate), so a flood costs devlaunch no more with a page open than without.
+ *   The newest lines of each service that went by uncounted-for are taken from what the session
+ *   keeps of them (its last lines) at the next flush, so a page that follows the output still
+ *   ends on the flood's last lines; those come grouped by service.
  */
 import type { ServerResponse } from 'node:http';
 import type { DashboardBackend, LogLine } from './types.js';
@@ -101,6 +106,16 @@ export class EventHub {
   readonly #clients = new Set<Client>();
   #unsubscribe: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** Lines handed over since the last flush. */
+  #taken = 0;
+  /** Lines of each service that went by since the last flush while the gate was shut. */
+  #skipped = new Map<string, number>();
+  readonly #gate = {
+    open: () => this.#taken < this.limits.maxPendingLines,
+    skipped: (service: string, lines: number) => {
+      this.#skipped.set(service, (this.#skipped.get(service) ?? 0) + lines);
+    },
+  };
 
   constructor(
     private readonly backend: DashboardBackend,
@@ -142,6 +157,7 @@ export class EventHub {
   #start(): void {
     this.#unsubscribe = this.backend.subscribe((event) => {
       if (event.type === 'line') {
+        this.#taken += 1;
         const line = wire(event.line);
         for (const client of this.#clients) client.push(line);
       } else if (event.type === 'changed') {
@@ -152,12 +168,13 @@ export class EventHub {
           client.stopping = true;
         }
       }
-    });
+    }, this.#gate);
     this.#timer = setInterval(() => this.#flush(), this.limits.flushMs);
     this.#timer.unref();
   }
 
   #flush(): void {
+    this.#catchUp();
     let shared: string | null = null;
     const snapshot = () => {
       shared ??= JSON.stringify(this.backend.snapshot());
@@ -172,11 +189,33 @@ export class EventHub {
     }
   }
 
+  /** The gate opens again; the newest of the lines it let by are queued, the rest counted. */
+  #catchUp(): void {
+    this.#taken = 0;
+    if (this.#skipped.size === 0) return;
+    const skipped = this.#skipped;
+    this.#skipped = new Map();
+    let left = 0;
+    const newest: Wire[] = [];
+    for (const [service, count] of skipped) {
+      const kept = this.backend.lastLines(service);
+      const taken = kept.slice(Math.max(0, kept.length - count));
+      for (const text of taken) newest.push(wire({ service, text }));
+      left += count - taken.length;
+    }
+    for (const client of this.#clients) {
+      client.skipped += left;
+      for (const line of newest) client.push(line);
+    }
+  }
+
   #drop(client: Client): void {
     if (!this.#clients.delete(client) || this.#clients.size > 0) return;
     // No page is open: stop listening, so the session pays nothing for the dashboard.
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.#taken = 0;
+    this.#skipped.clear();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
   }

@@ -6,6 +6,7 @@
  */
 
 import type { SupervisorEvent } from '../output/events.js';
+import type { LineGate } from '../output/line-listeners.js';
 import { logFilePath } from '../output/log-files.js';
 import { readAfter, readBefore } from './log-reader.js';
 import {
@@ -33,7 +34,11 @@ export interface SessionLink {
    * Each complete output line of a service, colours (escape sequences) included; `partial`
    * lines are in-progress updates.
    */
-  onLine(service: string, listener: (text: string, partial: boolean) => void): () => void;
+  onLine(
+    service: string,
+    listener: (text: string, partial: boolean) => void,
+    gate?: LineGate,
+  ): () => void;
   /** The service's latest lines the session keeps. */
   lastLines(service: string): string[];
   act(action: ServiceAction, service: string): Promise<void>;
@@ -46,7 +51,7 @@ export function sessionBackend(link: SessionLink): DashboardBackend {
   };
   return {
     snapshot: () => ({ project: link.project, session: link.session, services: link.services() }),
-    subscribe(listener: (event: BackendEvent) => void) {
+    subscribe(listener: (event: BackendEvent) => void, gate?: LineGate) {
       const offs = [
         link.subscribe((event) => {
           // Progress ticks change nothing the page shows; everything else may.
@@ -54,15 +59,20 @@ export function sessionBackend(link: SessionLink): DashboardBackend {
           listener(event.type === 'stopping' ? { type: 'stopping' } : { type: 'changed' });
         }),
         ...names().map((service) =>
-          link.onLine(service, (text, partial) => {
-            if (!partial) listener({ type: 'line', line: { service, text } });
-          }),
+          link.onLine(
+            service,
+            (text, partial) => {
+              if (!partial) listener({ type: 'line', line: { service, text } });
+            },
+            gate,
+          ),
         ),
       ];
       return () => {
         for (const off of offs) off();
       };
     },
+    lastLines: (service) => link.lastLines(service),
     recentLines: (): LogLine[] =>
       names().flatMap((service) => link.lastLines(service).map((text) => ({ service, text }))),
     async act(action, service) {

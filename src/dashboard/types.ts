@@ -1,3 +1,5 @@
+import type { LineGate } from '../output/line-listeners.js';
+
 /**
  * The narrow interface between the dashboard's HTTP server and a running session. The server
  * knows nothing else about the supervisor, so its handlers are tested against a fake.
@@ -59,10 +61,15 @@ export type ServiceAction = 'restart' | 'stop' | 'start';
 
 export interface DashboardBackend {
   snapshot(): SessionView;
-  /** The listener is called synchronously by the session: it must only queue, never block. */
-  subscribe(listener: (event: BackendEvent) => void): () => void;
+  /**
+   * The listener is called synchronously by the session: it must only queue, never block. While
+   * `gate` is shut, lines are not sent but counted (LineGate.skipped).
+   */
+  subscribe(listener: (event: BackendEvent) => void, gate?: LineGate): () => void;
   /** The latest lines of every service, as far as the session keeps them. */
   recentLines(): LogLine[];
+  /** The latest lines of one service, as far as the session keeps them. */
+  lastLines(service: string): string[];
   /** Throws UnknownServiceError for a name not in the session. */
   act(action: ServiceAction, service: string): Promise<void>;
   /**

@@ -2,11 +2,11 @@
  * Everything devlaunch prints: service output (prefixed lines, log files) and devlaunch's own
  * messages (the reporter of SupervisorEvents).
  */
+export type { LineGate, LineListener, ListenOptions } from './line-listeners.js';
 export { LineSplitter } from './line-splitter.js';
 export { LogFiles, logFilePath } from './log-files.js';
 export { createReporter, type ReporterOptions } from './reporter.js';
 export {
-  type LineListener,
   type OutputStats,
   ServiceOutput,
   type ServiceOutputOptions,

@@ -11,9 +11,10 @@
  */
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
-import { JOIN_LIMIT, plainPieces, stripSequences, transient } from './blocks.js';
+import { JOIN_LIMIT, plainPieces, transient } from './blocks.js';
 import { paint } from './colors.js';
-import { BlockSplitter, blockText } from './line-splitter.js';
+import { type LineListener, LineListeners, type ListenOptions } from './line-listeners.js';
+import { BlockSplitter } from './line-splitter.js';
 import { LogFiles } from './log-files.js';
 import { Prefix, Prefixer } from './prefixer.js';
 import { readChunks } from './reader.js';
@@ -43,14 +44,11 @@ export interface ServiceOutputOptions {
   tailSize?: number;
 }
 
-/** `text` is the line without escape sequences; `partial`: the line is still being printed. */
-export type LineListener = (text: string, partial: boolean) => void;
-
 interface ServiceState {
   name: string;
   prefix: Prefix;
   tail: Tail;
-  listeners: Set<LineListener>;
+  listeners: LineListeners;
 }
 
 /** Counters for diagnostics and benchmarks. */
@@ -82,8 +80,6 @@ export class ServiceOutput {
   readonly #tailSize: number;
   readonly #logs: LogFiles | null;
   readonly #services = new Map<string, ServiceState>();
-  /** Line listeners that asked for the escape sequences left in (see onLine). */
-  readonly #keepSequences = new WeakSet<LineListener>();
   readonly #paintPrefix: (index: number, padded: string) => string;
   readonly #width: number;
   readonly #systemPrefix: string;
@@ -164,8 +160,7 @@ export class ServiceOutput {
       (chunk, owned) => {
         splitter.push(chunk, owned);
         if (state.listeners.size > 0 && splitter.pendingLength > 0) {
-          const partial = stripSequences(splitter.partial());
-          if (partial !== '') for (const listener of state.listeners) listener(partial, true);
+          state.listeners.partial(() => splitter.partial());
         }
       },
       finish,
@@ -179,20 +174,8 @@ export class ServiceOutput {
    * longer line is reported once, when complete, so the cost stays linear in its length. Of a
    * line over 1 MiB, only its first and last 64 KiB are reported (see blockText).
    */
-  onLine(
-    service: string,
-    listener: LineListener,
-    opts: {
-      /** Complete lines keep their escape sequences (colours), e.g. for the dashboard. Default false. */
-      sequences?: boolean;
-    } = {},
-  ): () => void {
-    const state = this.#service(service);
-    if (opts.sequences) this.#keepSequences.add(listener);
-    state.listeners.add(listener);
-    return () => {
-      state.listeners.delete(listener);
-    };
+  onLine(service: string, listener: LineListener, opts: ListenOptions = {}): () => void {
+    return this.#service(service).listeners.add(listener, opts);
   }
 
   /** The service's most recent lines (both streams, in order). */
@@ -336,12 +319,7 @@ export class ServiceOutput {
       if (last !== 0 && last !== LF) this.#logs.write(state.name, '\n');
     }
     state.tail.add(head, headLength, body);
-    if (state.listeners.size > 0) {
-      for (const line of blockText(head, headLength, body))
-        for (const listener of state.listeners) {
-          listener(this.#keepSequences.has(listener) ? line : stripSequences(line), false);
-        }
-    }
+    if (state.listeners.size > 0) state.listeners.block(head, headLength, body);
   }
 
   #taken(bytes: Buffer): void {
@@ -366,7 +344,7 @@ export class ServiceOutput {
       name,
       prefix: new Prefix(prefix),
       tail: new Tail(this.#tailSize),
-      listeners: new Set(),
+      listeners: new LineListeners(name),
     };
   }
 }

@@ -7,7 +7,7 @@
  * the service then fails with EADDRINUSE. A port outside the range is never picked by the OS:
  * only a process binding that very number can take it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { runTool } from '../process/launch.js';
 
 export interface PortRange {
@@ -107,8 +107,9 @@ export function ephemeralRange(): Promise<PortRange> {
 
 async function readEphemeralRange(): Promise<PortRange> {
   if (process.platform === 'linux') {
-    const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
-    return parseLinuxPortRange(text) ?? IANA_EPHEMERAL;
+    return (
+      parseLinuxPortRange(readProcFile('/proc/sys/net/ipv4/ip_local_port_range')) ?? IANA_EPHEMERAL
+    );
   }
   if (process.platform === 'darwin' || process.platform === 'freebsd') {
     const text = await runTool('sysctl', [
@@ -129,4 +130,13 @@ async function readEphemeralRange(): Promise<PortRange> {
     return (text === null ? null : parseNetshDynamicPort(text)) ?? IANA_EPHEMERAL;
   }
   return IANA_EPHEMERAL;
+}
+
+/** A /proc file's text ('' when unreadable): read at once, it never waits on a disk. */
+function readProcFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -18,7 +18,7 @@ const PROBE_ADDRESSES = ['0.0.0.0', '::', '127.0.0.1', '::1'] as const;
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 /**
  * How long a handed-out port stays reserved against other devlaunch processes (see
- * `reserve`): long enough for a service to start and bind, short enough not to get in the
+ * `reservePort`): long enough for a service to start and bind, short enough not to get in the
  * way of a service that also wants UDP on its own port.
  */
 const RESERVATION_MS = 15_000;
@@ -55,7 +55,7 @@ export async function osPort(exclude: Iterable<number> = []): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     // get-port does not apply `exclude` to the port the OS picks, so check it here too.
     const port = await getPort({ exclude: excluded });
-    if (!excluded.has(port) && (await isPortFree(port)) && (await reserve(port))) return port;
+    if (!excluded.has(port) && (await isPortFree(port)) && (await reservePort(port))) return port;
     excluded.add(port);
   }
   throw new Error('The OS handed out no usable port in 100 attempts');
@@ -77,7 +77,7 @@ export async function dynamicPort(
   const outside = (port: number) => !reserved.some((r) => port >= r.from && port <= r.to);
   const picked = await pickFromPools(
     dynamicPools(await ephemeralRange()),
-    async (port) => outside(port) && (await isPortFree(port)) && (await reserve(port)),
+    async (port) => outside(port) && (await isPortFree(port)) && (await reservePort(port)),
     { skip },
   );
   if (picked !== null) return picked;
@@ -112,7 +112,7 @@ export async function firstFreePort(
     const port = await getPort({ port: remaining });
     const index = remaining.indexOf(port);
     if (index < 0) return null;
-    if ((await isPortFree(port)) && (await reserve(port))) return port;
+    if ((await isPortFree(port)) && (await reservePort(port))) return port;
     remaining = remaining.slice(index + 1);
   }
   return null;
@@ -136,7 +136,7 @@ function bindCode(port: number, address: string): Promise<string | null> {
  * trying to reserve the same number gets EADDRINUSE and moves on. The socket dies with the
  * process, so a crash leaves nothing behind. false when the port is already reserved.
  */
-function reserve(port: number): Promise<boolean> {
+export function reservePort(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     socket.once('error', () => {

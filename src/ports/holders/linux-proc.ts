@@ -4,7 +4,7 @@
  * holding those inodes (`socket:[INODE]` symlinks). Another user's fds cannot be read without
  * privileges, so such sockets come back with `pid: null` and the caller falls back to a tool.
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import type { Listener } from '../types.js';
 import { parseProcNetTcp, TCP_LISTEN } from './parse-proc-net.js';
 
@@ -21,8 +21,8 @@ export async function listenersFromProc(
 ): Promise<ProcListeners> {
   const wanted = new Set(ports);
   const [tcp4, tcp6] = await Promise.all([
-    readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
-    readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
+    fs.readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
+    fs.readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
   ]);
   if (tcp4 === null && tcp6 === null) return { listeners: [], tablesRead: false };
   const sockets = [
@@ -60,22 +60,22 @@ export async function socketOwners(
   procRoot = '/proc',
 ): Promise<Map<number, { pid: number; name?: string }[]>> {
   const owners = new Map<number, { pid: number; name?: string }[]>();
-  const entries = await readdir(procRoot).catch(() => [] as string[]);
+  const entries = await fs.readdir(procRoot).catch(() => [] as string[]);
   const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number);
   await Promise.all(
     pids.map(async (pid) => {
       // Processes exit and fds close while we look: every failure here just means "not this one".
-      const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
+      const fds = await fs.readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
       const found = new Set<number>();
       await Promise.all(
         fds.map(async (fd) => {
-          const target = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+          const target = await fs.readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
           const match = /^socket:\[(\d+)\]$/.exec(target);
           if (match && inodes.has(Number(match[1]))) found.add(Number(match[1]));
         }),
       );
       if (found.size === 0) return;
-      const comm = await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => null);
+      const comm = await fs.readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => null);
       for (const inode of found) {
         const holder: { pid: number; name?: string } = { pid };
         if (comm !== null) holder.name = comm.trim();
@@ -90,8 +90,8 @@ export async function socketOwners(
 /** Every listening TCP socket, inode → port; null when the socket tables could not be read. */
 export async function listeningSockets(procRoot = '/proc'): Promise<Map<number, number> | null> {
   const [tcp4, tcp6] = await Promise.all([
-    readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
-    readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
+    fs.readFile(`${procRoot}/net/tcp`, 'utf8').catch(() => null),
+    fs.readFile(`${procRoot}/net/tcp6`, 'utf8').catch(() => null),
   ]);
   if (tcp4 === null && tcp6 === null) return null;
   const listening = new Map<number, number>();
@@ -119,10 +119,10 @@ export async function portsOfPids(
   const ports = new Set<number>();
   await Promise.all(
     pids.map(async (pid) => {
-      const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
+      const fds = await fs.readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
       await Promise.all(
         fds.map(async (fd) => {
-          const target = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+          const target = await fs.readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
           const port = listening.get(Number(/^socket:\[(\d+)\]$/.exec(target)?.[1]));
           if (port !== undefined) ports.add(port);
         }),

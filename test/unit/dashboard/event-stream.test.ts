@@ -125,6 +125,39 @@ describe('EventHub', () => {
     hub.close();
   });
 
+  it('takes at most a queue of lines per flush from the session, then the newest it kept', () => {
+    vi.useFakeTimers();
+    const backend = new FakeBackend();
+    backend.recent = [];
+    const hub = new EventHub(backend, limits);
+    const res = open(hub);
+    for (let n = 0; n < 1000; n++) backend.print(n % 2 === 0 ? 'api' : 'web', `line ${n}`);
+    // The gate shut once a queue's worth was handed over: the session only counted the rest.
+    expect(backend.gate?.open()).toBe(false);
+    vi.advanceTimersByTime(limits.flushMs);
+    expect(backend.gate?.open()).toBe(true);
+    const batch = res.events().find((e) => e.event === 'lines')?.data as {
+      skipped: number;
+      lines: [string, string][];
+    };
+    // A queue's worth: the first lines handed over, then the newest the session kept of each
+    // service (its last 20), so a page that follows the output ends on the flood's last lines.
+    expect(batch.lines).toHaveLength(limits.maxPendingLines);
+    expect(batch.lines.slice(0, 60)).toEqual(
+      Array.from({ length: 60 }, (_, i) => [(40 + i) % 2 === 0 ? 'api' : 'web', `line ${40 + i}`]),
+    );
+    expect(batch.lines.slice(60)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => ['api', `line ${960 + 2 * i}`]),
+      ...Array.from({ length: 20 }, (_, i) => ['web', `line ${961 + 2 * i}`]),
+    ]);
+    expect(batch.skipped + batch.lines.length).toBe(1000);
+    // The next flush's lines go through again.
+    backend.print('api', 'after');
+    vi.advanceTimersByTime(limits.flushMs);
+    expect(res.events().at(-1)?.data).toEqual({ skipped: 0, lines: [['api', 'after']] });
+    hub.close();
+  });
+
   it('stops listening to the session when the last page closes', () => {
     vi.useFakeTimers();
     const backend = new FakeBackend();

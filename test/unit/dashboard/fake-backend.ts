@@ -1,4 +1,5 @@
 /** A session for the dashboard's handlers: services and lines set by the test, actions recorded. */
+
 import type {
   BackendEvent,
   DashboardBackend,
@@ -8,6 +9,7 @@ import type {
   ServiceView,
 } from '../../../src/dashboard/types.js';
 import { UnknownServiceError } from '../../../src/dashboard/types.js';
+import type { LineGate } from '../../../src/output/line-listeners.js';
 
 export function service(name: string, over: Partial<ServiceView> = {}): ServiceView {
   return {
@@ -31,12 +33,15 @@ export class FakeBackend implements DashboardBackend {
   actions: [ServiceAction, string][] = [];
   logReads: { service: string; at: { before?: number; after?: number }; limit: number }[] = [];
   readonly listeners = new Set<(event: BackendEvent) => void>();
+  /** The gate of the latest subscription, as the session would honour it. */
+  gate: LineGate | undefined;
 
   snapshot() {
     return { project: 'secret-project', session: 'abc123', services: this.services };
   }
 
-  subscribe(listener: (event: BackendEvent) => void) {
+  subscribe(listener: (event: BackendEvent) => void, gate?: LineGate) {
+    this.gate = gate;
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -47,8 +52,23 @@ export class FakeBackend implements DashboardBackend {
     for (const listener of this.listeners) listener(event);
   }
 
+  /** A line of output as the session hands it over: counted only while the gate is shut. */
+  print(service: string, text: string): void {
+    this.recent.push({ service, text });
+    if (this.gate !== undefined && !this.gate.open()) this.gate.skipped(service, 1);
+    else this.emit({ type: 'line', line: { service, text } });
+  }
+
   recentLines() {
     return this.recent;
+  }
+
+  /** The last 20 lines of a service, as a session keeps them. */
+  lastLines(name: string) {
+    return this.recent
+      .filter((l) => l.service === name)
+      .slice(-20)
+      .map((l) => l.text);
   }
 
   async act(action: ServiceAction, name: string) {
