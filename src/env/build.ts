@@ -12,7 +12,7 @@
 import { dict } from '../dict.js';
 import { DevlaunchError } from '../errors.js';
 import { expand } from './expand.js';
-import { type EnvLayer, lookupIn, mergeEnv } from './merge.js';
+import { type EnvLayer, type LayerCache, layeredLookup, lookupIn, mergeEnv } from './merge.js';
 import {
   injectedVariables,
   ownVariables,
@@ -51,26 +51,60 @@ export interface ResolvedEnvironment {
   unresolved: Unresolved[];
 }
 
+/**
+ * What every service's environment shares, computed once per project: the injected `S_*`
+ * variables (as many as there are services) and the folded layers. With it, resolving every
+ * service costs in proportion to the number of services, not to its square.
+ */
+export interface SharedEnv {
+  injected: Record<string, string>;
+  cache: LayerCache;
+}
+
+export function sharedEnv(manifest: EnvProject, ports: ResolvedPorts): SharedEnv {
+  return { injected: injectedVariables(manifest, ports), cache: new WeakMap() };
+}
+
 /** The layering itself; reports unresolved references instead of throwing (validation uses it). */
-export function resolveServiceEnvironment(input: ServiceEnvInput): ResolvedEnvironment {
+export function resolveServiceEnvironment(
+  input: ServiceEnvInput,
+  shared: SharedEnv = sharedEnv(input.manifest, input.ports),
+): ResolvedEnvironment {
+  const { layers, command, unresolved } = resolveLayers(input, shared);
+  const env = mergeEnv(layers, input.platform ?? process.platform);
+  return { env, command, unresolved };
+}
+
+/**
+ * What `resolveServiceEnvironment` reports, without building the environment itself (which
+ * holds every service's variables): validation checks each service with this.
+ */
+export function unresolvedReferences(input: ServiceEnvInput, shared: SharedEnv): Unresolved[] {
+  return resolveLayers(input, shared).unresolved;
+}
+
+function resolveLayers(
+  input: ServiceEnvInput,
+  shared: SharedEnv,
+): { layers: EnvLayer[]; command: string | string[]; unresolved: Unresolved[] } {
   const { manifest, service: name } = input;
   const service = manifest.services[name];
   if (service === undefined) throw new Error(`unknown service ${name}`);
   const platform = input.platform ?? process.platform;
+  const { cache } = shared;
   const unresolved: Unresolved[] = [];
   const files = [...manifest.env_file, ...service.env_file].map((p) => input.dotenv[p] ?? {});
-  const injected = {
-    ...injectedVariables(manifest, input.ports),
-    ...ownVariables(manifest, name, input.ports, input.session),
-  };
+  // Own variables above the shared injected ones, as if the two were one map.
+  const injected = [shared.injected, ownVariables(manifest, name, input.ports, input.session)];
   const below = [...files, input.processEnv];
   const globalProblems: Unresolved[] = [];
   const globalEnv = expandMap(
     manifest.env,
     ['env'],
-    [...below, injected],
+    [...below, ...injected],
     platform,
     globalProblems,
+    cache,
   );
   // A global value the service replaces with its own does not reach it: not its problem.
   const own = lookupIn(service.env, platform);
@@ -78,12 +112,13 @@ export function resolveServiceEnvironment(input: ServiceEnvInput): ResolvedEnvir
   const serviceEnv = expandMap(
     service.env,
     ['services', name, 'env'],
-    [...below, globalEnv, injected],
+    [...below, globalEnv, ...injected],
     platform,
     unresolved,
+    cache,
   );
-  const env = mergeEnv([...below, globalEnv, serviceEnv, injected], platform);
-  const lookup = lookupIn(env, platform);
+  const layers = [...below, globalEnv, serviceEnv, ...injected];
+  const lookup = layeredLookup(layers, platform, cache);
   const expandCommand = (text: string, path: KeyPath): string => {
     const r = expand(text, lookup);
     if (r.missing.length > 0 || r.invalid.length > 0) {
@@ -95,7 +130,7 @@ export function resolveServiceEnvironment(input: ServiceEnvInput): ResolvedEnvir
     typeof service.command === 'string'
       ? expandCommand(service.command, ['services', name, 'command'])
       : service.command.map((part, i) => expandCommand(part, ['services', name, 'command', i]));
-  return { env, command, unresolved };
+  return { layers, command, unresolved };
 }
 
 /**
@@ -149,8 +184,9 @@ export function expandMap(
   layers: readonly EnvLayer[],
   platform: NodeJS.Platform,
   unresolved: Unresolved[],
+  cache?: LayerCache,
 ): Record<string, string> {
-  const lookup = lookupIn(mergeEnv(layers, platform), platform);
+  const lookup = layeredLookup(layers, platform, cache);
   const out = dict<string>();
   for (const [key, value] of Object.entries(values)) {
     const r = expand(value, lookup);

@@ -8,7 +8,7 @@
  * - two services whose names give the same variable prefix (`auth-api` and `auth_api`).
  */
 import { dict } from '../dict.js';
-import { expandMap, resolveServiceEnvironment, type Unresolved } from './build.js';
+import { expandMap, sharedEnv, type Unresolved, unresolvedReferences } from './build.js';
 import { dotenvPaths, readDotenvIfPresent } from './dotenv.js';
 import { envName, injectedNames, RESERVED_PREFIX, type ResolvedPorts } from './names.js';
 import type { EnvProject, KeyPath, EnvProblem as Problem } from './types.js';
@@ -88,9 +88,10 @@ function references(
   }
   // path -> problem, with the services a global value fails for.
   const found = new Map<string, { u: Unresolved; services: string[] }>();
+  const shared = sharedEnv(manifest, ports);
   for (const service of Object.keys(manifest.services)) {
     const input = { manifest, service, ports, processEnv, dotenv, session: 'check' };
-    for (const u of resolveServiceEnvironment(input).unresolved) {
+    for (const u of unresolvedReferences(input, shared)) {
       const key = JSON.stringify(u.path);
       const entry = found.get(key) ?? { u: { ...u, missing: [] }, services: [] };
       entry.u.missing = [...new Set([...entry.u.missing, ...u.missing])];

@@ -53,3 +53,49 @@ export function lookupIn(
   for (const [name, value] of Object.entries(env)) folded.set(name.toUpperCase(), value);
   return (name) => folded.get(name.toUpperCase());
 }
+
+/** The value of a name in a layer or a merge of layers, or undefined when it has none. */
+export type LayerLookup = (name: string) => string | undefined;
+
+/**
+ * Folded lookups of layers, kept per layer object: the layers every service shares (dotenv
+ * files, devlaunch's own environment, the injected variables) are folded once, not per service.
+ */
+export type LayerCache = WeakMap<EnvLayer, LayerLookup>;
+
+/**
+ * `lookupIn(mergeEnv(layers, platform), platform)` without building the merged map: the layers
+ * are asked highest first. Its cost does not grow with the size of the layers (once each is in
+ * `cache` on win32), so a check of every service against every service's variables stays linear.
+ */
+export function layeredLookup(
+  layers: readonly EnvLayer[],
+  platform: NodeJS.Platform,
+  cache: LayerCache = new WeakMap(),
+): LayerLookup {
+  const lookups = layers.map((layer) => layerLookup(layer, platform, cache)).reverse();
+  return (name) => {
+    for (const lookup of lookups) {
+      const value = lookup(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+}
+
+function layerLookup(layer: EnvLayer, platform: NodeJS.Platform, cache: LayerCache): LayerLookup {
+  if (!caseInsensitive(platform)) {
+    return (name) => (Object.hasOwn(layer, name) ? layer[name] : undefined);
+  }
+  let lookup = cache.get(layer);
+  if (lookup === undefined) {
+    // Within one layer the last spelling of a name wins, as in mergeEnv.
+    const folded = new Map<string, string>();
+    for (const [name, value] of Object.entries(layer)) {
+      if (value !== undefined) folded.set(name.toUpperCase(), value);
+    }
+    lookup = (name) => folded.get(name.toUpperCase());
+    cache.set(layer, lookup);
+  }
+  return lookup;
+}

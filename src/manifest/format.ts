@@ -81,7 +81,8 @@ export function formatDiagnostics(diags: Diagnostic[], text: string, color: bool
   const dim = sgr(2, 22);
   const cyan = sgr(36, 39);
   const lines = text.split(/\r?\n/);
-  const width = Math.max(4, ...diags.map((d) => String(d.line).length + 1));
+  // A loop, not Math.max(...): spread arguments overflow the stack past ~10⁵ diagnostics.
+  const width = diags.reduce((w, d) => Math.max(w, String(d.line).length + 1), 4);
   const blocks = diags.map((d) => {
     const where = `${displayFile(d.file)}:${d.line}:${d.column}`;
     const path = d.path.length > 0 ? ` ${formatPath(d.path)}:` : ':';

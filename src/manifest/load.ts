@@ -34,8 +34,13 @@ export function readManifest(opts: LoadOptions): ReadResult {
     return { ok: false, diagnostics: [diagnostic], text: '', file };
   }
   if (!read.ok) {
-    // The key whose value holds the bad byte, as the text reads with U+FFFD in its place.
-    const doc = parseDocument(read.text, { logLevel: 'silent', prettyErrors: false });
+    // The key whose value holds the bad byte, as the text reads with U+FFFD in its place. Only
+    // the shape is read: without the duplicate-key check, which costs n² in a map of n keys.
+    const doc = parseDocument(read.text, {
+      logLevel: 'silent',
+      prettyErrors: false,
+      uniqueKeys: false,
+    });
     const diagnostic: Diagnostic = {
       file,
       ...lineAndColumn(read.text, read.index),

@@ -21,13 +21,32 @@ function keyText(key: unknown): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/**
+ * A map's pairs by key text, or a list's scalar items by text, the first of each: built once
+ * per node, so placing each of thousands of problems does not search the services map again.
+ */
+const byName = new WeakMap<object, Map<string, unknown>>();
+
+function named<T>(items: readonly T[], name: (item: T) => string | undefined): Map<string, T> {
+  let index = byName.get(items) as Map<string, T> | undefined;
+  if (index === undefined) {
+    index = new Map();
+    for (const item of items) {
+      const text = name(item);
+      if (text !== undefined && !index.has(text)) index.set(text, item);
+    }
+    byName.set(items, index);
+  }
+  return index;
+}
+
 /** The node to point at for `path`, as an offset into the source. */
 export function offsetOf(doc: Document.Parsed, path: KeyPath, atKey = false): number {
   let node: unknown = doc.contents;
   let key: Ranged | undefined;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(segment));
+      const pair = named(node.items, (p) => keyText(p.key)).get(String(segment));
       if (pair === undefined) return start(key) ?? start(node as Ranged) ?? 0;
       key = pair.key as Ranged;
       node = pair.value;
@@ -35,7 +54,7 @@ export function offsetOf(doc: Document.Parsed, path: KeyPath, atKey = false): nu
       const item =
         typeof segment === 'number'
           ? node.items[segment]
-          : node.items.find((i) => isScalar(i) && String(i.value) === segment);
+          : named(node.items, (i) => (isScalar(i) ? String(i.value) : undefined)).get(segment);
       if (item === undefined) return start(node as Ranged) ?? start(key) ?? 0;
       key = item as Ranged;
       node = item;

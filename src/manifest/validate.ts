@@ -2,9 +2,10 @@
  * The validation pipeline: YAML text → parse → schema → normalise → rules → Manifest, or every
  * Diagnostic at once. Pure apart from checking that named files exist; never throws.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import { envProblems } from '../env/check.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
+import { parseManifestYaml } from './duplicate-keys.js';
 import { locate, pathAt } from './locate.js';
 import { normalizeManifest } from './normalize.js';
 import { expandPortTemplates } from './port-vars.js';
@@ -47,14 +48,7 @@ const YAML_HINTS: Record<string, string> = {
 export function validateManifest(text: string, options: ValidateOptions): ValidationResult {
   const { file } = options;
   const lineCounter = new LineCounter();
-  // logLevel 'error': the parser prints no warnings of its own; what it would warn about is
-  // found first (yaml-shape.ts) and reported like every other problem.
-  const doc = parseDocument(text, {
-    lineCounter,
-    logLevel: 'error',
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
+  const doc = parseManifestYaml(text, lineCounter);
 
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.map((error): Diagnostic => {
@@ -131,12 +125,13 @@ export function validateManifest(text: string, options: ValidateOptions): Valida
         hidden,
         found.map((p) => p.path),
       );
-  const problems = [...portProblems, ...found.map(restoreProblem)];
+  let problems = [...portProblems, ...found.map(restoreProblem)];
   if (raw !== null) {
     const manifest = normalizeManifest(restoreProtoKeys(raw), file);
-    problems.push(
-      ...ruleProblems(manifest),
-      ...envProblems(withRejectedPorts(manifest, found), options.env),
+    // concat, not push(...): spread arguments overflow the stack past ~10⁵ problems.
+    problems = problems.concat(
+      ruleProblems(manifest),
+      envProblems(withRejectedPorts(manifest, found), options.env),
     );
     if (problems.length === 0) return { ok: true, manifest };
   }

@@ -24,17 +24,17 @@ const TYPE_WORDS: Record<string, string> = {
 
 export function issuesToProblems(issues: readonly Issue[], data: unknown): Problem[] {
   const all = issues.flatMap((issue) => toProblems(issue, [], data));
+  // Each hint with where it was given (the map's path and the depth), looked up once per
+  // missing key instead of searched for among all the problems.
+  const place = (path: readonly Segment[], hint: string | undefined) =>
+    JSON.stringify([path.length, path.slice(0, -1).join('.'), hint ?? null]);
+  const hinted = new Set(all.map((other) => place(other.path, other.hint)));
   const seen = new Set<string>();
   return all.filter((problem) => {
     // One mistake, one problem: `servces:` is reported as a typo, not also as a missing `services`.
     const typo =
       problem.message.startsWith('missing required key') &&
-      all.some(
-        (other) =>
-          other.hint === `did you mean "${problem.path.at(-1)}"?` &&
-          other.path.length === problem.path.length &&
-          other.path.slice(0, -1).join('.') === problem.path.slice(0, -1).join('.'),
-      );
+      hinted.has(place(problem.path, `did you mean "${problem.path.at(-1)}"?`));
     const key = `${JSON.stringify(problem.path)} ${problem.message}`;
     if (typo || seen.has(key)) return false;
     seen.add(key);

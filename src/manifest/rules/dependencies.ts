@@ -2,22 +2,28 @@
 
 import { hasKey } from '../../dict.js';
 import type { Problem } from '../diagnostics.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMeanIn } from '../suggest.js';
 import type { Manifest } from '../types.js';
 
 export function unknownDependencies(manifest: Manifest): Problem[] {
   const names = Object.keys(manifest.services);
+  let expected: string | undefined;
+  const suggest = didYouMeanIn(names);
+  // One answer per unknown name: services often share a dependency (a renamed `db`).
+  const hints = new Map<string, string | undefined>();
   const problems: Problem[] = [];
   for (const [name, service] of Object.entries(manifest.services)) {
     for (const dep of Object.keys(service.depends_on)) {
       if (hasKey(manifest.services, dep)) continue;
+      expected ??= `one of ${names.join(', ')}`;
+      if (!hints.has(dep)) hints.set(dep, suggest(dep));
       problems.push({
         path: ['services', name, 'depends_on', dep],
         atKey: true,
         message: `depends_on names an unknown service "${dep}"`,
-        expected: `one of ${names.join(', ')}`,
+        expected,
         found: dep,
-        hint: didYouMean(dep, names),
+        hint: hints.get(dep),
       });
     }
   }
@@ -33,9 +39,12 @@ export function dependencyCycles(manifest: Manifest): Problem[] {
   const state = new Map<string, 'visiting' | 'done'>();
   /** The path being walked: each service and the dependencies still to look at. */
   const stack: { name: string; deps: Iterator<string> }[] = [];
+  /** Where each service being visited is on the stack. */
+  const depth = new Map<string, number>();
   const problems: Problem[] = [];
   const enter = (name: string) => {
     state.set(name, 'visiting');
+    depth.set(name, stack.length);
     const deps = Object.keys(manifest.services[name]?.depends_on ?? {});
     stack.push({ name, deps: deps[Symbol.iterator]() });
   };
@@ -56,8 +65,7 @@ export function dependencyCycles(manifest: Manifest): Problem[] {
       if (seen === undefined) {
         enter(dep);
       } else if (seen === 'visiting') {
-        const names = stack.map((frame) => frame.name);
-        const cycle = shorten([...names.slice(names.indexOf(dep)), dep]);
+        const cycle = cycleThrough(stack, depth.get(dep) as number);
         problems.push({
           path: ['services', top.name, 'depends_on', dep],
           atKey: true,
@@ -75,8 +83,17 @@ export function dependencyCycles(manifest: Manifest): Problem[] {
   return problems;
 }
 
-/** A long cycle as its first and last services: printed whole, thousands would fill the screen. */
-function shorten(cycle: string[]): string[] {
-  if (cycle.length <= 12) return cycle;
-  return [...cycle.slice(0, 6), `… ${cycle.length - 10} more …`, ...cycle.slice(-4)];
+/**
+ * The cycle from `stack[from]` to the top and back to `stack[from]`; a long one as its first and
+ * last services: printed whole, thousands would fill the screen. Costs the same however deep the
+ * stack is, so a deep walk that closes many cycles stays linear.
+ */
+function cycleThrough(stack: readonly { name: string }[], from: number): string[] {
+  const length = stack.length - from + 1;
+  // The last place is the first service again.
+  const at = (i: number) => (stack[i === length - 1 ? from : from + i] as { name: string }).name;
+  const range = (start: number, end: number) =>
+    Array.from({ length: end - start }, (_, k) => at(start + k));
+  if (length <= 12) return range(0, length);
+  return [...range(0, 6), `… ${length - 10} more …`, ...range(length - 4, length)];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookupIn, mergeEnv } from '../../../src/env/merge.js';
+import { layeredLookup, lookupIn, mergeEnv } from '../../../src/env/merge.js';
 
 describe('mergeEnv', () => {
   it('lets a later layer win and skips undefined values', () => {
@@ -46,5 +46,42 @@ describe('lookupIn', () => {
   it('does not find inherited object properties', () => {
     expect(lookupIn({}, 'linux')('toString')).toBeUndefined();
     expect(lookupIn({}, 'win32')('constructor')).toBeUndefined();
+  });
+});
+
+describe('layeredLookup', () => {
+  /** Layers with names that differ only in case, undefined values and inherited names. */
+  const layers: Record<string, string | undefined>[] = [
+    { Path: '/a', PORT: '1', A: 'low', toString: 'own' },
+    { PATH: '/b', Port: undefined, B: '' },
+    { port: '3', path: undefined, A: undefined },
+    {},
+  ];
+  const names = ['Path', 'PATH', 'path', 'PORT', 'Port', 'port', 'A', 'a', 'B', 'toString'];
+  names.push('constructor', '__proto__', 'missing');
+
+  for (const platform of ['linux', 'win32'] as const) {
+    it(`answers as lookupIn(mergeEnv(...)) does on ${platform}`, () => {
+      const merged = lookupIn(mergeEnv(layers, platform), platform);
+      const layered = layeredLookup(layers, platform);
+      for (const name of names) expect(layered(name), name).toBe(merged(name));
+    });
+  }
+
+  it('on win32 folds each layer once, however many lookups share it', () => {
+    let reads = 0;
+    const shared = new Proxy(
+      { Path: 'C:\\x' },
+      {
+        ownKeys: (target) => {
+          reads++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
+    const cache = new WeakMap();
+    for (let i = 0; i < 100; i++)
+      layeredLookup([shared, { [`V${i}`]: 'x' }], 'win32', cache)('PATH');
+    expect(reads).toBe(1);
   });
 });
