@@ -86,27 +86,33 @@ async function viaPeer(stubborn, signal = 'SIGINT') {
   }
 }
 
-/** kill -9 of the tool: how long until its services are gone and their ports bind. */
-function crashRows(base, dl, peer) {
+/**
+ * The time row and the survivors row of one way of stopping: `what` names them, sets the goal
+ * and says whether the time is compared with the peer's (a peer that never stops has no ratio).
+ */
+function rows(what, base, dl, peer) {
   const d = median(dl.map((r) => r.ms));
+  const p = median(peer.map((r) => r.ms));
   const dlSurvivors = Math.max(...dl.map((r) => r.survivors));
   const peerSurvivors = Math.max(...peer.map((r) => r.survivors));
   const peerTimedOut = peer.some((r) => r.ms === null);
+  const compared = what.compare && !peerTimedOut;
   return [
     {
-      id: 'crash',
-      metric: 'crash: kill -9 of the tool → its services gone',
+      id: what.id,
+      metric: what.metric,
       unit: 'ms',
       devlaunch: dl.some((r) => r.ms === null) ? `> ${CAP_MS} ms` : d,
       baseline: median(base.map((r) => r.ms)),
-      peer: peerTimedOut ? `never (> ${CAP_MS / 1000} s)` : median(peer.map((r) => r.ms)),
-      ratio: null,
-      goal: '≤ 1000 ms',
-      met: dl.every((r) => r.ms !== null) && d <= 1000,
+      peer: peerTimedOut ? `never (> ${CAP_MS / 1000} s)` : p,
+      ratio: compared ? d / p : null,
+      ...(what.compare ? { ratioOf: 'peer' } : {}),
+      goal: `≤ ${what.goalMs} ms`,
+      met: dl.every((r) => r.ms !== null) && d <= what.goalMs,
     },
     {
-      id: 'survivors-crash',
-      metric: 'survivors: kill -9 of the tool',
+      id: what.survivorsId,
+      metric: what.survivorsMetric,
       unit: '',
       devlaunch: dlSurvivors,
       baseline: 0,
@@ -118,40 +124,28 @@ function crashRows(base, dl, peer) {
   ];
 }
 
-function rows(stubborn, base, dl, peer) {
-  const d = median(dl.map((r) => r.ms));
-  const p = median(peer.map((r) => r.ms));
-  const goalMs = stubborn ? STOP_TIMEOUT_MS + 100 : 100;
-  const dlSurvivors = Math.max(...dl.map((r) => r.survivors));
-  const peerSurvivors = Math.max(...peer.map((r) => r.survivors));
-  const peerTimedOut = peer.some((r) => r.ms === null);
+/** A signal to the tool: all services exit on SIGTERM, or one ignores it (`stubborn`). */
+function signalled(stubborn) {
   const label = stubborn ? 'one ignores SIGTERM' : 'all exit on SIGTERM';
-  return [
-    {
-      id: stubborn ? 'teardown-stubborn' : 'teardown',
-      metric: `teardown: ${label}`,
-      unit: 'ms',
-      devlaunch: dl.some((r) => r.ms === null) ? `> ${CAP_MS} ms` : d,
-      baseline: median(base.map((r) => r.ms)),
-      peer: peerTimedOut ? `never (> ${CAP_MS / 1000} s)` : p,
-      ratio: peerTimedOut ? null : d / p,
-      ratioOf: 'peer',
-      goal: `≤ ${goalMs} ms`,
-      met: dl.every((r) => r.ms !== null) && d <= goalMs,
-    },
-    {
-      id: stubborn ? 'survivors-stubborn' : 'survivors',
-      metric: `survivors: ${label}`,
-      unit: '',
-      devlaunch: dlSurvivors,
-      baseline: 0,
-      peer: peerSurvivors,
-      ratio: null,
-      goal: '0',
-      met: dlSurvivors === 0,
-    },
-  ];
+  return {
+    id: stubborn ? 'teardown-stubborn' : 'teardown',
+    survivorsId: stubborn ? 'survivors-stubborn' : 'survivors',
+    metric: `teardown: ${label}`,
+    survivorsMetric: `survivors: ${label}`,
+    goalMs: stubborn ? STOP_TIMEOUT_MS + 100 : 100,
+    compare: true,
+  };
 }
+
+/** kill -9 of the tool: how long until its services are gone and their ports bind. */
+const CRASH = {
+  id: 'crash',
+  survivorsId: 'survivors-crash',
+  metric: 'crash: kill -9 of the tool → its services gone',
+  survivorsMetric: 'survivors: kill -9 of the tool',
+  goalMs: 1000,
+  compare: false,
+};
 
 export async function teardown({ quick }) {
   const out = [];
@@ -162,7 +156,7 @@ export async function teardown({ quick }) {
       () => viaDevlaunch(cwd),
       () => viaPeer(stubborn),
     ]);
-    out.push(...rows(stubborn, base, dl, peer));
+    out.push(...rows(signalled(stubborn), base, dl, peer));
   }
   const cwd = project(manifest(false));
   const [base, dl, peer] = await interleave(quick ? 2 : 5, [
@@ -170,6 +164,6 @@ export async function teardown({ quick }) {
     () => viaDevlaunch(cwd, 'SIGKILL'),
     () => viaPeer(false, 'SIGKILL'),
   ]);
-  out.push(...crashRows(base, dl, peer));
+  out.push(...rows(CRASH, base, dl, peer));
   return out;
 }

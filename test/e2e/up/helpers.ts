@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type CliOptions, fixturesDir, type StartedCli, startCli } from '../../helpers/cli.js';
-import { canBind } from '../../helpers/ports.js';
+import { canBind, freePort } from '../../helpers/ports.js';
 import { survivors, waitFor } from '../../helpers/processes.js';
 import { type Project, removeTempDirs, project as testProject } from '../../helpers/project.js';
 
@@ -56,6 +56,31 @@ export function indexOf(lines: readonly string[], re: RegExp): number {
 /** The processes still carrying the test's marker (the CLI, the watchdog, any service). */
 export function leftovers(cli: StartedCli): number[] {
   return survivors(cli.marker);
+}
+
+/**
+ * `up` of a server started by a shell with a background grandchild (`shell`) and a three-deep
+ * process tree (`tree`), once all are ready; `running` is every process of the session then.
+ */
+export async function upWithTrees(): Promise<{
+  cli: StartedCli;
+  ports: number[];
+  running: number[];
+}> {
+  const ports = [await freePort(), await freePort()];
+  const p = project({
+    stop_timeout: '1s',
+    services: {
+      shell: {
+        command: `sleep 300 & exec ${process.execPath} ${fixture('server.mjs')}`,
+        port: ports[0],
+      },
+      tree: { command: nodeFixture('spawn-grandchild.mjs'), port: ports[1] },
+    },
+  });
+  const cli = up(p);
+  await cli.stdout.waitFor(/all services ready/, 15_000);
+  return { cli, ports, running: leftovers(cli) };
 }
 
 export { ensureCliBuilt } from '../../helpers/build.js';

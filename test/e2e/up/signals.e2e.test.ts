@@ -18,12 +18,12 @@ import {
 import {
   busyPorts,
   ensureCliBuilt,
-  fixture,
   leftovers,
   nodeFixture,
   project,
   removeProjects,
   up,
+  upWithTrees,
 } from './helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
@@ -188,20 +188,7 @@ describe('devlaunch up stops on a signal', () => {
   );
 
   it('kill -9 of devlaunch: the watchdog stops every tree (grandchild included) and exits', async () => {
-    const [pa, pb] = [await freePort(), await freePort()];
-    const p = project({
-      stop_timeout: '1s',
-      services: {
-        shell: {
-          command: `sleep 300 & exec ${process.execPath} ${fixture('server.mjs')}`,
-          port: pa,
-        },
-        tree: { command: nodeFixture('spawn-grandchild.mjs'), port: pb },
-      },
-    });
-    const cli = up(p);
-    await cli.stdout.waitFor(/all services ready/, 15_000);
-    const running = leftovers(cli);
+    const { cli, ports, running } = await upWithTrees();
     // devlaunch, watchdog, sh→server + sleep, spawn-grandchild's three processes
     expect(running.length).toBeGreaterThanOrEqual(7);
     process.kill(cli.pid, 'SIGKILL');
@@ -211,6 +198,6 @@ describe('devlaunch up stops on a signal', () => {
       timeoutMs: 15_000,
       what: `every process of the session to end after kill -9 (left: ${leftovers(cli).join(', ')})`,
     });
-    expect(await busyPorts([pa, pb])).toEqual([]);
+    expect(await busyPorts(ports)).toEqual([]);
   });
 });

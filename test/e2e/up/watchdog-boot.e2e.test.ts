@@ -9,17 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, track, waitFor } from '../../helpers/processes.js';
 import {
   busyPorts,
   ensureCliBuilt,
-  fixture,
   leftovers,
-  nodeFixture,
-  project,
   removeProjects,
-  up,
+  type up,
+  upWithTrees,
 } from './helpers.js';
 
 beforeAll(ensureCliBuilt, 120_000);
@@ -90,28 +87,15 @@ function signalThroughStarts(
   return hit;
 }
 
-/** `up` of a server (a shell with a background grandchild) and a three-deep tree, all ready. */
-async function upWithTrees() {
-  const [pa, pb] = [await freePort(), await freePort()];
-  const p = project({
-    stop_timeout: '1s',
-    services: {
-      shell: {
-        command: `sleep 300 & exec ${process.execPath} ${fixture('server.mjs')}`,
-        port: pa,
-      },
-      tree: { command: nodeFixture('spawn-grandchild.mjs'), port: pb },
-    },
-  });
-  const cli = up(p);
-  await cli.stdout.waitFor(/all services ready/, 15_000);
-  const running = leftovers(cli);
+/** `up` of the trees (helpers.ts upWithTrees), all ready, and its watchdog. */
+async function upWithTreesAndWatchdog() {
+  const { cli, ports, running } = await upWithTrees();
   const watchdog = watchdogOf(running);
   expect(watchdog, `no watchdog among ${running.join(', ')}`).toBeDefined();
   track(watchdog);
   // devlaunch, watchdog, sh→server + sleep, spawn-grandchild's three processes
   expect(running.length).toBeGreaterThanOrEqual(7);
-  return { cli, ports: [pa, pb], watchdog: watchdog! };
+  return { cli, ports, watchdog: watchdog! };
 }
 
 /** Every process of the session ends (the watchdog too), and the ports are free again. */
@@ -126,7 +110,7 @@ async function expectAllStopped(cli: ReturnType<typeof up>, ports: number[], wat
 
 describe.runIf(process.platform === 'linux')('the watchdog while its Node starts', () => {
   it('kill -9 of devlaunch, then SIGTERM to the watchdog during its Node start: the services are still stopped', async () => {
-    const { cli, ports, watchdog } = await upWithTrees();
+    const { cli, ports, watchdog } = await upWithTreesAndWatchdog();
     process.kill(cli.pid, 'SIGKILL');
     const hit = signalThroughStarts(watchdog, watchdog, ['SIGTERM'], 1);
     expect(hit.length, 'the watchdog never started its Node program').toBe(1);
@@ -134,7 +118,7 @@ describe.runIf(process.platform === 'linux')('the watchdog while its Node starts
   });
 
   it('SIGTERM, SIGINT and SIGHUP to its whole process group through two Node starts: the services are still stopped', async () => {
-    const { cli, ports, watchdog } = await upWithTrees();
+    const { cli, ports, watchdog } = await upWithTreesAndWatchdog();
     process.kill(cli.pid, 'SIGKILL');
     const hit = signalThroughStarts(watchdog, -watchdog, ['SIGTERM', 'SIGINT', 'SIGHUP'], 2);
     await expectAllStopped(cli, ports, watchdog);
