@@ -116,8 +116,8 @@ async function stopOne(
   }
   const stopped =
     services.length > 0
-      ? await reapServices(state, file, services, grace)
-      : await reapSession(state, file, grace);
+      ? await reapServices(state, file, services, grace, 'devlaunch down')
+      : await reapSession(state, file, grace, 'devlaunch down');
   ctx.say(
     stopped.length > 0
       ? `stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'} of ${label} (its supervisor was gone): ${stopped.map((p) => `${p.service} pid ${p.pid}`).join(', ')}`
@@ -194,7 +194,7 @@ async function stopLive(
     const gone = await waitUntil(() => !isSameProcess(state.supervisor), longest);
     if (!gone) {
       // The supervisor does not answer: stop its services ourselves, then the supervisor.
-      await reapSession(state, file, 2000);
+      await reapSession(state, file, 2000, 'devlaunch down');
       await stopTree(
         { pid: state.supervisor.pid, pgid: null, startTime: state.supervisor.startTime },
         { signal: 'SIGTERM', timeoutMs: 2000 },

@@ -53,6 +53,7 @@ export async function reapEarlier(
       state,
       sessionFile(manifest.root, state.dynamic ? state.session : undefined),
       (service) => manifest.services[service]?.stop_timeout ?? manifest.stop_timeout,
+      'the next devlaunch up',
     );
     if (stopped.length > 0) {
       emit({

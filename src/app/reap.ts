@@ -6,6 +6,7 @@
  * Linux) it carries the session's `DEVLAUNCH_SESSION` mark.
  */
 import { renameSync } from 'node:fs';
+import { connectAddress, removeAddress } from '../control/address.js';
 import { waitAllBindable } from '../ports/index.js';
 import {
   descendantsOf,
@@ -17,10 +18,13 @@ import {
 } from '../process/index.js';
 import {
   listSessionFiles,
+  readLastSession,
   readState,
+  releaseDeadLock,
   removeState,
   retireSession,
   type SessionState,
+  writeLastSession,
   writeState,
 } from '../state/index.js';
 import { escapedDaemons } from './daemons.js';
@@ -107,12 +111,14 @@ export type StopGrace = number | ((service: string) => number);
 
 /**
  * Stops every process of a stale session and removes its state. Returns what was stopped.
- * `grace` is the time before SIGKILL: the services' stop_timeout when a function is given.
+ * `grace` is the time before SIGKILL: the services' stop_timeout when a function is given;
+ * `by` names the command doing it (`devlaunch down`), for the record of how the session ended.
  */
 export async function reapSession(
   state: SessionState,
   file: string,
   grace: StopGrace,
+  by: string,
 ): Promise<StaleProcess[]> {
   const table = listProcesses();
   const stale = await stopProcesses(
@@ -124,8 +130,34 @@ export async function reapSession(
   // A new session may have claimed the file meanwhile: only this session's state goes.
   const now = readState(file);
   if (now.kind !== 'ok' || now.state.session === state.session) removeState(file);
-  retireSession(state);
+  forget(state, file, stale, by);
   return stale;
+}
+
+/**
+ * What a session whose supervisor died leaves beside its state goes with it: the lock (main
+ * session), the control socket, a dynamic session's folder. And since the supervisor could not
+ * say how its session ended, the end is recorded here, for `status` (unless it was recorded).
+ */
+function forget(state: SessionState, file: string, stopped: StaleProcess[], by: string): void {
+  retireSession(state);
+  try {
+    removeAddress(state.root, state.session, connectAddress(state.root, state.session));
+  } catch {} // a socket that cannot be removed is replaced by the next bind
+  if (state.dynamic || supervisorAlive(state)) return;
+  releaseDeadLock(state.root, state.supervisor, isSameProcess);
+  if (readLastSession(file)?.session === state.session) return;
+  const left =
+    stopped.length === 0
+      ? 'nothing of it was left running'
+      : `${by} stopped ${stopped.length} leftover process${stopped.length === 1 ? '' : 'es'}`;
+  try {
+    writeLastSession(file, {
+      session: state.session,
+      endedAt: new Date().toISOString(),
+      reason: `its supervisor was gone (killed or crashed) when ${by} cleared it; ${left}`,
+    });
+  } catch {} // a state folder that cannot be written costs only this record
 }
 
 /**
@@ -137,6 +169,7 @@ export async function reapServices(
   file: string,
   services: readonly string[],
   grace: StopGrace,
+  by: string,
 ): Promise<StaleProcess[]> {
   const asked = state.services.filter((s) => services.includes(s.name));
   const table = listProcesses();
@@ -165,7 +198,7 @@ export async function reapServices(
   };
   if (processesOf(next).length === 0) {
     removeState(file);
-    retireSession(state);
+    forget(state, file, stale, by);
   } else {
     writeState(file, next);
   }

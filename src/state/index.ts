@@ -6,7 +6,7 @@ export {
   readLastSession,
   writeLastSession,
 } from './last-session.js';
-export { acquireLock, type LockOwner, type LockResult } from './lock.js';
+export { acquireLock, type LockOwner, type LockResult, releaseDeadLock } from './lock.js';
 export {
   dynamicSessionDir,
   lastDynamicLogsDir,

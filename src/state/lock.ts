@@ -129,6 +129,24 @@ function olderThan(path: string, ms: number): boolean {
   }
 }
 
+/**
+ * Removes the lock of a supervisor that died without releasing it (kill -9, a crash), so that
+ * nothing of its session is left in `.devlaunch/`: only while the lock still names `owner` (pid
+ * and start time) and `isAlive` says that process is gone, and inside the takeover section, so
+ * a lock a new session has taken meanwhile is left alone.
+ */
+export function releaseDeadLock(
+  root: string,
+  owner: Pick<LockOwner, 'pid' | 'startTime'>,
+  isAlive: (owner: LockOwner) => boolean,
+): void {
+  const path = lockFile(root);
+  const seen = readLock(path);
+  if (seen.kind !== 'owner') return;
+  if (seen.owner.pid !== owner.pid || seen.owner.startTime !== owner.startTime) return;
+  if (!isAlive(seen.owner)) takeOver(path, seen.raw);
+}
+
 /** Removes the lock only while it is still ours: a lock taken over since then is left alone. */
 function release(path: string, self: LockOwner): void {
   const seen = readLock(path);

@@ -5,8 +5,8 @@
  * foreign process: clear messages, no crash, never a wrong kill.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
 import { cleanupTracked, isAlive, survivors, track, waitFor } from '../../helpers/processes.js';
@@ -100,7 +100,17 @@ describe('after kill -9 of devlaunch and its watchdog', () => {
     for (const s of before.services) expect(said).toContain(`${s.name} pid ${s.pid}`);
     expect(survivors(p.marker)).toEqual([]);
     expect(await busyPorts(ports)).toEqual([]);
-    expect((await status(p)).session).toBeNull();
+    const after = (await status(p)) as Status & {
+      lastSession: { session: string; reason: string };
+    };
+    expect(after.session).toBeNull();
+    // Nothing of the session is left in .devlaunch/, and status says how it ended.
+    const dir = join(p.root, '.devlaunch');
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+    expect(existsSync(join(dir, 'control', `${before.session}.sock`))).toBe(false);
+    expect(after.lastSession.reason).toMatch(
+      /supervisor was gone \(killed or crashed\) when devlaunch down cleared it; devlaunch down stopped \d+ leftover processes/,
+    );
   });
 
   it('a new up -d reclaims the leftovers without asking, naming them, then down', async () => {

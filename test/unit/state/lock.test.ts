@@ -9,7 +9,13 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, type LockOwner, lockFile, stateDir } from '../../../src/state/index.js';
+import {
+  acquireLock,
+  type LockOwner,
+  lockFile,
+  releaseDeadLock,
+  stateDir,
+} from '../../../src/state/index.js';
 import { useTempRoot } from './temp-root.js';
 
 const root = useTempRoot();
@@ -128,5 +134,35 @@ describe('acquireLock: takeover section', () => {
       return o.pid === 300;
     });
     expect(result).toEqual({ acquired: false, owner: { ...other, pid: 300 } });
+  });
+});
+
+describe('releaseDeadLock (a session whose supervisor died, cleared by down)', () => {
+  it('removes the lock of that supervisor once it is gone', () => {
+    writeLock(JSON.stringify(other));
+    releaseDeadLock(root(), other, dead);
+    expect(existsSync(lockFile(root()))).toBe(false);
+  });
+
+  it('leaves the lock while its owner still runs', () => {
+    writeLock(JSON.stringify(other));
+    releaseDeadLock(root(), other, alive);
+    expect(lockContent()).toEqual(other);
+  });
+
+  it('leaves a lock another session holds now, even one judged gone', () => {
+    writeLock(JSON.stringify(me));
+    releaseDeadLock(root(), other, dead);
+    expect(lockContent()).toEqual(me);
+    // Same pid, another start time: a reused pid is someone else.
+    releaseDeadLock(root(), { pid: me.pid, startTime: '999' }, dead);
+    expect(lockContent()).toEqual(me);
+  });
+
+  it('is harmless without a lock or with an unreadable one', () => {
+    releaseDeadLock(root(), other, dead);
+    writeLock('{"pid":');
+    releaseDeadLock(root(), other, dead);
+    expect(readFileSync(lockFile(root()), 'utf8')).toBe('{"pid":');
   });
 });
