@@ -112,13 +112,14 @@ async function measure({ quick }, coloured) {
   const checks = { devlaunch: [], peer: [] };
   const color = { FORCE_COLOR: '1' };
 
-  const direct = async () => {
+  /** The two fixtures, `lines` each, straight to /dev/null: the run's time. */
+  const direct = async (lines) => {
     const mark = newMark();
     const devNull = openSync('/dev/null', 'w');
     try {
       return await timedRun(() => {
         const runs = NAMES.map((n) =>
-          start(node, [fixture('lines.mjs'), n, String(count), ...style], {
+          start(node, [fixture('lines.mjs'), n, String(lines), ...style], {
             mark,
             stdout: devNull,
           }),
@@ -158,29 +159,37 @@ async function measure({ quick }, coloured) {
     return (result.valid / ms) * 1000;
   };
   const idleDevlaunch = (round) => upThroughPipe(idleCwd, join(dir, `idle-${round}.out`), cpu.idle);
-  const viaPeer = async (round) => {
+  /** concurrently running the two fixtures, `lines` each, into `file`: the run's time. */
+  const peerRun = (file, lines) => {
     const mark = newMark();
-    const file = join(dir, `concurrently-${round}.out`);
-    const commands = NAMES.map((n) => [node, fixture('lines.mjs'), n, count, ...style].join(' '));
+    const commands = NAMES.map((n) => [node, fixture('lines.mjs'), n, lines, ...style].join(' '));
     const flags = ['-c', 'cyan,magenta'];
-    const ms = await timedRun(
+    return timedRun(
       () =>
         throughPipe(file, (stdout) =>
           concurrently(commands, { mark, env: color, stdout }, flags, NAMES),
         ),
       mark,
     );
+  };
+  const viaPeer = async (round) => {
+    const file = join(dir, `concurrently-${round}.out`);
+    const ms = await peerRun(file, count);
     const result = await check(file, /^\[([ab])\] /, /exited with code/, count);
     checks.peer.push(result);
     // Only the lines that arrived count: a tool that drops lines is not faster for it.
     return (result.valid / ms) * 1000;
   };
 
-  const [base, dl, peer, idle] = await interleave(quick ? 1 : 3, [
-    direct,
+  // The same runs with services printing nothing: each tool's start-up and teardown alone.
+  const idlePeer = (round) => peerRun(join(dir, `concurrently-idle-${round}.out`), 0);
+  const [base, dl, peer, idle, peerIdle, baseIdle] = await interleave(quick ? 1 : 3, [
+    () => direct(count),
     viaDevlaunch,
     viaPeer,
     idleDevlaunch,
+    idlePeer,
+    () => direct(0),
   ]);
   const d = median(dl);
   // Lines per second of the output path itself: the run's time less start-up and teardown.
@@ -188,7 +197,9 @@ async function measure({ quick }, coloured) {
   const msOf = (rate) => ((2 * count) / rate) * 1000;
   const beyond = (2 * count) / ((msOf(d) - fixed) / 1000);
   const p = median(peer);
+  const peerBeyond = (2 * count) / ((msOf(p) - median(peerIdle)) / 1000);
   const b = (2 * count) / (median(base) / 1000);
+  const baseBeyond = (2 * count) / ((median(base) - median(baseIdle)) / 1000);
   const sum = (list, key) => list.reduce((s, r) => s + r[key], 0);
   // Lines that did not arrive whole, over every run (pieces of split lines are not counted twice).
   const dlLost = sum(checks.devlaunch, 'lost');
@@ -243,6 +254,20 @@ async function measure({ quick }, coloured) {
       peer: null,
       ratio: beyond / b,
       ratioOf: 'baseline',
+      goal: null,
+      met: null,
+    },
+    {
+      // Each tool's rate once its own start-up and teardown are taken out: what the output path
+      // moves while lines flow, the part of the run that grows with the output.
+      id: id('throughput-beyond-startup-vs-peer'),
+      metric: `log throughput${tag} beyond start-up, each tool less its own run printing nothing (devlaunch ${Math.round(fixed)} ms, concurrently ${Math.round(median(peerIdle))} ms, fixtures ${Math.round(median(baseIdle))} ms)`,
+      unit: 'lines/s',
+      devlaunch: beyond,
+      baseline: baseBeyond,
+      peer: peerBeyond,
+      ratio: beyond / peerBeyond,
+      ratioOf: 'peer',
       goal: null,
       met: null,
     },
