@@ -120,6 +120,15 @@ export function didYouMeanIn(candidates: readonly string[]): (word: string) => s
   return (word) => hint(find(word));
 }
 
+/**
+ * `one of a, b, c`; past `max` names, the first ones and how many more, so that a manifest of
+ * hundreds of services gets an answer of one line.
+ */
+export function oneOf(names: readonly string[], max = 12): string {
+  if (names.length <= max) return `one of ${names.join(', ')}`;
+  return `one of ${names.slice(0, max).join(', ')}, … ${names.length - max} more`;
+}
+
 function hint(match: string | undefined): string | undefined {
   return match === undefined ? undefined : `did you mean "${match}"?`;
 }

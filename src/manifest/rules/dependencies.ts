@@ -2,7 +2,7 @@
 
 import { hasKey } from '../../dict.js';
 import type { Problem } from '../diagnostics.js';
-import { didYouMeanIn } from '../suggest.js';
+import { didYouMeanIn, oneOf } from '../suggest.js';
 import type { Manifest } from '../types.js';
 
 export function unknownDependencies(manifest: Manifest): Problem[] {
@@ -15,7 +15,7 @@ export function unknownDependencies(manifest: Manifest): Problem[] {
   for (const [name, service] of Object.entries(manifest.services)) {
     for (const dep of Object.keys(service.depends_on)) {
       if (hasKey(manifest.services, dep)) continue;
-      expected ??= `one of ${names.join(', ')}`;
+      expected ??= oneOf(names);
       if (!hints.has(dep)) hints.set(dep, suggest(dep));
       problems.push({
         path: ['services', name, 'depends_on', dep],
