@@ -43,6 +43,12 @@ const PROGRESS_EVERY_MS = 1000;
  */
 const PIPE_PROGRESS_EVERY_MS = 5000;
 
+/**
+ * Services named on the progress line; more are counted. A project starting dozens of services
+ * at once gets a line, not a screenful redrawn every second.
+ */
+const PROGRESS_MAX_SERVICES = 5;
+
 export function createReporter(opts: ReporterOptions): EventSink {
   const { output, err, verbose } = opts;
   const p = paint(err as Writable, opts.color, { FORCE_COLOR: '1' });
@@ -58,11 +64,20 @@ export function createReporter(opts: ReporterOptions): EventSink {
   const plain = (line: string) => (opts.color ? line : stripAnsi(line));
 
   const progressText = () => {
-    const parts = [...waiting].map(
-      ([service, w]) =>
-        `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)}${w.last ? `: ${w.last}` : ''})`,
+    const all = [...waiting];
+    const parts = all
+      .slice(0, PROGRESS_MAX_SERVICES)
+      .map(
+        ([service, w]) =>
+          `${p.bold(service)} (${w.check}, ${seconds(w.elapsedMs)}${w.last ? `: ${w.last}` : ''})`,
+      );
+    if (all.length > PROGRESS_MAX_SERVICES) {
+      parts.push(`${all.length - PROGRESS_MAX_SERVICES} more (devlaunch status lists them)`);
+    }
+    return (
+      p.dim(all.length > PROGRESS_MAX_SERVICES ? `waiting for ${all.length}: ` : 'waiting for ') +
+      parts.join(', ')
     );
-    return p.dim('waiting for ') + parts.join(', ');
   };
   const progress = (elapsedMs: number) => {
     const at = now();

@@ -181,6 +181,18 @@ describe('createReporter', () => {
     expect(out.text().split('waiting for').length - 1).toBe(10);
   });
 
+  it('names the first five waiting services and counts the others', () => {
+    const { out, report, tick } = setup({ interactive: true, tty: true });
+    for (let i = 0; i < 40; i++) {
+      report({ type: 'service-waiting', service: `s${i}`, check: 'tcp', elapsedMs: 1000 });
+    }
+    tick(1000);
+    report({ type: 'service-waiting', service: 's0', check: 'tcp', elapsedMs: 2000 });
+    expect(screen(out.text())).toEqual([
+      'devlaunch » waiting for 40: s0 (tcp, 2.0s), s1 (tcp, 1.0s), s2 (tcp, 1.0s), s3 (tcp, 1.0s), s4 (tcp, 1.0s), 35 more (devlaunch status lists them)',
+    ]);
+  });
+
   it('on a terminal, the progress line gives way to the ready line once nothing waits', () => {
     const { out, report, tick } = setup({ interactive: true, tty: true });
     report({ type: 'service-waiting', service: 'api', check: 'tcp', elapsedMs: 1000 });
