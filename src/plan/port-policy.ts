@@ -58,11 +58,14 @@ export type PortDecision =
   | { kind: 'ask'; port: number }
   | { kind: 'fail'; port: number; reason: FailReason };
 
-/** The policy in force for a foreign holder: the flag, else on_conflict, else by terminal. */
+/**
+ * The policy in force for a foreign holder: the flag, else on_conflict, else by terminal. With
+ * nobody to ask (no terminal), `ask` is `fail`: the conflict is reported with all the others.
+ */
 export function effectivePolicy(input: PolicyInput): ConflictPolicy {
   if (input.override !== null) return input.override;
-  if (input.onConflict !== null) return input.onConflict;
-  return input.interactive ? 'ask' : 'fail';
+  const policy = input.onConflict ?? 'ask';
+  return policy === 'ask' && !input.interactive ? 'fail' : policy;
 }
 
 export function decidePort(input: PolicyInput, fact: PortFact): PortDecision {

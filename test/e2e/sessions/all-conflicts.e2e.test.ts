@@ -31,7 +31,8 @@ describe('every conflict at once', () => {
         web: server(pb, { depends_on: ['api'] }),
         // Listed before the last refusal: its holder would be stopped in a run that succeeds.
         killer: server(pk, { on_conflict: 'kill' }),
-        docs: server(pc),
+        // An explicit ask, with nobody to ask: reported with the others, no prompt.
+        docs: server(pc, { on_conflict: 'ask' }),
       },
     });
     for (const command of [['up'], ['up', '-d'], ['run', '--', 'true']]) {
@@ -46,6 +47,7 @@ describe('every conflict at once', () => {
         expect(r.stderr).toContain(`port ${port} of ${label} is held by pid`);
       }
       expect(r.stderr).not.toContain('internal error');
+      expect(`${r.stdout}${r.stderr}`).not.toContain('[s] stop it');
     }
     for (const pid of holders) expect(isAlive(pid)).toBe(true);
     expect(survivors(p.marker)).toEqual([]);

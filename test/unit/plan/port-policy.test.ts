@@ -34,6 +34,9 @@ describe('effectivePolicy', () => {
   it('defaults to ask on a terminal and fail otherwise', () => {
     expect(effectivePolicy({ ...base, interactive: true })).toBe('ask');
     expect(effectivePolicy(base)).toBe('fail');
+    // An explicit ask with nobody to ask: reported like fail, never a prompt nobody answers.
+    expect(effectivePolicy({ ...base, onConflict: 'ask' })).toBe('fail');
+    expect(effectivePolicy({ ...base, onConflict: 'ask', interactive: true })).toBe('ask');
   });
 });
 
@@ -126,8 +129,8 @@ describe('decidePort', () => {
       decidePort({ ...base, onConflict: 'fail', override: 'remap' }, held(foreign)),
     ).toMatchObject({ kind: 'remap' });
   });
-  it('asks under ask, then follows the answer', () => {
-    const input: PolicyInput = { ...base, onConflict: 'ask' };
+  it('asks under ask on a terminal, then follows the answer', () => {
+    const input: PolicyInput = { ...base, onConflict: 'ask', interactive: true };
     expect(decidePort(input, held(foreign))).toEqual({ kind: 'ask', port: 8000 });
     expect(decidePort({ ...input, answer: 'stop' }, held(foreign))).toEqual({
       kind: 'stop',
@@ -143,6 +146,12 @@ describe('decidePort', () => {
     });
     expect(decidePort({ ...input, answer: 'stop' }, held(refused))).toMatchObject({
       reason: 'refused',
+    });
+    // No terminal: nobody is asked, the conflict fails like any other.
+    expect(decidePort({ ...input, interactive: false }, held(foreign))).toEqual({
+      kind: 'fail',
+      port: 8000,
+      reason: 'foreign',
     });
   });
   it('asks on a terminal when on_conflict is unset', () => {
