@@ -13,6 +13,8 @@ export class RunnerView {
   /** How the last run ended (`exited with code 1`, `not ready after 60s …`), null before any. */
   lastExit: string | null = null;
   protected lifecycle: Lifecycle = { kind: 'pending' };
+  /** When the last run started: kept once it has ended (completed, failed, stopped). */
+  protected lastStartedAt: string | null = null;
 
   constructor(readonly spec: ServiceSpec) {}
 
@@ -41,8 +43,9 @@ export class RunnerView {
     return runOf(this.lifecycle)?.proc.startTime ?? null;
   }
 
+  /** When the current run started, else the last one; null before the first. */
   get startedAt(): string | null {
-    return runOf(this.lifecycle)?.startedAt ?? null;
+    return runOf(this.lifecycle)?.startedAt ?? this.lastStartedAt;
   }
 
   get exitCode(): number | null {

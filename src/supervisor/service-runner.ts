@@ -13,6 +13,7 @@ import {
   isSettled,
   type Lifecycle,
   type LifecycleInput,
+  runOf,
   transition,
 } from './lifecycle.js';
 import { Milestone } from './milestone.js';
@@ -126,6 +127,7 @@ export class ServiceRunner extends RunnerView {
     });
     if (next === null) return;
     this.lifecycle = next;
+    this.lastStartedAt = runOf(next)?.startedAt ?? this.lastStartedAt;
     if (next.kind === 'failed') this.lastExit = next.reason;
     else if (next.kind === 'completed' || next.kind === 'exiting' || next.kind === 'stopped') {
       if (next.exit) this.lastExit = this.deps.describeExit(next.exit.code, next.exit.signal);

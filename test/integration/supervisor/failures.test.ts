@@ -44,6 +44,10 @@ describe('Supervisor: a failure after start-up', () => {
     await expect(done).resolves.toEqual({ exitCode: 1, reason: { kind: 'finished' } });
     expect(world.runner('db')).toMatchObject({ state: 'failed', exitCode: 2, pid: null });
     expect(world.runner('task').state).toBe('completed');
+    // An ended service still says when its last run started (status --json's startedAt).
+    for (const name of ['db', 'task']) {
+      expect(world.runner(name).snapshot().startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
   });
 
   it('a service that restarts and is then never ready is taken down; the rest runs on', async () => {
