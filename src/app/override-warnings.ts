@@ -34,8 +34,13 @@ export function warnOverrides(opts: {
     if (vars.port !== null) portOwners.set(vars.port, [service, 'primary']);
     for (const [port, name] of Object.entries(vars.named)) portOwners.set(name, [service, port]);
   }
+  const own: Record<string, Record<string, string>> = {};
+  for (const [service, config] of Object.entries(manifest.services)) {
+    const primary = ports[service]?.primary ?? null;
+    own[service] = { HOST: config.host, ...(primary === null ? {} : { PORT: String(primary) }) };
+  }
   const shell: Record<string, string> = {};
-  for (const name of Object.keys(injected)) {
+  for (const name of [...Object.keys(injected), 'PORT', 'HOST']) {
     const value = opts.processEnv[name];
     if (value !== undefined) shell[name] = value;
   }
@@ -50,10 +55,12 @@ export function warnOverrides(opts: {
       ...Object.entries(opts.dotenv).map(([path, vars]) => ({
         label: relative(manifest.root, path) || path,
         vars,
+        ...(manifest.env_file.includes(path) ? {} : { services: readers(manifest, path) }),
       })),
       { label: 'the environment', vars: shell },
     ],
     referenced: (name) => new RegExp(`\\$\\{${name}(\\}|:?-)`).test(text),
+    own,
   });
   for (const o of overrides) {
     opts.emit({
@@ -63,4 +70,13 @@ export function warnOverrides(opts: {
       ...(o.fix === null ? {} : { hint: o.fix }),
     });
   }
+}
+
+/** The services whose own env_file lists `path`. */
+function readers(manifest: Manifest, path: string): Set<string> {
+  return new Set(
+    Object.entries(manifest.services)
+      .filter(([, service]) => service.env_file.includes(path))
+      .map(([name]) => name),
+  );
 }

@@ -44,9 +44,11 @@ function launch(args: string[], opts: CliOptions): { child: ChildProcess; marker
   const [name, value] = marker.split('=') as [string, string];
   // detached: the CLI leads its own process group, like a job a shell starts in a terminal, so
   // a test can send a "terminal" Ctrl+C to the whole group with process.kill(-pid, 'SIGINT').
+  // PORT and HOST of the shell running the tests would be reported as overridden by every run.
+  const { PORT: _port, HOST: _host, ...inherited } = process.env;
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env, [name]: value },
+    env: { ...inherited, NO_COLOR: '1', ...opts.env, [name]: value },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -60,4 +60,31 @@ describe('ports from .env', () => {
     expect(up.stderr).toMatch(/port: \$\{BACKEND_PORT\}/);
     expect((await cli(p, ['down'])).code).toBe(0);
   });
+
+  it('warns when .env or the shell sets PORT or HOST that a service gets its own of', async () => {
+    const port = await freePort();
+    const p = project({
+      env_file: '.env',
+      services: {
+        backend: server(port),
+        // No port: the shell's PORT reaches it unchanged, so it is not named.
+        job: { command: ['sleep', '300'] },
+      },
+    });
+    writeFileSync(join(p.root, '.env'), 'HOST=example.org\n');
+    const up = await cli(p, ['up', '-d'], { env: { PORT: '1' } });
+    expect(up.code, up.stderr).toBe(0);
+    trackSupervisor(await status(p));
+    const warnings = up.stderr.split('\n').filter((l) => l.includes('overridden'));
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'HOST=example.org in .env is overridden: devlaunch gives each service its own HOST (backend localhost, job localhost)',
+      ),
+      expect.stringContaining(
+        `PORT=1 in the environment is overridden: devlaunch gives each service its own PORT (backend ${port})`,
+      ),
+    ]);
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
 });
