@@ -105,16 +105,11 @@ export function claimSession(options: ClaimOptions): Claim {
       env: {},
     })),
   };
-  try {
-    writeState(file, state);
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
-
   let stopRequested = false;
   let handler: ((request: DownRequest) => void) | null = null;
   const wakers = new Set<() => void>();
+  // Listening (its nudge handled) before the state names this process: a down that finds the
+  // state may nudge at once, and an unhandled nudge would end this process.
   const stopListening = listenForDown(file, session, (request) => {
     if (handler) return handler(request);
     // During start-up only a whole-session stop means anything: nothing runs yet.
@@ -122,6 +117,13 @@ export function claimSession(options: ClaimOptions): Claim {
     stopRequested = true;
     for (const wake of wakers) wake();
   });
+  try {
+    writeState(file, state);
+  } catch (error) {
+    stopListening();
+    releaseLock();
+    throw error;
+  }
   let released = false;
   const release = () => {
     if (released) return;

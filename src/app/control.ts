@@ -25,16 +25,22 @@ export function requestFile(stateFile: string): string {
   return join(dirname(stateFile), 'down-request.json');
 }
 
+/**
+ * Writes the request and nudges the supervisor. `nudge: false` for a supervisor that may still
+ * be starting (the nudge's signal would end it before it listens): it reads the request file
+ * when it claims the session.
+ */
 export function sendDownRequest(
   stateFile: string,
   supervisorPid: number,
   request: DownRequest,
+  options: { nudge?: boolean } = {},
 ): void {
   const file = requestFile(stateFile);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(request));
   renameSync(temp, file);
-  nudge(supervisorPid);
+  if (options.nudge !== false) nudge(supervisorPid);
 }
 
 /**

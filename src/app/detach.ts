@@ -16,18 +16,25 @@ import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
 import { startBackground } from '../process/launch.js';
 import { assertUsableState, lastDynamicLogsDir, readState } from '../state/index.js';
+import { exitCodeOf, onStopSignals, type StopSignal } from '../supervisor/signals.js';
 import { claimSession } from './claim.js';
+import { sendDownRequest } from './control.js';
 import { earlierSessions, reapEarlier } from './earlier-sessions.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
 import type { Terminal, UpArgs } from './options.js';
 import { newSessionId } from './session-env.js';
 import { stopCommand } from './targets.js';
+import { waitUntil } from './wait.js';
 
 const POLL_MS = 25;
 /** A service waited on this long may have been on the progress line: its ready line follows. */
 const SHOWN_AFTER_MS = 1000;
 
-export async function upDetached(args: UpArgs, term: Terminal): Promise<number> {
+export async function upDetached(
+  args: UpArgs,
+  term: Terminal,
+  exit: (code: number) => never,
+): Promise<number> {
   const manifest = loadManifest({ file: args.file, cwd: term.cwd, env: term.env });
   checkServiceNames(manifest, args.services);
   const names = startOrder(manifest, withDependencies(manifest, args.services));
@@ -57,103 +64,167 @@ export async function upDetached(args: UpArgs, term: Terminal): Promise<number> 
     names,
     file: args.file,
   });
-  // Planned and applied here, where a question can still be asked; the supervisor takes it over.
-  let prepared: Awaited<ReturnType<typeof prepareLaunch>>;
+  // Ctrl+C, SIGTERM or a closed terminal before `up -d` returns stops what it started: before
+  // the hand-over nothing runs yet (the claim goes with the exit); after it, the session.
+  let stopBy: StopSignal | null = null;
+  const removeSignals = onStopSignals((signal) => {
+    if (signal === 'SIGHUP') output.hangup();
+    if (handedOver) stopBy ??= signal;
+    else exit(exitCodeOf(signal));
+  });
+  let handedOver = false;
   try {
-    await reapEarlier(manifest, note, stale);
-    prepared = await claim.guard(
-      prepareLaunch({
-        manifest,
-        order: names,
-        session: id,
-        args,
-        inherited: term.env,
-        interactive: term.interactive,
-      }),
-    );
-    await applyLaunch(manifest, prepared, note);
-    await claim.guard(Promise.resolve());
-  } catch (error) {
-    claim.release();
-    throw error;
-  }
-  const file = claim.file;
-  mkdirSync(dirname(file), { recursive: true });
-  const logFile = join(dirname(file), 'supervisor.log');
-  const planFile = join(dirname(file), `plan-${id}.json`);
-  handOver(prepared.plan, planFile);
-  const out = openSync(logFile, 'w');
-  const child = startBackground(
-    [
-      term.script,
-      'up',
-      ...args.services,
-      '--file',
-      manifest.file,
-      ...(args.force ? ['--force'] : []),
-      ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
-      ...(args.verbose ? ['--verbose'] : []),
-      ...(args.open ? [] : ['--no-open']),
-      ...(args.dashboard ? [] : ['--no-dashboard']),
-      '--no-color',
-    ],
-    {
-      cwd: term.cwd,
-      outFd: out,
-      env: {
-        ...term.env,
-        DEVLAUNCH_DETACHED_SESSION: id,
-        DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
-        DEVLAUNCH_DETACHED_PLAN: planFile,
-        // Every process devlaunch starts carries the session; the role keeps sweeps off it.
-        DEVLAUNCH_SESSION: id,
-        DEVLAUNCH_ROLE: 'supervisor',
-        DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
+    // Planned and applied here, where a question can still be asked; the supervisor takes it over.
+    let prepared: Awaited<ReturnType<typeof prepareLaunch>>;
+    try {
+      await reapEarlier(manifest, note, stale);
+      prepared = await claim.guard(
+        prepareLaunch({
+          manifest,
+          order: names,
+          session: id,
+          args,
+          inherited: term.env,
+          interactive: term.interactive,
+        }),
+      );
+      await applyLaunch(manifest, prepared, note);
+      await claim.guard(Promise.resolve());
+    } catch (error) {
+      claim.release();
+      throw error;
+    }
+    const file = claim.file;
+    mkdirSync(dirname(file), { recursive: true });
+    const logFile = join(dirname(file), 'supervisor.log');
+    const planFile = join(dirname(file), `plan-${id}.json`);
+    handOver(prepared.plan, planFile);
+    const out = openSync(logFile, 'w');
+    const child = startBackground(
+      [
+        term.script,
+        'up',
+        ...args.services,
+        '--file',
+        manifest.file,
+        ...(args.force ? ['--force'] : []),
+        ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
+        ...(args.verbose ? ['--verbose'] : []),
+        ...(args.open ? [] : ['--no-open']),
+        ...(args.dashboard ? [] : ['--no-dashboard']),
+        '--no-color',
+      ],
+      {
+        cwd: term.cwd,
+        outFd: out,
+        env: {
+          ...term.env,
+          DEVLAUNCH_DETACHED_SESSION: id,
+          DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
+          DEVLAUNCH_DETACHED_PLAN: planFile,
+          // Every process devlaunch starts carries the session; the role keeps sweeps off it.
+          DEVLAUNCH_SESSION: id,
+          DEVLAUNCH_ROLE: 'supervisor',
+          DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
+        },
       },
-    },
-  );
-  closeSync(out);
-  // The supervisor takes over the lock and the state, and reads down requests from now on.
-  claim.handOver();
+    );
+    closeSync(out);
+    // The supervisor takes over the lock and the state, and reads down requests from now on.
+    claim.handOver();
+    handedOver = true;
 
-  const begun = Date.now();
-  // Services still starting, for the progress line (the reporter throttles it); one that was
-  // slow enough to be shown there gets its ready line when it is ready.
-  const waiting = new Set<string>();
-  const showProgress = (services: { name: string; state: string }[], elapsedMs: number) => {
-    for (const s of services) {
-      if (s.state !== 'ready' && s.state !== 'completed') {
-        waiting.add(s.name);
-        note({ type: 'service-waiting', service: s.name, check: s.state, elapsedMs });
-      } else if (waiting.delete(s.name) && elapsedMs >= SHOWN_AFTER_MS) {
-        note({ type: 'service-ready', service: s.name, elapsedMs });
+    const begun = Date.now();
+    // Services still starting, for the progress line (the reporter throttles it); one that was
+    // slow enough to be shown there gets its ready line when it is ready.
+    const waiting = new Set<string>();
+    const showProgress = (services: { name: string; state: string }[], elapsedMs: number) => {
+      for (const s of services) {
+        if (s.state !== 'ready' && s.state !== 'completed') {
+          waiting.add(s.name);
+          note({ type: 'service-waiting', service: s.name, check: s.state, elapsedMs });
+        } else if (waiting.delete(s.name) && elapsedMs >= SHOWN_AFTER_MS) {
+          note({ type: 'service-ready', service: s.name, elapsedMs });
+        }
       }
+    };
+    for (;;) {
+      if (stopBy !== null) {
+        output.clearProgress();
+        await stopStarted(manifest, file, id, child, stopBy, note);
+        return exitCodeOf(stopBy);
+      }
+      const exitCode = child.exitCode();
+      if (exitCode !== null) {
+        output.clearProgress();
+        term.stderr.write(explainFailure(logFile, manifest.root));
+        // 0: stopped by devlaunch down while starting (or every service completed).
+        return exitCode;
+      }
+      const read = readState(file);
+      if (read.kind === 'ok') showProgress(read.state.services, Date.now() - begun);
+      if (
+        read.kind === 'ok' &&
+        read.state.supervisor.pid === child.pid &&
+        allReady(read.state.services)
+      ) {
+        child.unref();
+        output.clearProgress();
+        printReady(manifest, read.state.services, args, file, term, {
+          id,
+          dynamic: args.dynamic,
+        });
+        return ExitCode.ok;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-  };
-  for (;;) {
-    const exitCode = child.exitCode();
-    if (exitCode !== null) {
-      output.clearProgress();
-      term.stderr.write(explainFailure(logFile, manifest.root));
-      // 0: stopped by devlaunch down while starting (or every service completed).
-      return exitCode;
-    }
+  } finally {
+    removeSignals();
+  }
+}
+
+/**
+ * The session this `up -d` started is stopped as `devlaunch down` would (the supervisor stops
+ * every service in reverse dependency order), and `up -d` returns once the supervisor is gone.
+ */
+async function stopStarted(
+  manifest: Manifest,
+  file: string,
+  session: string,
+  child: { pid: number | undefined; exitCode(): number | null },
+  signal: StopSignal,
+  note: ReturnType<typeof createReporter>,
+): Promise<void> {
+  const begun = Date.now();
+  note({
+    type: 'message',
+    level: 'info',
+    text: `${signal} received: stopping every service of session ${session}`,
+  });
+  if (child.pid !== undefined) {
+    // Until the supervisor has taken the session over it may still be starting, and the nudge
+    // would end it before it listens: it finds the request when it claims the session.
     const read = readState(file);
-    if (read.kind === 'ok') showProgress(read.state.services, Date.now() - begun);
-    if (
-      read.kind === 'ok' &&
-      read.state.supervisor.pid === child.pid &&
-      allReady(read.state.services)
-    ) {
-      child.unref();
-      output.clearProgress();
-      printReady(manifest, read.state.services, args, file, term, {
-        id,
-        dynamic: args.dynamic,
-      });
-      return ExitCode.ok;
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const listening = read.kind === 'ok' && read.state.supervisor.pid === child.pid;
+    sendDownRequest(
+      file,
+      child.pid,
+      { services: [], requestedBy: process.pid, session },
+      { nudge: listening },
+    );
+  }
+  // Every stop_timeout in turn, plus margin: the longest a clean stop can take.
+  const longest =
+    Object.values(manifest.services).reduce((sum, s) => sum + s.stop_timeout, 0) + 5000;
+  if (await waitUntil(() => child.exitCode() !== null, longest)) {
+    note({ type: 'stopped', elapsedMs: Date.now() - begun });
+  } else {
+    note({
+      type: 'message',
+      level: 'warn',
+      text: `the background supervisor (pid ${child.pid}) is still stopping`,
+      hint: 'devlaunch down stops what is left',
+    });
   }
 }
 

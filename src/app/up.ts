@@ -29,7 +29,7 @@ export async function up(args: UpArgs, term: Terminal, hooks: UpHooks): Promise<
   }
   if (args.detach) {
     const { upDetached } = await import('./detach.js');
-    return upDetached(args, term);
+    return upDetached(args, term, hooks.exit);
   }
   // Listen before anything starts: a Ctrl+C while ports are being resolved ends devlaunch with
   // the contract's exit code; nothing has been started yet, so there is nothing to stop.

@@ -20,6 +20,7 @@ import {
   server,
   shell,
   shellCli,
+  startDevlaunch,
   status,
   trackSupervisor,
 } from './helpers.js';
@@ -208,6 +209,44 @@ describe('up -d and its session', () => {
     expect(await busyPorts([pok, pslow])).toEqual([]);
     expect((await status(p)).session).toBeNull();
   });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} to up -d while it waits: the session it started stops, exit ${code}`, async () => {
+      const [pok, pslow] = [await freePort(), await freePort()];
+      const p = project({
+        services: {
+          ok: server(pok),
+          // Never listens: up -d waits for it until the signal.
+          slow: {
+            command: [process.execPath, '-e', 'setInterval(() => {}, 1 << 30)'],
+            port: pslow,
+            ready: { tcp: true, timeout: '60s' },
+            stop_timeout: '500ms',
+          },
+        },
+      });
+      const up = startDevlaunch(p, ['up', '-d']);
+      const st = await waitFor(
+        async () => {
+          const now = await status(p);
+          return now.services.find((s) => s.name === 'ok')?.state === 'ready' && now;
+        },
+        { what: 'ok to be ready while slow is not', timeoutMs: 20_000 },
+      );
+      trackSupervisor(st);
+      process.kill(up.pid, signal);
+      const exit = await up.waitForExit(20_000);
+      expect(exit.code).toBe(code);
+      await up.stderr.waitFor(/everything stopped/);
+      // Nothing of the session is left, and nothing starts later.
+      expect(survivors(p.marker)).toEqual([]);
+      expect(await busyPorts([pok, pslow])).toEqual([]);
+      expect((await status(p)).session).toBeNull();
+    });
+  }
 
   it('a second up while one runs: exit 3, since when, and how to stop it; nothing started', async () => {
     const port = await freePort();
