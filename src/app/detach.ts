@@ -15,7 +15,12 @@ import { createReporter, ServiceOutput } from '../output/index.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
 import { startBackground } from '../process/launch.js';
-import { assertUsableState, lastDynamicLogsDir, readState } from '../state/index.js';
+import {
+  assertUsableState,
+  lastDynamicLogsDir,
+  readState,
+  type SessionState,
+} from '../state/index.js';
 import { exitCodeOf, onStopSignals, type StopSignal } from '../supervisor/signals.js';
 import { claimSession } from './claim.js';
 import { sendDownRequest } from './control.js';
@@ -170,10 +175,7 @@ export async function upDetached(
       ) {
         child.unref();
         output.clearProgress();
-        printReady(manifest, read.state.services, args, file, term, {
-          id,
-          dynamic: args.dynamic,
-        });
+        printReady(manifest, read.state, args, file, term, logFile);
         return ExitCode.ok;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -236,30 +238,37 @@ function allReady(services: { state: string }[]): boolean {
 
 function printReady(
   manifest: Manifest,
-  services: {
-    name: string;
-    url: string | null;
-    pid: number | null;
-    ports: Record<string, number>;
-  }[],
+  state: SessionState,
   args: UpArgs,
   file: string,
   term: Terminal,
-  session: { id: string; dynamic: boolean },
+  logFile: string,
 ): void {
-  term.stdout.write(`${renderServiceTable(services, ['SERVICE', 'URL', 'PID', 'PORTS'])}\n`);
+  term.stdout.write(`${renderServiceTable(state.services, ['SERVICE', 'URL', 'PID', 'PORTS'])}\n`);
   const color = painter(term.color.stderr);
+  // As the foreground's ready table: the dashboard's URL, or why there is none.
+  if (state.dashboard) term.stdout.write(`dashboard ${state.dashboard}\n`);
+  else if (args.dashboard && manifest.dashboard !== false) {
+    const why = readLog(logFile)
+      .split('\n')
+      .find((line) => line.includes('no dashboard:'));
+    if (why) term.stderr.write(`${why}\n`);
+  }
+  const stop = stopCommand({ id: state.session, dynamic: state.dynamic }, args.file);
   term.stderr.write(
-    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: ${stopCommand(session, args.file)}\n`,
+    `${color.dim('devlaunch')} ${manifest.name} runs in the background; logs in ${join(dirname(file), 'logs')}. Stop it with: ${stop}\n`,
   );
+}
+
+function readLog(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 /** The supervisor's own report (its failure message and the service's last lines). */
 function explainFailure(logFile: string, root: string): string {
   // A --dynamic session's folder is gone once it ended: its output moved to last-dynamic/.
   const kept = join(lastDynamicLogsDir(root), 'supervisor.log');
-  const file = existsSync(logFile) ? logFile : kept;
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const text = readLog(existsSync(logFile) ? logFile : kept);
   const lines = text.trimEnd().split('\n').slice(-40).join('\n');
   return lines
     ? `${lines}\n`

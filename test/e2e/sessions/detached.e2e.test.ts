@@ -20,6 +20,7 @@ import {
   server,
   shell,
   shellCli,
+  squatter,
   startDevlaunch,
   status,
   trackSupervisor,
@@ -60,6 +61,10 @@ describe('up -d and its session', () => {
 
     const st = await status(p);
     const supervisor = trackSupervisor(st);
+    // And, as the foreground's table, the session's dashboard.
+    const dashboard = (st as typeof st & { dashboard: string }).dashboard;
+    expect(dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(up.stdout.split('\n')).toContain(`dashboard ${dashboard}`);
     expect(st.project).toBe('shop');
     expect(st.session).toMatch(/^\S+$/);
     expect(isAlive(supervisor)).toBe(true);
@@ -247,6 +252,19 @@ describe('up -d and its session', () => {
       expect((await status(p)).session).toBeNull();
     });
   }
+
+  it('a dashboard port that is taken: up -d says so, and the session runs without one', async () => {
+    const [port, taken] = [await freePort(), await freePort()];
+    await squatter(taken);
+    const p = project({ dashboard: taken, services: { web: server(port) } });
+    const up = await cli(p, ['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    trackSupervisor(await status(p));
+    expect(up.stderr).toContain(`no dashboard: port ${taken} on 127.0.0.1 is in use`);
+    expect(up.stdout).not.toMatch(/^dashboard /m);
+    expect((await cli(p, ['down'])).code).toBe(0);
+    expect(survivors(p.marker)).toEqual([]);
+  });
 
   it('a second up while one runs: exit 3, since when, and how to stop it; nothing started', async () => {
     const port = await freePort();
