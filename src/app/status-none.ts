@@ -15,7 +15,7 @@ import { assertUsableState } from '../state/usable.js';
 import { quickProject } from './quick-project.js';
 
 /** LSB `status`: 3 "program is not running". */
-const NOT_RUNNING = 3;
+export const NOT_RUNNING = 3;
 
 export interface StatusJson {
   project: string;
@@ -33,7 +33,7 @@ export interface Status {
   /** Why each unhealthy service is unhealthy, by name. */
   details: Map<string, string>;
   /** Whether a session is recorded, and its supervisor alive. */
-  session: 'none' | 'live' | 'supervisor-gone';
+  session: 'none' | 'live' | 'supervisor-gone' | 'supervisor-gone-nothing-left';
   /** With no session: how the last one ended, if known. */
   last: LastSession | null;
   /** The exit code, as LSB `status` has it. */

@@ -2,8 +2,8 @@
  * `devlaunch status` (`ps`), the use case: each service's state, pid, port, URL, uptime and
  * restarts, with live health: the running supervisor probes every ready service again, now. Exit
  * codes follow LSB `status`: 0 running and every service healthy, 1 something failed or is
- * unhealthy (or the supervisor is gone while its state remains), 3 not running — then it says when
- * and why the last session ended.
+ * unhealthy (or the supervisor is gone while something it started still runs), 3 not running —
+ * then it says when and why the last session ended, or that its supervisor died.
  */
 
 import { SupervisorGone } from '../control/client.js';
@@ -14,7 +14,7 @@ import { assertUsableState, listSessionFiles, type ServiceRecord } from '../stat
 import { type FoundSession, findSession, liveLockOwner, unreadableSessions } from './find.js';
 import type { GlobalArgs, Terminal } from './options.js';
 import { quickProject } from './quick-project.js';
-import { noSession, type Status, type StatusJson } from './status-none.js';
+import { NOT_RUNNING, noSession, type Status, type StatusJson } from './status-none.js';
 
 export type { Status, StatusJson } from './status-none.js';
 
@@ -56,9 +56,21 @@ export async function sessionStatus(
   }
   if (!found) return noSession(manifest.root, manifest.name, owner !== null);
   const { json, details } = await describe(found, args, term);
-  // LSB 1: dead, but its state remains.
-  const exitCode = found.live && json.services.every(fine) ? ExitCode.ok : ExitCode.serviceFailed;
-  return { json, details, session: found.live ? 'live' : 'supervisor-gone', last: null, exitCode };
+  if (found.live) {
+    const exitCode = json.services.every(fine) ? ExitCode.ok : ExitCode.serviceFailed;
+    return { json, details, session: 'live', last: null, exitCode };
+  }
+  // Its supervisor is gone (killed or crashed). Not running (3) once nothing of it runs, as its
+  // watchdog sees to; 1 while something it started is still alive, for down to stop.
+  const { processesOf } = await import('./reap.js');
+  const left = processesOf(found.state).length > 0;
+  return {
+    json,
+    details,
+    session: left ? 'supervisor-gone' : 'supervisor-gone-nothing-left',
+    last: null,
+    exitCode: left ? ExitCode.serviceFailed : NOT_RUNNING,
+  };
 }
 
 /** Completed tasks and services stopped on request count as fine; so does ready and healthy. */

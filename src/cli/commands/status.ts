@@ -30,6 +30,11 @@ export async function run(args: GlobalArgs): Promise<number> {
         args,
         `the supervisor of session ${json.session} is gone (killed or crashed); run devlaunch down to stop what it left`,
       );
+    } else if (status.session === 'supervisor-gone-nothing-left') {
+      warn(
+        args,
+        `nothing of ${json.project} is running: the supervisor of session ${json.session} is gone (killed or crashed) and nothing it started is left; devlaunch down clears its state`,
+      );
     }
     printTable(json);
     for (const [name, detail] of status.details) warn(args, `${name} is unhealthy: ${detail}`);

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
-import { cleanupTracked, survivors } from '../../helpers/processes.js';
+import { cleanupTracked, survivors, waitFor } from '../../helpers/processes.js';
 import {
   cli,
   ensureCliBuilt,
@@ -98,5 +98,25 @@ describe('status', () => {
     const json = JSON.parse((await cli(p, ['status', '--json'])).stdout);
     expect(json.lastSession.reason).toBe('backend exited with code 1');
     expect(Date.parse(json.lastSession.endedAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('after kill -9 of the supervisor, once its watchdog stopped everything: exit 3', async () => {
+    const port = await freePort();
+    const p = project({ services: { web: server(port) } });
+    const up = await cli(p, ['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    const before = await status(p);
+    const supervisor = trackSupervisor(before);
+    process.kill(supervisor, 'SIGKILL');
+    await waitFor(() => survivors(p.marker).length === 0, {
+      what: 'the watchdog to stop web',
+      timeoutMs: 20_000,
+    });
+    const st = await cli(p, ['status']);
+    expect(st.code).toBe(3);
+    expect(st.stderr).toMatch(/nothing of .* is running: the supervisor of session .* is gone/);
+    expect(st.stderr).toContain('devlaunch down clears its state');
+    expect((await cli(p, ['status', '--json'])).code).toBe(3);
+    expect((await cli(p, ['down'])).code).toBe(0);
   });
 });

@@ -91,6 +91,10 @@ describe('after kill -9 of devlaunch and its watchdog', () => {
     const st = await status(p);
     expect(st.supervisor).toBeNull();
     expect(st.session).toBe(before.session);
+    // Its services still run: status says so (exit 1) and names the way out.
+    const plain = await cli(p, ['status']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('run devlaunch down to stop what it left');
     // stubborn ignores SIGTERM: its own 500ms stop_timeout applies, not the project's 1h (the
     // CLI helper fails the test if down does not exit within 20 s).
     const down = await cli(p, ['down']);
