@@ -71,13 +71,13 @@ export async function upDetached(
   });
   // Ctrl+C, SIGTERM or a closed terminal before `up -d` returns stops what it started: before
   // the hand-over nothing runs yet (the claim goes with the exit); after it, the session.
+  let handedOver = false;
   let stopBy: StopSignal | null = null;
   const removeSignals = onStopSignals((signal) => {
     if (signal === 'SIGHUP') output.hangup();
     if (handedOver) stopBy ??= signal;
     else exit(exitCodeOf(signal));
   });
-  let handedOver = false;
   try {
     // Planned and applied here, where a question can still be asked; the supervisor takes it over.
     let prepared: Awaited<ReturnType<typeof prepareLaunch>>;
