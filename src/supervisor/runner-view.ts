@@ -8,7 +8,7 @@ import { exitOf, hasEnded, type Lifecycle, publicState, runOf } from './lifecycl
 import type { ServiceSnapshot, ServiceSpec } from './service-spec.js';
 
 export class RunnerView {
-  /** Restarts so far: by the restart policy, and asked for (`devlaunch restart`). */
+  /** Restarts by the restart policy so far; a `devlaunch restart` is not one (docs/sessions.md). */
   restarts = 0;
   /** How the last run ended (`exited with code 1`, `not ready after 60s …`), null before any. */
   lastExit: string | null = null;
