@@ -195,7 +195,8 @@ function outcomeOf(r: ServiceRunner, failure: string | undefined): ServiceOutcom
   return {
     name: r.name,
     ok,
-    state: r.state,
+    // One that failed may still be being taken down (never ready, its process still ran).
+    state: !ok && failure !== undefined ? 'failed' : r.state,
     pid: r.pid,
     ports: r.spec.ports,
     url: r.spec.url,

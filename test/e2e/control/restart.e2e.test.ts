@@ -140,6 +140,30 @@ describe('restart', () => {
     expect(r.stderr).toMatch(/api/);
     await cli(p, ['down']);
   });
+
+  it('a restarted service that runs but never gets ready is shown failed, exit 1', async () => {
+    const pa = await freePort();
+    const p = project({
+      services: {
+        api: server(pa, {
+          command: [
+            'sh',
+            '-c',
+            `if [ -e deaf ]; then exec sleep 300; fi; exec ${nodeFixture('server.mjs').join(' ')}`,
+          ],
+          ready: { tcp: true, timeout: '1s' },
+          stop_timeout: '500ms',
+        }),
+      },
+    });
+    expect((await cli(p, ['up', '-d'])).code).toBe(0);
+    trackSupervisor(await status(p));
+    writeFileSync(`${p.root}/deaf`, '');
+    const r = await cli(p, ['restart', 'api']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^api\s+failed\s/m);
+    await cli(p, ['down']);
+  });
 });
 
 describe('restart and down SERVICE with launcher.yaml broken while the session runs', () => {
