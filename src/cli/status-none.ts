@@ -6,7 +6,7 @@
  * way when it decides it the full way.
  */
 import type { GlobalArgs } from '../app/options.js';
-import { type Status, statusWhenNothingRuns } from '../app/status-none.js';
+import { NOT_RUNNING, type Status, statusWhenNothingRuns } from '../app/status-none.js';
 import type { LastSession } from '../state/last-session.js';
 import { say } from './say.js';
 
@@ -18,12 +18,16 @@ export async function run(args: GlobalArgs): Promise<number | undefined> {
   return status.exitCode;
 }
 
-/** `status` with no session: the JSON, or one line saying when and why the last one ended. */
+/**
+ * `status` with no session to describe: the JSON, or one line saying when and why the last one
+ * ended. Not that line when a session runs whose state cannot be read (exit 1): the warning
+ * printed before says so.
+ */
 export function printNoSession(args: GlobalArgs, status: Status): void {
   const { json, last } = status;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
+  } else if (status.exitCode === NOT_RUNNING) {
     say(args, `nothing of ${json.project} is running${last ? `; ${lastEnded(last)}` : ''}`);
   }
 }

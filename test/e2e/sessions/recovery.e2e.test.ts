@@ -200,6 +200,12 @@ describe('a damaged or outdated state file', () => {
     const supervisor = trackSupervisor(before);
     writeState(p, readFileSync(p.state, 'utf8').slice(0, 40));
 
+    // status says a session runs that it cannot describe, never that nothing runs.
+    const st = await cli(p, ['status']);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toMatch(/runs \(supervisor pid \d+, since .*\) but its state cannot be read/);
+    expect(st.stdout).not.toMatch(/nothing of .* is running/);
+
     const down = await cli(p, ['down']);
     expect(down.code, down.stderr).toBe(0);
     expect(down.stderr).toMatch(/unreadable/);
