@@ -14,7 +14,8 @@ import { painter } from '../output/colors.js';
 import { createReporter, ServiceOutput } from '../output/index.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { checkServiceNames, startOrder, withDependencies } from '../plan/graph.js';
-import { startBackground } from '../process/launch.js';
+import type { LaunchPlan } from '../plan/launch-plan.js';
+import { type BackgroundProcess, startBackground } from '../process/launch.js';
 import {
   assertUsableState,
   lastDynamicLogsDir,
@@ -22,11 +23,12 @@ import {
   type SessionState,
 } from '../state/index.js';
 import { exitCodeOf, onStopSignals, type StopSignal } from '../supervisor/signals.js';
-import { claimSession } from './claim.js';
+import { type Claim, claimSession } from './claim.js';
 import { sendDownRequest } from './control.js';
 import { earlierSessions, reapEarlier } from './earlier-sessions.js';
 import { applyLaunch, handOver, prepareLaunch } from './launch.js';
 import type { Terminal, UpArgs } from './options.js';
+import { longestStop } from './reap.js';
 import { newSessionId } from './session-env.js';
 import { stopCommand } from './targets.js';
 import { waitUntil } from './wait.js';
@@ -100,41 +102,11 @@ export async function upDetached(
       throw error;
     }
     const file = claim.file;
-    mkdirSync(dirname(file), { recursive: true });
     const logFile = join(dirname(file), 'supervisor.log');
-    const planFile = join(dirname(file), `plan-${id}.json`);
-    handOver(prepared.plan, planFile);
-    const out = openSync(logFile, 'w');
-    const child = startBackground(
-      [
-        term.script,
-        'up',
-        ...args.services,
-        '--file',
-        manifest.file,
-        ...(args.force ? ['--force'] : []),
-        ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
-        ...(args.verbose ? ['--verbose'] : []),
-        ...(args.open ? [] : ['--no-open']),
-        ...(args.dashboard ? [] : ['--no-dashboard']),
-        '--no-color',
-      ],
-      {
-        cwd: term.cwd,
-        outFd: out,
-        env: {
-          ...term.env,
-          DEVLAUNCH_DETACHED_SESSION: id,
-          DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
-          DEVLAUNCH_DETACHED_PLAN: planFile,
-          // Every process devlaunch starts carries the session; the role keeps sweeps off it.
-          DEVLAUNCH_SESSION: id,
-          DEVLAUNCH_ROLE: 'supervisor',
-          DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
-        },
-      },
+    const child = startSupervisor(
+      { args, term, manifest, claim, session: id, logFile },
+      prepared.plan,
     );
-    closeSync(out);
     // The supervisor takes over the lock and the state, and reads down requests from now on.
     claim.handOver();
     handedOver = true;
@@ -186,6 +158,59 @@ export async function upDetached(
 }
 
 /**
+ * The background supervisor: it runs `up` again, detached, with the plan made here, its own
+ * output going to `logFile`. It holds none of the caller's terminal or pipes.
+ */
+function startSupervisor(
+  at: {
+    args: UpArgs;
+    term: Terminal;
+    manifest: Manifest;
+    claim: Claim;
+    session: string;
+    logFile: string;
+  },
+  plan: LaunchPlan,
+): BackgroundProcess {
+  const { args, term, manifest, claim, session: id, logFile } = at;
+  mkdirSync(dirname(claim.file), { recursive: true });
+  const planFile = join(dirname(claim.file), `plan-${id}.json`);
+  handOver(plan, planFile);
+  const out = openSync(logFile, 'w');
+  const child = startBackground(
+    [
+      term.script,
+      'up',
+      ...args.services,
+      '--file',
+      manifest.file,
+      ...(args.force ? ['--force'] : []),
+      ...(args.exitOnFailure ? ['--exit-on-failure'] : []),
+      ...(args.verbose ? ['--verbose'] : []),
+      ...(args.open ? [] : ['--no-open']),
+      ...(args.dashboard ? [] : ['--no-dashboard']),
+      '--no-color',
+    ],
+    {
+      cwd: term.cwd,
+      outFd: out,
+      env: {
+        ...term.env,
+        DEVLAUNCH_DETACHED_SESSION: id,
+        DEVLAUNCH_DETACHED_DYNAMIC: args.dynamic ? '1' : '',
+        DEVLAUNCH_DETACHED_PLAN: planFile,
+        // Every process devlaunch starts carries the session; the role keeps sweeps off it.
+        DEVLAUNCH_SESSION: id,
+        DEVLAUNCH_ROLE: 'supervisor',
+        DEVLAUNCH_HANDOFF: `${claim.self.pid}:${claim.self.startTime}`,
+      },
+    },
+  );
+  closeSync(out);
+  return child;
+}
+
+/**
  * The session this `up -d` started is stopped as `devlaunch down` would (the supervisor stops
  * every service in reverse dependency order), and `up -d` returns once the supervisor is gone.
  */
@@ -215,9 +240,7 @@ async function stopStarted(
       { nudge: listening },
     );
   }
-  // Every stop_timeout in turn, plus margin: the longest a clean stop can take.
-  const longest =
-    Object.values(manifest.services).reduce((sum, s) => sum + s.stop_timeout, 0) + 5000;
+  const longest = longestStop(manifest, Object.keys(manifest.services));
   if (await waitUntil(() => child.exitCode() !== null, longest)) {
     note({ type: 'stopped', elapsedMs: Date.now() - begun });
   } else {

@@ -19,11 +19,17 @@ import { sendDownRequest } from './control.js';
 import { liveLockOwner } from './find.js';
 import type { CommandContext, DownArgs } from './options.js';
 import { stateProject } from './project.js';
-import { inspectSessions, processesOf, reapServices, reapSession, type StopGrace } from './reap.js';
+import {
+  DEFAULT_STOP_TIMEOUT_MS,
+  inspectSessions,
+  longestStop,
+  processesOf,
+  reapServices,
+  reapSession,
+  type StopGrace,
+} from './reap.js';
 import { chooseTargets, type Found } from './targets.js';
 import { waitUntil } from './wait.js';
-
-const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 export async function stopSessions(args: DownArgs, ctx: CommandContext): Promise<void> {
   if (args.all && args.session !== undefined) {
@@ -108,7 +114,11 @@ async function stopOne(
   const label = `session ${state.session}${state.dynamic ? ' (--dynamic)' : ''} of ${state.project}`;
   if (args.services.length > 0 && services.length === 0) return; // not part of this session
   if (found.kind === 'live') {
-    await stopLive(state, file, services, timeoutFor(manifest, state));
+    const longest = longestStop(
+      manifest,
+      state.services.map((s) => s.name),
+    );
+    await stopLive(state, file, services, longest);
     ctx.say(
       services.length > 0 ? `stopped ${services.join(', ')} in ${label}` : `stopped ${label}`,
     );
@@ -130,14 +140,6 @@ async function stopOne(
 function withDependents(manifest: Manifest | null, services: string[]): string[] {
   if (manifest === null) return services;
   return [...new Set(services.flatMap((s) => [s, ...dependentsOf(manifest, s)]))];
-}
-
-/** The longest a clean stop can take: every stop_timeout in turn, plus margin. */
-function timeoutFor(manifest: Manifest | null, state: SessionState): number {
-  const each = state.services.map(
-    (s) => manifest?.services[s.name]?.stop_timeout ?? DEFAULT_STOP_TIMEOUT_MS,
-  );
-  return each.reduce((sum, ms) => sum + ms, 0) + 5000;
 }
 
 /**

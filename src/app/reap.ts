@@ -7,6 +7,7 @@
  */
 import { renameSync } from 'node:fs';
 import { connectAddress, removeAddress } from '../control/address.js';
+import type { Manifest } from '../manifest/types.js';
 import { waitAllBindable } from '../ports/index.js';
 import {
   descendantsOf,
@@ -108,6 +109,17 @@ export function processesOf(
 
 /** Grace before SIGKILL: one value for all, or per service (its stop_timeout). */
 export type StopGrace = number | ((service: string) => number);
+
+/** A service's stop_timeout when no manifest says it (down with a broken launcher.yaml). */
+export const DEFAULT_STOP_TIMEOUT_MS = 5000;
+
+/** The longest a clean stop of `services` can take: every stop_timeout in turn, plus margin. */
+export function longestStop(manifest: Manifest | null, services: readonly string[]): number {
+  const each = services.map(
+    (name) => manifest?.services[name]?.stop_timeout ?? DEFAULT_STOP_TIMEOUT_MS,
+  );
+  return each.reduce((sum, ms) => sum + ms, 0) + 5000;
+}
 
 /**
  * Stops every process of a stale session and removes its state. Returns what was stopped.

@@ -119,7 +119,11 @@ describe('restart', () => {
     expect((await cli(p, ['down'])).code).toBe(0);
   });
 
-  it('exits 1 when the restarted service never gets ready', async () => {
+  /**
+   * A session whose api serves until a file appears; from then on a start of api runs `broken`
+   * instead (the file is there once this returns).
+   */
+  async function upThenBreak(broken: string, settings: object = {}) {
     const pa = await freePort();
     const p = project({
       services: {
@@ -127,14 +131,20 @@ describe('restart', () => {
           command: [
             'sh',
             '-c',
-            `if [ -e gone ]; then exit 4; fi; exec ${nodeFixture('server.mjs').join(' ')}`,
+            `if [ -e broken ]; then ${broken}; fi; exec ${nodeFixture('server.mjs').join(' ')}`,
           ],
+          ...settings,
         }),
       },
     });
     expect((await cli(p, ['up', '-d'])).code).toBe(0);
     trackSupervisor(await status(p));
-    writeFileSync(`${p.root}/gone`, '');
+    writeFileSync(`${p.root}/broken`, '');
+    return p;
+  }
+
+  it('exits 1 when the restarted service never gets ready', async () => {
+    const p = await upThenBreak('exit 4');
     const r = await cli(p, ['restart', 'api']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/api/);
@@ -142,23 +152,10 @@ describe('restart', () => {
   });
 
   it('a restarted service that runs but never gets ready is shown failed, exit 1', async () => {
-    const pa = await freePort();
-    const p = project({
-      services: {
-        api: server(pa, {
-          command: [
-            'sh',
-            '-c',
-            `if [ -e deaf ]; then exec sleep 300; fi; exec ${nodeFixture('server.mjs').join(' ')}`,
-          ],
-          ready: { tcp: true, timeout: '1s' },
-          stop_timeout: '500ms',
-        }),
-      },
+    const p = await upThenBreak('exec sleep 300', {
+      ready: { tcp: true, timeout: '1s' },
+      stop_timeout: '500ms',
     });
-    expect((await cli(p, ['up', '-d'])).code).toBe(0);
-    trackSupervisor(await status(p));
-    writeFileSync(`${p.root}/deaf`, '');
     const r = await cli(p, ['restart', 'api']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^api\s+failed\s/m);
